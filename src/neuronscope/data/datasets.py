@@ -1,0 +1,189 @@
+"""The image datasets neuronscope trains on, found on disk or downloaded and verified.
+
+Search order for the IDX files of MNIST and Fashion-MNIST: the ``data_dir`` argument, then
+``$NEURONSCOPE_DATA``, then ``~/.cache/neuronscope``, then system locations (Debian's
+``dataset-fashion-mnist`` package); within a root both ``ROOT/<name>/`` and ``ROOT/`` are tried.
+Missing files are downloaded into the first root.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import DataError
+from .download import download_first, env_mirrors
+from .idx import read_idx
+
+DATASETS = ("mnist", "fashion-mnist", "digits")
+
+
+@dataclass(frozen=True)
+class IdxFile:
+    names: tuple[str, ...]  # accepted file names, best first (a full set before a 10k slice)
+    content_md5: str  # md5 of the uncompressed official file, used to verify downloads
+
+
+@dataclass(frozen=True)
+class IdxSource:
+    name: str
+    class_names: tuple[str, ...]
+    files: dict[str, IdxFile]
+    mirrors: tuple[str, ...]
+    mirror_env: str
+    system_dirs: tuple[str, ...] = ()
+
+
+def _idx(stem: str, md5: str, *extra: str) -> IdxFile:
+    return IdxFile(names=(f"{stem}.gz", stem, *extra), content_md5=md5)
+
+
+SOURCES = {
+    "mnist": IdxSource(
+        name="mnist",
+        class_names=tuple("0123456789"),
+        files={
+            "train_images": _idx("train-images-idx3-ubyte", "6bbc9ace898e44ae57da46a324031adb",
+                                 "train-10k-images-idx3-ubyte.gz"),
+            "train_labels": _idx("train-labels-idx1-ubyte", "a25bea736e30d166cdddb491f175f624",
+                                 "train-10k-labels-idx1-ubyte.gz"),
+            "test_images": _idx("t10k-images-idx3-ubyte", "2646ac647ad5339dbf082846283269ea"),
+            "test_labels": _idx("t10k-labels-idx1-ubyte", "27ae3e4e09519cfbb04c329615203637"),
+        },
+        mirrors=("https://ossci-datasets.s3.amazonaws.com/mnist/", "https://yann.lecun.com/exdb/mnist/"),
+        mirror_env="NEURONSCOPE_MNIST_MIRROR",
+    ),
+    "fashion-mnist": IdxSource(
+        name="fashion-mnist",
+        class_names=("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                     "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"),
+        files={
+            "train_images": _idx("train-images-idx3-ubyte", "f4a8712d7a061bf5bd6d2ca38dc4d50a"),
+            "train_labels": _idx("train-labels-idx1-ubyte", "9018921c3c673c538a1fc5bad174d6f9"),
+            "test_images": _idx("t10k-images-idx3-ubyte", "8181f5470baa50b63fa0f6fddb340f0a"),
+            "test_labels": _idx("t10k-labels-idx1-ubyte", "15d484375f8d13e6eb1aabb0c3f46965"),
+        },
+        mirrors=("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",),
+        mirror_env="NEURONSCOPE_FASHION_MNIST_MIRROR",
+        system_dirs=("/usr/share/datasets/fashion-mnist",),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Images as float32 in [0, 1] with shape (n, height, width); labels as int64 class indices."""
+
+    name: str
+    train_images: np.ndarray
+    train_labels: np.ndarray
+    test_images: np.ndarray
+    test_labels: np.ndarray
+    class_names: tuple[str, ...]
+
+    @property
+    def image_shape(self) -> tuple[int, int]:
+        return tuple(self.train_images.shape[1:])
+
+    @property
+    def input_size(self) -> int:
+        return int(np.prod(self.image_shape))
+
+    @property
+    def num_classes(self) -> int:
+        return len(self.class_names)
+
+    def summary(self) -> dict:
+        return {"name": self.name, "train_size": len(self.train_labels), "test_size": len(self.test_labels),
+                "image_shape": list(self.image_shape), "class_names": list(self.class_names)}
+
+
+def data_roots(data_dir: str | os.PathLike | None = None) -> list[Path]:
+    """The directories searched for dataset files, in order; the first one receives downloads."""
+    roots = [data_dir, os.environ.get("NEURONSCOPE_DATA"), Path.home() / ".cache" / "neuronscope"]
+    return [Path(r).expanduser() for r in roots if r]
+
+
+def _find(source: IdxSource, file: IdxFile, roots: list[Path]) -> Path | None:
+    dirs = [d for root in roots for d in (root / source.name, root)] + [Path(d) for d in source.system_dirs]
+    for name in file.names:
+        for d in dirs:
+            if (d / name).is_file():
+                return d / name
+    return None
+
+
+def _locate_or_download(source: IdxSource, roots: list[Path], download: bool, progress: bool) -> dict[str, Path]:
+    paths = {}
+    for key, file in source.files.items():
+        found = _find(source, file, roots)
+        if found is None:
+            if not download:
+                searched = ", ".join(str(r) for r in roots)
+                raise DataError(f"{source.name}: {file.names[0]} not found under {searched} (download disabled)")
+            mirrors = [*env_mirrors(source.mirror_env), *source.mirrors]
+            name = file.names[0]
+            found = download_first([m.rstrip("/") + "/" + name for m in mirrors],
+                                   roots[0] / source.name / name, file.content_md5, progress=progress)
+        paths[key] = found
+    return paths
+
+
+def _check_pair(images: np.ndarray, labels: np.ndarray, images_path: Path, labels_path: Path, n_classes: int):
+    if images.ndim != 3:
+        raise DataError(f"{images_path}: expected images of shape (n, height, width), got shape {images.shape}")
+    if labels.ndim != 1:
+        raise DataError(f"{labels_path}: expected a 1-D label array, got shape {labels.shape}")
+    if len(images) != len(labels):
+        raise DataError(f"{labels_path}: {len(labels)} labels for {len(images)} images in {images_path.name}")
+    if len(labels) and (labels.min() < 0 or labels.max() >= n_classes):
+        raise DataError(f"{labels_path}: labels must lie in 0..{n_classes - 1}, found {labels.min()}..{labels.max()}")
+
+
+def _limit(n: int | None, what: str) -> int | None:
+    if n is not None and n <= 0:
+        raise DataError(f"{what} must be a positive number of images, got {n}")
+    return n
+
+
+def load_idx_dataset(name: str, data_dir=None, *, train_size: int | None = None, test_size: int | None = None,
+                     download: bool = True, progress: bool = True) -> Dataset:
+    source = SOURCES[name]
+    paths = _locate_or_download(source, data_roots(data_dir), download, progress)
+    arrays = {}
+    for split in ("train", "test"):
+        images, labels = read_idx(paths[f"{split}_images"]), read_idx(paths[f"{split}_labels"])
+        _check_pair(images, labels, paths[f"{split}_images"], paths[f"{split}_labels"], len(source.class_names))
+        n = _limit(train_size if split == "train" else test_size, f"{split} size")
+        arrays[split] = (images[:n].astype(np.float32) / 255.0, labels[:n].astype(np.int64))
+    if arrays["train"][0].shape[1:] != arrays["test"][0].shape[1:]:
+        raise DataError(f"{paths['test_images']}: test images are {arrays['test'][0].shape[1:]}, "
+                        f"training images {arrays['train'][0].shape[1:]}")
+    return Dataset(name, *arrays["train"], *arrays["test"], class_names=source.class_names)
+
+
+def load_digits_dataset(*, train_size: int | None = None, test_size: int | None = None, seed: int = 0) -> Dataset:
+    """scikit-learn's 1,797 handwritten 8x8 digits, split 80/20 with a fixed shuffle."""
+    from sklearn.datasets import load_digits
+
+    bunch = load_digits()
+    images = (bunch.images / 16.0).astype(np.float32)
+    labels = bunch.target.astype(np.int64)
+    order = np.random.default_rng(seed).permutation(len(labels))
+    cut = int(0.8 * len(labels))
+    train, test = order[:cut][: _limit(train_size, "train size")], order[cut:][: _limit(test_size, "test size")]
+    return Dataset("digits", images[train], labels[train], images[test], labels[test], tuple("0123456789"))
+
+
+def load_dataset(name: str, data_dir=None, *, train_size: int | None = None, test_size: int | None = None,
+                 download: bool = True, progress: bool = True) -> Dataset:
+    """Load ``mnist``, ``fashion-mnist`` or ``digits``, optionally only the first ``train_size``/``test_size`` images."""
+    if name == "digits":
+        return load_digits_dataset(train_size=train_size, test_size=test_size)
+    if name not in SOURCES:
+        raise DataError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
+    return load_idx_dataset(name, data_dir, train_size=train_size, test_size=test_size,
+                            download=download, progress=progress)

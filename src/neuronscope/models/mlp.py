@@ -1,0 +1,134 @@
+"""Fully connected networks: the classic MLP and, with no hidden layer, linear classifiers."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+import torch
+from torch import nn
+
+from ..errors import ConfigError
+
+ACTIVATIONS = {"sigmoid": torch.sigmoid, "relu": torch.relu, "tanh": torch.tanh}
+OUTPUTS = ("sigmoid", "softmax", "linear")
+INITS = ("normal", "scaled")
+MAX_NEURONS = 100_000
+
+
+@dataclass(frozen=True)
+class MLPConfig:
+    """Architecture of a dense network.
+
+    layers: sizes from input to output, e.g. (784, 30, 10); two entries make a linear classifier.
+    activation: hidden-layer nonlinearity. output: what turns the last layer's weighted sums
+    (scores) into the network's answer: sigmoid (Nielsen's networks), softmax, or linear scores
+    (a multiclass SVM). image_shape: how an input vector folds into an image, for pictures.
+    """
+
+    layers: tuple[int, ...]
+    activation: str = "sigmoid"
+    output: str = "sigmoid"
+    image_shape: tuple[int, int] = (28, 28)
+
+    def __post_init__(self):
+        object.__setattr__(self, "layers", tuple(int(n) for n in self.layers))
+        object.__setattr__(self, "image_shape", tuple(int(n) for n in self.image_shape))
+        if len(self.layers) < 2:
+            raise ConfigError(f"layers needs an input and an output size, got {list(self.layers)}")
+        if any(n < 1 or n > MAX_NEURONS for n in self.layers):
+            raise ConfigError(f"every layer size must be between 1 and {MAX_NEURONS}, got {list(self.layers)}")
+        if self.activation not in ACTIVATIONS:
+            raise ConfigError(f"unknown activation {self.activation!r}; choose one of {', '.join(ACTIVATIONS)}")
+        if self.output not in OUTPUTS:
+            raise ConfigError(f"unknown output {self.output!r}; choose one of {', '.join(OUTPUTS)}")
+        if len(self.image_shape) != 2 or math.prod(self.image_shape) != self.layers[0]:
+            raise ConfigError(f"image shape {list(self.image_shape)} does not hold the {self.layers[0]} inputs")
+
+    @property
+    def layer_names(self) -> list[str]:
+        """Names of the layers that have neurons: hidden1, hidden2, ..., output."""
+        return [f"hidden{i}" for i in range(1, len(self.layers) - 1)] + ["output"]
+
+    def to_json(self) -> dict:
+        return {"kind": "mlp", **{k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}}
+
+    @classmethod
+    def from_json(cls, data: dict) -> MLPConfig:
+        try:
+            return cls(layers=data["layers"], activation=data["activation"], output=data["output"],
+                       image_shape=data["image_shape"])
+        except (KeyError, TypeError, ValueError) as e:
+            raise ConfigError(f"model description is incomplete or malformed ({e!r})") from None
+
+
+class MLP(nn.Module):
+    """A stack of dense layers. ``forward`` returns the output layer's scores (weighted sums).
+
+    Inputs are (n, input_size) float32, or images (n, height, width) which are flattened.
+    """
+
+    def __init__(self, config: MLPConfig):
+        super().__init__()
+        self.config = config
+        self.layers = nn.ModuleList(nn.Linear(i, o) for i, o in zip(config.layers, config.layers[1:]))
+        self._activation = ACTIVATIONS[config.activation]
+
+    def reset_parameters(self, init: str = "scaled", seed: int = 0) -> MLP:
+        """``normal``: weights and biases N(0, 1); ``scaled``: weights N(0, 1/fan_in), biases N(0, 1)."""
+        if init not in INITS:
+            raise ConfigError(f"unknown init {init!r}; choose one of {', '.join(INITS)}")
+        generator = torch.Generator().manual_seed(seed)
+        with torch.no_grad():
+            for layer in self.layers:
+                std = 1.0 if init == "normal" else 1.0 / math.sqrt(layer.in_features)
+                layer.weight.copy_(torch.randn(layer.weight.shape, generator=generator) * std)
+                layer.bias.copy_(torch.randn(layer.bias.shape, generator=generator))
+        return self
+
+    def _flatten(self, x: torch.Tensor) -> torch.Tensor:
+        if x.dim() >= 2 and x.shape[-1] != self.config.layers[0]:
+            x = x.reshape(x.shape[0], -1)
+        if x.dim() != 2 or x.shape[1] != self.config.layers[0]:
+            raise ConfigError(f"expected inputs of shape (n, {self.config.layers[0]}), got {tuple(x.shape)}")
+        return x
+
+    def activations(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
+        """Every layer's activations by name (hidden1, ..., output); output holds the network's answer."""
+        x = self._flatten(x)
+        result = {}
+        names = self.config.layer_names
+        for i, layer in enumerate(self.layers):
+            x = layer(x)
+            if names[i] == "output":
+                x = output_activation(x, self.config.output)
+            else:
+                x = self._activation(x)
+            result[names[i]] = x
+        return result
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self._flatten(x)
+        for layer in self.layers[:-1]:
+            x = self._activation(layer(x))
+        return self.layers[-1](x)
+
+    def weight_matrices(self) -> list[torch.Tensor]:
+        """Each layer's (out, in) weight matrix, detached."""
+        return [layer.weight.detach() for layer in self.layers]
+
+
+def output_activation(scores: torch.Tensor, output: str) -> torch.Tensor:
+    if output == "sigmoid":
+        return torch.sigmoid(scores)
+    if output == "softmax":
+        return torch.softmax(scores, dim=-1)
+    return scores
+
+
+def probabilities(model: MLP, x: torch.Tensor) -> torch.Tensor:
+    """(n, classes) confidences: softmax of the scores, except sigmoid outputs, which are their own activations."""
+    scores = model(x)
+    if model.config.output == "sigmoid":
+        return torch.sigmoid(scores)
+    return torch.softmax(scores, dim=-1)

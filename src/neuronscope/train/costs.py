@@ -1,0 +1,68 @@
+"""Costs, each as a loss for evaluation (and autograd) and as its gradient with respect to the scores.
+
+The gradient form is what the training loop uses: for the classic pairings it is a short closed
+formula, far cheaper than building an autograd graph for every mini-batch.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+COSTS = ("quadratic", "cross-entropy", "hinge")
+DEFAULT_OUTPUT = {"quadratic": "sigmoid", "cross-entropy": "softmax", "hinge": "linear"}
+VALID_OUTPUTS = {"quadratic": ("sigmoid", "linear"), "cross-entropy": ("softmax", "sigmoid"), "hinge": ("linear",)}
+
+
+def loss(scores: torch.Tensor, labels: torch.Tensor, cost: str, output: str) -> torch.Tensor:
+    """Mean cost over the batch. scores: (n, classes) weighted sums of the output layer; labels: (n,) int64."""
+    onehot = F.one_hot(labels, scores.shape[1]).to(scores.dtype)
+    if cost == "quadratic":
+        answer = torch.sigmoid(scores) if output == "sigmoid" else scores
+        return 0.5 * (answer - onehot).pow(2).sum(1).mean()
+    if cost == "cross-entropy":
+        if output == "sigmoid":
+            return F.binary_cross_entropy_with_logits(scores, onehot, reduction="sum") / len(labels)
+        return F.cross_entropy(scores, labels)
+    margins = (scores - scores.gather(1, labels[:, None]) + 1.0).clamp(min=0)
+    return (margins.sum(1) - 1.0).mean()  # the true class contributes a margin of exactly 1
+
+
+def output_delta_(out: torch.Tensor, onehot: torch.Tensor, labels: torch.Tensor, cost: str, output: str,
+                  delta: torch.Tensor, scratch: torch.Tensor) -> None:
+    """Write d(sum of costs)/d(scores) into ``delta``.
+
+    ``out`` holds the output layer's activations (sigmoid/softmax applied, or raw scores for
+    linear outputs); ``scratch`` is a buffer of the same shape.
+    """
+    if cost == "hinge":
+        torch.gather(out, 1, labels[:, None], out=scratch[:, :1])
+        torch.sub(out, scratch[:, :1], out=delta)
+        torch.gt(delta, -1.0, out=scratch)  # margin s_j - s_y + 1 > 0
+        delta.copy_(scratch)
+        delta.scatter_(1, labels[:, None], 0.0)
+        torch.sum(delta, 1, keepdim=True, out=scratch[:, :1])
+        delta.scatter_(1, labels[:, None], -scratch[:, :1])
+        return
+    torch.sub(out, onehot, out=delta)
+    if cost == "quadratic" and output == "sigmoid":
+        sigmoid_derivative_(out, delta, scratch)
+
+
+def sigmoid_derivative_(a: torch.Tensor, delta: torch.Tensor, scratch: torch.Tensor) -> None:
+    """delta *= a * (1 - a), the sigmoid's slope written in terms of its output."""
+    torch.mul(a, a, out=scratch)
+    torch.sub(a, scratch, out=scratch)
+    delta.mul_(scratch)
+
+
+def hidden_derivative_(activation: str, a: torch.Tensor, delta: torch.Tensor, scratch: torch.Tensor) -> None:
+    """delta *= f'(z), with f' written in terms of the activation a = f(z)."""
+    if activation == "sigmoid":
+        sigmoid_derivative_(a, delta, scratch)
+    elif activation == "tanh":
+        torch.mul(a, a, out=scratch)
+        scratch.neg_().add_(1.0)
+        delta.mul_(scratch)
+    else:
+        delta.masked_fill_(a <= 0, 0.0)

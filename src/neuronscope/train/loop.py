@@ -1,0 +1,124 @@
+"""The training loop: epochs of shuffled mini-batches, evaluation after each, divergence checks."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from tqdm.auto import tqdm
+
+from ..data import Dataset
+from ..errors import ConfigError, TrainingDiverged
+from ..models.mlp import MLP
+from .backprop import BackpropTrainer
+from .config import TrainConfig
+from .costs import loss as cost_loss
+
+DIVERGENCE_CHECK_EVERY = 100  # steps; a NaN spreads to every parameter within a step or two
+TRAIN_EVAL_LIMIT = 10_000  # training-set metrics come from this many images, enough for a curve
+
+
+@dataclass
+class TrainingState:
+    """What besides the weights a run needs to continue exactly where it stopped."""
+
+    epoch: int = 0
+    optimizer: dict[str, torch.Tensor] = field(default_factory=dict)
+    rng: torch.Tensor | None = None
+
+
+def pick_device(device: str | None = None) -> torch.device:
+    if device in (None, "auto"):
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(device)
+
+
+def as_inputs(images: np.ndarray | torch.Tensor, device: torch.device | str = "cpu") -> torch.Tensor:
+    """(n, h, w) images -> (n, h*w) float32 tensor on ``device``."""
+    x = torch.as_tensor(images, dtype=torch.float32)
+    return x.reshape(len(x), -1).to(device)
+
+
+@torch.no_grad()
+def evaluate(model: MLP, images, labels, cost: str, batch: int = 10_000) -> dict[str, float]:
+    """Mean cost and accuracy of ``model`` on (n, h, w) images with (n,) labels."""
+    device = next(model.parameters()).device
+    x, y = as_inputs(images, device), torch.as_tensor(labels, device=device)
+    total_loss, correct = 0.0, 0
+    for start in range(0, len(y), batch):
+        scores = model(x[start:start + batch])
+        total_loss += float(cost_loss(scores, y[start:start + batch], cost, model.config.output)) * len(scores)
+        correct += int((scores.argmax(1) == y[start:start + batch]).sum())
+    return {"loss": total_loss / max(len(y), 1), "accuracy": correct / max(len(y), 1)}
+
+
+def train(model: MLP, data: Dataset, config: TrainConfig, *, state: TrainingState | None = None,
+          on_epoch: Callable[[dict, TrainingState], None] | None = None, progress: bool = True) -> list[dict]:
+    """Train ``model`` in place for the epochs after ``state.epoch`` up to ``config.epochs``.
+
+    Returns one metrics dict per epoch trained. ``on_epoch(metrics, state)`` runs after each epoch,
+    when the model and state are consistent (the place to save a checkpoint). Raises
+    TrainingDiverged as soon as a parameter becomes NaN or infinite.
+    """
+    if model.config.layers[0] != data.input_size or model.config.layers[-1] != data.num_classes:
+        raise ConfigError(f"model layers {list(model.config.layers)} do not fit {data.name}: "
+                          f"{data.input_size} inputs, {data.num_classes} classes")
+    state = state or TrainingState()
+    device = next(model.parameters()).device
+    x_all = as_inputs(data.train_images, device)
+    y_all = torch.as_tensor(data.train_labels, device=device)
+    onehot_all = F.one_hot(y_all, data.num_classes).float()
+    n = len(y_all)
+    batch = min(config.batch_size, n)
+    trainer = BackpropTrainer(model, config, train_size=n, max_batch=batch)
+    if state.optimizer:
+        trainer.load_optimizer_state(state.optimizer)
+    generator = torch.Generator().manual_seed(config.seed)
+    if state.rng is not None:
+        generator.set_state(state.rng)
+    x_epoch, onehot_epoch, y_epoch = torch.empty_like(x_all), torch.empty_like(onehot_all), torch.empty_like(y_all)
+
+    history = []
+    steps_per_epoch = -(-n // batch)
+    remaining = config.epochs - state.epoch
+    bar = tqdm(total=remaining * steps_per_epoch, unit="step", disable=not progress, desc="training", leave=False)
+    try:
+        for epoch in range(state.epoch + 1, config.epochs + 1):
+            started = time.perf_counter()
+            order = torch.randperm(n, generator=generator).to(device)
+            torch.index_select(x_all, 0, order, out=x_epoch)
+            torch.index_select(onehot_all, 0, order, out=onehot_epoch)
+            torch.index_select(y_all, 0, order, out=y_epoch)
+            for step, start in enumerate(range(0, n, batch), 1):
+                end = start + batch
+                trainer.step(x_epoch[start:end], onehot_epoch[start:end], y_epoch[start:end])
+                if step % DIVERGENCE_CHECK_EVERY == 0:
+                    bar.update(DIVERGENCE_CHECK_EVERY)
+                    _check_finite(trainer, epoch, step, config)
+            bar.update(steps_per_epoch % DIVERGENCE_CHECK_EVERY)
+            _check_finite(trainer, epoch, steps_per_epoch, config)
+            train_seconds = time.perf_counter() - started
+            train_metrics = evaluate(model, data.train_images[:TRAIN_EVAL_LIMIT],
+                                     data.train_labels[:TRAIN_EVAL_LIMIT], config.cost)
+            test_metrics = evaluate(model, data.test_images, data.test_labels, config.cost)
+            metrics = {"epoch": epoch, "train_loss": train_metrics["loss"], "train_accuracy": train_metrics["accuracy"],
+                       "test_loss": test_metrics["loss"], "test_accuracy": test_metrics["accuracy"],
+                       "seconds": train_seconds}
+            history.append(metrics)
+            bar.set_postfix(epoch=epoch, test_acc=f"{test_metrics['accuracy']:.4f}")
+            state = TrainingState(epoch=epoch, optimizer=trainer.optimizer_state(), rng=generator.get_state())
+            if on_epoch:
+                on_epoch(metrics, state)
+    finally:
+        bar.close()
+    return history
+
+
+def _check_finite(trainer: BackpropTrainer, epoch: int, step: int, config: TrainConfig) -> None:
+    if not trainer.finite():
+        raise TrainingDiverged(f"training diverged in epoch {epoch} near step {step}: parameters became NaN "
+                               f"or infinite; try a smaller learning rate than {config.lr}")
