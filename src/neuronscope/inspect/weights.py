@@ -1,0 +1,45 @@
+"""Weights images: what input pattern each neuron responds to, as an array with the input's shape."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from ..errors import ConfigError
+from ..models.mlp import MLP
+
+
+@dataclass(frozen=True)
+class WeightsImages:
+    """images: (neurons, height, width) float32. ``projected`` is True for layers past the first,
+    whose images are the product of weight matrices down to the pixels (a linear view that
+    ignores the nonlinearities in between)."""
+
+    layer: str
+    images: np.ndarray
+    projected: bool
+
+
+def layer_index(model: MLP, layer: str) -> int:
+    names = model.config.layer_names
+    if layer not in names:
+        raise ConfigError(f"unknown layer {layer!r}; this model has {', '.join(names)}")
+    return names.index(layer)
+
+
+def pixel_projection(model: MLP, layer: str) -> torch.Tensor:
+    """(neurons, inputs): W_layer @ ... @ W_1, each neuron's weights carried back to pixel space."""
+    matrices = model.weight_matrices()[: layer_index(model, layer) + 1]
+    projection = matrices[0]
+    for w in matrices[1:]:
+        projection = w @ projection
+    return projection
+
+
+def weights_images(model: MLP, layer: str = "hidden1") -> WeightsImages:
+    """Every neuron of ``layer`` as an image; first-layer neurons show their own incoming weights."""
+    projection = pixel_projection(model, layer).cpu().numpy().astype(np.float32)
+    images = projection.reshape(len(projection), *model.config.image_shape)
+    return WeightsImages(layer=layer, images=images, projected=layer_index(model, layer) > 0)

@@ -1,0 +1,72 @@
+"""Figures of a network's results: training curves, confusion matrix, misclassified examples."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from ..inspect import Mistakes
+from .style import grid_shape, hide_ticks, new_figure
+
+
+def plot_training_curves(history: Sequence[dict]) -> Figure:
+    """Accuracy and loss per epoch, on the training and the test set."""
+    fig = new_figure(10, 3.6)
+    acc_ax, loss_ax = fig.subplots(1, 2)
+    epochs = [h["epoch"] for h in history]
+    for split, style in (("train", "--"), ("test", "-")):
+        acc_ax.plot(epochs, [100 * h[f"{split}_accuracy"] for h in history], style, marker="o", ms=3, label=split)
+        loss_ax.plot(epochs, [h[f"{split}_loss"] for h in history], style, marker="o", ms=3, label=split)
+    if history:
+        best = max(history, key=lambda h: h["test_accuracy"])
+        acc_ax.annotate(f"best test {100 * best['test_accuracy']:.2f}% (epoch {best['epoch']})",
+                        (best["epoch"], 100 * best["test_accuracy"]), textcoords="offset points", xytext=(-10, -22),
+                        ha="right", fontsize=9)
+    acc_ax.set(xlabel="epoch", ylabel="accuracy (%)", title="Accuracy")
+    loss_ax.set(xlabel="epoch", ylabel="cost", title="Cost")
+    for ax in (acc_ax, loss_ax):
+        ax.grid(alpha=0.3)
+        ax.legend()
+    return fig
+
+
+def plot_confusion_matrix(matrix: np.ndarray, class_names: Sequence[str]) -> Figure:
+    """Counts of (true, predicted) pairs; color shows the share of each true class."""
+    n = len(class_names)
+    fig = new_figure(0.55 * n + 2.5, 0.5 * n + 1.6)
+    ax = fig.subplots()
+    share = matrix / np.maximum(matrix.sum(1, keepdims=True), 1)
+    ax.imshow(share, cmap="Blues", vmin=0, vmax=1)
+    for i in range(n):
+        for j in range(n):
+            if matrix[i, j]:
+                ax.text(j, i, str(matrix[i, j]), ha="center", va="center", fontsize=8,
+                        color="white" if share[i, j] > 0.5 else "black")
+    short = [name[:8] for name in class_names]
+    ax.set_xticks(range(n), short, rotation=45 if max(map(len, short)) > 2 else 0, ha="right" if n > 2 else "center")
+    ax.set_yticks(range(n), short)
+    ax.set(xlabel="predicted", ylabel="true")
+    accuracy = np.trace(matrix) / max(matrix.sum(), 1)
+    ax.set_title(f"Confusion matrix ({100 * accuracy:.2f}% correct of {matrix.sum()})")
+    return fig
+
+
+def plot_mistakes(mistakes: Mistakes, class_names: Sequence[str]) -> Figure:
+    """Misclassified images, most confident first, titled true → predicted (confidence)."""
+    n = len(mistakes.images)
+    rows, cols = grid_shape(max(n, 1))
+    fig = new_figure(1.3 * cols + 0.4, 1.45 * rows + 0.6)
+    axes = fig.subplots(rows, cols, squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        hide_ticks(ax)
+        if i >= n:
+            ax.axis("off")
+            continue
+        ax.imshow(mistakes.images[i], cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
+        true, pred = class_names[mistakes.labels[i]][:6], class_names[mistakes.predicted[i]][:6]
+        ax.set_title(f"{true}→{pred} {100 * mistakes.confidence[i]:.0f}%", fontsize=8, color="#c0392b", pad=2)
+    fig.suptitle(f"{mistakes.total} misclassified test images; the {n} most confident mistakes "
+                 f"(true → predicted, confidence)", fontsize=11)
+    return fig

@@ -1,0 +1,57 @@
+"""Shared figure conventions: blue = positive ("likes"), red = negative ("dislikes"), white = 0."""
+
+from __future__ import annotations
+
+import io
+import math
+from pathlib import Path
+
+import numpy as np
+from matplotlib.colors import TwoSlopeNorm
+from matplotlib.figure import Figure
+
+from ..files import atomic_write_bytes
+
+DIVERGING = "RdBu"  # low = red, high = blue
+CLIP_PERCENTILE = 99.5  # a few extreme weights should not wash out every other tile
+
+
+def symmetric_norm(values: np.ndarray) -> tuple[TwoSlopeNorm, float]:
+    """A color norm centred on 0 with equal reach both ways; returns it and that reach."""
+    finite = np.abs(values[np.isfinite(values)])
+    reach = float(np.percentile(finite, CLIP_PERCENTILE)) if finite.size else 1.0
+    reach = reach if reach > 0 else 1.0
+    return TwoSlopeNorm(vcenter=0.0, vmin=-reach, vmax=reach), reach
+
+
+def grid_shape(n: int, max_columns: int = 10) -> tuple[int, int]:
+    """Rows and columns for n tiles, close to square but never wider than max_columns."""
+    square = max(1, math.ceil(math.sqrt(n)))
+    exact = [c for c in range(square, min(max_columns, n) + 1) if n % c == 0 and c <= 1.6 * math.sqrt(n)]
+    columns = exact[0] if exact else min(max_columns, square)
+    return math.ceil(n / columns), columns
+
+
+def new_figure(width: float, height: float) -> Figure:
+    # Figure objects, not pyplot: no global state, safe in a web server's threads.
+    return Figure(figsize=(width, height), dpi=100, layout="constrained")
+
+
+def figure_png(fig: Figure, dpi: int = 110) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
+    return buffer.getvalue()
+
+
+def save_figure(fig: Figure, path: str | Path, dpi: int = 110) -> Path:
+    """Write a figure atomically as PNG or SVG, chosen by the path's suffix."""
+    path = Path(path)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=path.suffix.lstrip(".") or "png", dpi=dpi, facecolor="white")
+    atomic_write_bytes(path, buffer.getvalue())
+    return path
+
+
+def hide_ticks(ax) -> None:
+    ax.set_xticks([])
+    ax.set_yticks([])

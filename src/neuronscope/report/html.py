@@ -1,0 +1,33 @@
+"""A self-contained HTML report for a run: every figure embedded, plus its configuration and curves."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from .. import __version__
+from ..files import atomic_write_bytes
+from ..plot import figure_png
+from ..runs import Run
+from .figures import NamedFigure
+
+
+def render_report(run: Run, figures: list[NamedFigure], dataset_summary: dict) -> str:
+    env = Environment(loader=PackageLoader("neuronscope.report"), autoescape=select_autoescape())
+    embedded = [{"title": f.title, "caption": f.caption, "name": f.name,
+                 "png": base64.b64encode(figure_png(f.figure)).decode()} for f in figures]
+    final = run.history[-1] if run.history else None
+    return env.get_template("report.html").render(
+        run_name=run.path.name, model=run.model.config.to_json(),
+        training=run.training.to_json() if run.training else None, dataset=dataset_summary,
+        history=run.history, final=final, figures=embedded, version=__version__,
+        created=dt.datetime.now().strftime("%Y-%m-%d %H:%M"))
+
+
+def write_report(run: Run, figures: list[NamedFigure], dataset_summary: dict, path: str | Path | None = None) -> Path:
+    path = Path(path) if path else run.path / "report.html"
+    atomic_write_bytes(path, render_report(run, figures, dataset_summary).encode())
+    return path
