@@ -19,7 +19,8 @@ CHUNK = 1 << 16
 
 def content_md5(path: Path) -> str:
     """md5 of a file's content, decompressed first when it is gzip, so a recompressed copy still matches."""
-    opener = gzip.open if path.suffix == ".gz" else open
+    with open(path, "rb") as f:
+        opener = gzip.open if f.read(2) == b"\x1f\x8b" else open
     digest = hashlib.md5(usedforsecurity=False)
     try:
         with opener(path, "rb") as f:

@@ -87,10 +87,11 @@ class MLP(nn.Module):
         return self
 
     def _flatten(self, x: torch.Tensor) -> torch.Tensor:
-        if x.dim() >= 2 and x.shape[-1] != self.config.layers[0]:
-            x = x.reshape(x.shape[0], -1)
+        if x.dim() == 3 and tuple(x.shape[1:]) == self.config.image_shape:
+            return x.reshape(x.shape[0], -1)
         if x.dim() != 2 or x.shape[1] != self.config.layers[0]:
-            raise ConfigError(f"expected inputs of shape (n, {self.config.layers[0]}), got {tuple(x.shape)}")
+            raise ConfigError(f"expected inputs of shape (n, {self.config.layers[0]}) or (n, "
+                              f"{', '.join(map(str, self.config.image_shape))}), got {tuple(x.shape)}")
         return x
 
     def activations(self, x: torch.Tensor) -> dict[str, torch.Tensor]:

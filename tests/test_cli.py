@@ -1,0 +1,45 @@
+import json
+
+import numpy as np
+import pytest
+
+from neuronscope.cli import main
+
+
+def test_train_writes_run_figures_and_report(tmp_path, capsys):
+    out = tmp_path / "run"
+    code = main(["train", "--dataset", "digits", "--preset", "nielsen", "--epochs", "2", "--layers", "64,12,10",
+                 "--out", str(out), "--quiet"])
+    assert code == 0
+    assert len(json.loads((out / "metrics.json").read_text())["history"]) == 2
+    assert (out / "figures" / "weights_hidden1.png").stat().st_size > 5000
+    assert (out / "report.html").exists()
+    assert "test accuracy" in capsys.readouterr().out
+
+
+def test_figures_command_writes_svg(tmp_path, digits_run):
+    assert main(["figures", str(digits_run.path), "--out", str(tmp_path / "f"), "--format", "svg"]) == 0
+    assert (tmp_path / "f" / "lego_output.svg").exists()
+
+
+def test_import_then_report(tmp_path):
+    rng = np.random.default_rng(1)
+    np.savez(tmp_path / "w.npz", w0=rng.normal(size=(12, 64)), b0=rng.normal(size=12),
+             w1=rng.normal(size=(10, 12)), b1=rng.normal(size=10))
+    assert main(["import-weights", str(tmp_path / "w.npz"), "--out", str(tmp_path / "imp")]) == 0
+    assert main(["report", str(tmp_path / "imp")]) == 0
+    assert "imported weights" in (tmp_path / "imp" / "report.html").read_text()
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["train", "--dataset", "digits", "--lr", "nan"], "learning rate must be a finite number"),
+    (["train", "--dataset", "digits", "--layers", "784,30,10"], "must start with the input size 64"),
+    (["report", "/nonexistent/run"], "no such run directory"),
+    (["figures", "/nonexistent/run", "--format", "gif"], "unknown figure format 'gif'"),
+    (["train", "--resume", "--dataset", "digits"], "--resume needs --out"),
+])
+def test_bad_input_gives_one_line_and_no_traceback(argv, message, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1

@@ -1,0 +1,60 @@
+import pytest
+import torch
+import torch.nn.functional as F
+
+from neuronscope.models import MLP, MLPConfig
+from neuronscope.train.backprop import BackpropTrainer
+from neuronscope.train.config import TrainConfig
+from neuronscope.train.costs import VALID_OUTPUTS, loss
+
+PAIRS = [(cost, output) for cost, outputs in VALID_OUTPUTS.items() for output in outputs]
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "relu", "tanh"])
+@pytest.mark.parametrize("cost, output", PAIRS)
+def test_hand_written_gradients_equal_autograd(cost, output, activation):
+    config = MLPConfig((16, 7, 5, 3), activation, output, (4, 4))
+    model = MLP(config).reset_parameters("scaled", 1)
+    reference = MLP(config)
+    reference.load_state_dict(model.state_dict())
+    x, labels = torch.rand(6, 16), torch.tensor([0, 1, 2, 2, 1, 0])
+    (loss(reference(x), labels, cost, output) * len(x)).backward()
+    expected = torch.cat([p.grad.flatten() for p in [layer.weight for layer in reference.layers]
+                          + [layer.bias for layer in reference.layers]])
+
+    trainer = BackpropTrainer(model, TrainConfig(cost=cost, lr=1.0), train_size=6, max_batch=6)
+    before = trainer.params.clone()
+    trainer.step(x, F.one_hot(labels, 3).float(), labels)
+    applied = (before - trainer.params) * len(x)  # SGD moved params by lr/m * summed gradient
+    assert torch.allclose(applied, expected, atol=2e-5)
+
+
+def test_gradients_match_finite_differences():
+    config = MLPConfig((4, 3, 2), "tanh", "sigmoid", (2, 2))
+    model = MLP(config).reset_parameters("normal", 2).double()
+    x, labels = torch.rand(3, 4, dtype=torch.float64), torch.tensor([0, 1, 1])
+    model.zero_grad()
+    loss(model(x), labels, "quadratic", "sigmoid").backward()
+    weight = model.layers[0].weight
+    eps = 1e-6
+    with torch.no_grad():
+        weight[1, 2] += eps
+        up = loss(model(x), labels, "quadratic", "sigmoid")
+        weight[1, 2] -= 2 * eps
+        down = loss(model(x), labels, "quadratic", "sigmoid")
+    assert weight.grad[1, 2].item() == pytest.approx(((up - down) / (2 * eps)).item(), abs=1e-8)
+
+
+def test_model_parameters_are_views_of_the_flat_buffer(tiny_model):
+    trainer = BackpropTrainer(tiny_model, TrainConfig(), train_size=10, max_batch=4)
+    trainer.params.zero_()
+    assert all(float(p.detach().abs().sum()) == 0 for p in tiny_model.parameters())
+
+
+def test_l2_shrinks_weights_but_not_biases(tiny_model):
+    trainer = BackpropTrainer(tiny_model, TrainConfig(l2=1.0, lr=0.5), train_size=2, max_batch=1)
+    w, b = tiny_model.layers[0].weight.clone(), tiny_model.layers[0].bias.clone()
+    trainer.grads.zero_()
+    trainer._update(1)
+    assert torch.allclose(tiny_model.layers[0].weight, w * (1 - 0.5 * 1.0 / 2))
+    assert torch.equal(tiny_model.layers[0].bias, b)
