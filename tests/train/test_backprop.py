@@ -22,9 +22,9 @@ def test_hand_written_gradients_equal_autograd(cost, output, activation):
     expected = torch.cat([p.grad.flatten() for p in [layer.weight for layer in reference.layers]
                           + [layer.bias for layer in reference.layers]])
 
-    trainer = BackpropTrainer(model, TrainConfig(cost=cost, lr=1.0), train_size=6, max_batch=6)
+    trainer = BackpropTrainer(model, TrainConfig(cost=cost, lr=1.0), x, F.one_hot(labels, 3).float(), labels, 6)
     before = trainer.params.clone()
-    trainer.step(x, F.one_hot(labels, 3).float(), labels)
+    trainer.step(torch.arange(6))
     applied = (before - trainer.params) * len(x)  # SGD moved params by lr/m * summed gradient
     assert torch.allclose(applied, expected, atol=2e-5)
 
@@ -45,14 +45,19 @@ def test_gradients_match_finite_differences():
     assert weight.grad[1, 2].item() == pytest.approx(((up - down) / (2 * eps)).item(), abs=1e-8)
 
 
+def _trainer(model, config, n):
+    labels = torch.arange(n) % 3
+    return BackpropTrainer(model, config, torch.rand(n, 16), F.one_hot(labels, 3).float(), labels, max_batch=1)
+
+
 def test_model_parameters_are_views_of_the_flat_buffer(tiny_model):
-    trainer = BackpropTrainer(tiny_model, TrainConfig(), train_size=10, max_batch=4)
+    trainer = _trainer(tiny_model, TrainConfig(), 10)
     trainer.params.zero_()
     assert all(float(p.detach().abs().sum()) == 0 for p in tiny_model.parameters())
 
 
 def test_l2_shrinks_weights_but_not_biases(tiny_model):
-    trainer = BackpropTrainer(tiny_model, TrainConfig(l2=1.0, lr=0.5), train_size=2, max_batch=1)
+    trainer = _trainer(tiny_model, TrainConfig(l2=1.0, lr=0.5), 2)
     w, b = tiny_model.layers[0].weight.clone(), tiny_model.layers[0].bias.clone()
     trainer.grads.zero_()
     trainer._update(1)

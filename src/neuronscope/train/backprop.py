@@ -2,9 +2,11 @@
 
 Small networks spend most of a training step in per-operation overhead, not arithmetic. Here all
 parameters live in one flat buffer (weights first, then biases) so the update, L2 decay and Adam
-are one operation each over the whole network, and every intermediate array is preallocated and
-written with ``out=``. The model's own parameters are views into that buffer, so the model is
-always current and can be evaluated or saved at any time.
+are one operation each over the whole network; every intermediate array is preallocated, its
+views for a given batch size are made once, each result is written with ``out=``, and the
+functions for the chosen activation and cost are picked once instead of on every step. The
+model's own parameters are views into the flat buffer, so the model is always current and can
+be evaluated or saved at any time.
 """
 
 from __future__ import annotations
@@ -15,19 +17,40 @@ import torch
 
 from ..models.mlp import MLP
 from .config import TrainConfig
-from .costs import hidden_derivative_, output_delta_
+from .costs import HIDDEN_DERIVATIVES, output_delta_function
 
 ADAM_BETAS = (0.9, 0.999)
 ADAM_EPS = 1e-8
 
 
-class BackpropTrainer:
-    """Owns the flat parameter/gradient buffers of ``model`` and applies one mini-batch step at a time."""
+def _softmax_(a: torch.Tensor) -> None:
+    a.copy_(torch.softmax(a, dim=1))
 
-    def __init__(self, model: MLP, config: TrainConfig, train_size: int, max_batch: int):
-        self.model, self.config, self.train_size = model, config, train_size
-        self.output = model.config.output
-        self.activation = model.config.activation
+
+IN_PLACE_ACTIVATIONS = {"sigmoid": torch.Tensor.sigmoid_, "tanh": torch.Tensor.tanh_, "relu": torch.Tensor.relu_,
+                        "softmax": _softmax_, "linear": None}
+
+
+class _Buffers:
+    """Views of the preallocated arrays for one batch size m."""
+
+    def __init__(self, arrays: dict[str, list[torch.Tensor]], m: int):
+        self.x, self.onehot, self.labels = (arrays["batch"][i][:m] for i in range(3))
+        self.acts = [a[:m] for a in arrays["acts"]]
+        self.deltas = [d[:m] for d in arrays["deltas"]]
+        self.deltas_t = [d.t() for d in self.deltas]
+        self.scratch = [s[:m] for s in arrays["scratch"]]
+
+
+class BackpropTrainer:
+    """Trains ``model`` on the rows of ``x`` (n, inputs), ``onehot`` (n, classes) and ``labels`` (n,)
+    one mini-batch at a time; ``step(rows)`` takes the indices of the batch's rows."""
+
+    def __init__(self, model: MLP, config: TrainConfig, x: torch.Tensor, onehot: torch.Tensor,
+                 labels: torch.Tensor, max_batch: int):
+        self.model, self.config = model, config
+        self.x, self.onehot, self.labels = x, onehot, labels
+        self.train_size = len(labels)
         device = next(model.parameters()).device
         params = [layer.weight for layer in model.layers] + [layer.bias for layer in model.layers]
         total = sum(p.numel() for p in params)
@@ -43,18 +66,29 @@ class BackpropTrainer:
             offset += n
         depth = len(model.layers)
         self.weights, self.biases = views[:depth], views[depth:]
+        self.weights_t = [w.t() for w in self.weights]
         self.weight_grads, self.bias_grads = grad_views[:depth], grad_views[depth:]
         n_weights = sum(w.numel() for w in self.weights)
         self.all_weights, self.all_weight_grads = self.params[:n_weights], self.grads[:n_weights]
+
+        self.activate = [IN_PLACE_ACTIVATIONS[model.config.activation]] * (depth - 1)
+        self.activate.append(IN_PLACE_ACTIVATIONS[model.config.output])
+        self.derivative = HIDDEN_DERIVATIVES[model.config.activation]
+        self.output_delta = output_delta_function(config.cost, model.config.output)
+
         sizes = model.config.layers[1:]
-        self.acts = [torch.empty(max_batch, n, device=device) for n in sizes]
-        self.deltas = [torch.empty(max_batch, n, device=device) for n in sizes]
-        self.scratch = [torch.empty(max_batch, n, device=device) for n in sizes]
+        self._arrays = {
+            "batch": [torch.empty(max_batch, x.shape[1], device=device),
+                      torch.empty(max_batch, onehot.shape[1], device=device),
+                      torch.empty(max_batch, dtype=torch.int64, device=device)],
+            **{name: [torch.empty(max_batch, n, device=device) for n in sizes]
+               for name in ("acts", "deltas", "scratch")}}
+        self._buffers: dict[int, _Buffers] = {}
         self.adam = None
+        self.adam_steps = 0
         if config.optimizer == "adam":
             self.adam = {"m": torch.zeros_like(self.params), "v": torch.zeros_like(self.params),
                          "denom": torch.empty_like(self.params)}
-        self.adam_steps = 0
 
     def optimizer_state(self) -> dict[str, torch.Tensor]:
         if self.adam is None:
@@ -68,42 +102,31 @@ class BackpropTrainer:
         self.adam["v"].copy_(state["v"])
         self.adam_steps = int(state["step"])
 
-    def _forward(self, x: torch.Tensor, m: int) -> None:
-        prev = x
-        last = len(self.weights) - 1
-        for i, (w, b) in enumerate(zip(self.weights, self.biases)):
-            a = self.acts[i][:m]
-            torch.addmm(b, prev, w.t(), out=a)
-            if i < last:
-                if self.activation == "sigmoid":
-                    a.sigmoid_()
-                elif self.activation == "tanh":
-                    a.tanh_()
-                else:
-                    a.relu_()
-            elif self.output == "sigmoid":
-                a.sigmoid_()
-            elif self.output == "softmax":
-                a.copy_(torch.softmax(a, dim=1))
+    def step(self, rows: torch.Tensor) -> None:
+        """One update from the mini-batch made of ``rows`` (int64 indices into the training data)."""
+        m = len(rows)
+        b = self._buffers.get(m) or self._buffers.setdefault(m, _Buffers(self._arrays, m))
+        torch.index_select(self.x, 0, rows, out=b.x)
+        torch.index_select(self.onehot, 0, rows, out=b.onehot)
+        torch.index_select(self.labels, 0, rows, out=b.labels)
+        acts, deltas, scratch = b.acts, b.deltas, b.scratch
+
+        prev = b.x
+        for a, weight_t, bias, activate in zip(acts, self.weights_t, self.biases, self.activate):
+            torch.addmm(bias, prev, weight_t, out=a)
+            if activate is not None:
+                activate(a)
             prev = a
 
-    def step(self, x: torch.Tensor, onehot: torch.Tensor, labels: torch.Tensor) -> None:
-        """One update from a mini-batch. x: (m, input_size); onehot: (m, classes); labels: (m,) int64."""
-        m = x.shape[0]
-        self._forward(x, m)
-        last = len(self.weights) - 1
-        delta = self.deltas[last][:m]
-        output_delta_(self.acts[last][:m], onehot, labels, self.config.cost, self.output, delta,
-                      self.scratch[last][:m])
-        for i in range(last, -1, -1):
-            prev = self.acts[i - 1][:m] if i > 0 else x
-            torch.mm(delta.t(), prev, out=self.weight_grads[i])
-            torch.sum(delta, 0, out=self.bias_grads[i])
-            if i > 0:
-                below = self.deltas[i - 1][:m]
-                torch.mm(delta, self.weights[i], out=below)
-                hidden_derivative_(self.activation, prev, below, self.scratch[i - 1][:m])
-                delta = below
+        last = len(acts) - 1
+        self.output_delta(acts[last], b.onehot, b.labels, deltas[last], scratch[last])
+        for i in range(last, 0, -1):
+            torch.mm(b.deltas_t[i], acts[i - 1], out=self.weight_grads[i])
+            torch.sum(deltas[i], 0, out=self.bias_grads[i])
+            torch.mm(deltas[i], self.weights[i], out=deltas[i - 1])
+            self.derivative(acts[i - 1], deltas[i - 1], scratch[i - 1])
+        torch.mm(b.deltas_t[0], b.x, out=self.weight_grads[0])
+        torch.sum(deltas[0], 0, out=self.bias_grads[0])
         self._update(m)
 
     def _update(self, m: int) -> None:

@@ -28,41 +28,54 @@ def loss(scores: torch.Tensor, labels: torch.Tensor, cost: str, output: str) -> 
     return (margins.sum(1) - 1.0).mean()  # the true class contributes a margin of exactly 1
 
 
-def output_delta_(out: torch.Tensor, onehot: torch.Tensor, labels: torch.Tensor, cost: str, output: str,
-                  delta: torch.Tensor, scratch: torch.Tensor) -> None:
-    """Write d(sum of costs)/d(scores) into ``delta``.
+def _hinge_delta_(out, onehot, labels, delta, scratch) -> None:
+    # d/ds_j = 1 where the margin s_j - s_y + 1 > 0 (j != y); d/ds_y = -(number of such j)
+    torch.gather(out, 1, labels[:, None], out=scratch[:, :1])
+    torch.sub(out, scratch[:, :1], out=delta)
+    torch.gt(delta, -1.0, out=scratch)
+    delta.copy_(scratch)
+    delta.scatter_(1, labels[:, None], 0.0)
+    torch.sum(delta, 1, keepdim=True, out=scratch[:, :1])
+    delta.scatter_(1, labels[:, None], -scratch[:, :1])
 
-    ``out`` holds the output layer's activations (sigmoid/softmax applied, or raw scores for
-    linear outputs); ``scratch`` is a buffer of the same shape.
+
+def _difference_delta_(out, onehot, labels, delta, scratch) -> None:
+    torch.sub(out, onehot, out=delta)
+
+
+def _quadratic_sigmoid_delta_(out, onehot, labels, delta, scratch) -> None:
+    torch.sub(out, onehot, out=delta)
+    sigmoid_derivative_(out, delta, scratch)
+
+
+def output_delta_function(cost: str, output: str):
+    """``f(out, onehot, labels, delta, scratch)`` writing d(sum of costs)/d(scores) into ``delta``.
+
+    ``out`` holds the output layer's activations (sigmoid/softmax applied, or raw scores for linear
+    outputs); ``scratch`` is a buffer of the same shape. Cross-entropy with softmax or sigmoid, and
+    the quadratic cost with linear outputs, all reduce to ``out - onehot``.
     """
     if cost == "hinge":
-        torch.gather(out, 1, labels[:, None], out=scratch[:, :1])
-        torch.sub(out, scratch[:, :1], out=delta)
-        torch.gt(delta, -1.0, out=scratch)  # margin s_j - s_y + 1 > 0
-        delta.copy_(scratch)
-        delta.scatter_(1, labels[:, None], 0.0)
-        torch.sum(delta, 1, keepdim=True, out=scratch[:, :1])
-        delta.scatter_(1, labels[:, None], -scratch[:, :1])
-        return
-    torch.sub(out, onehot, out=delta)
+        return _hinge_delta_
     if cost == "quadratic" and output == "sigmoid":
-        sigmoid_derivative_(out, delta, scratch)
+        return _quadratic_sigmoid_delta_
+    return _difference_delta_
 
 
 def sigmoid_derivative_(a: torch.Tensor, delta: torch.Tensor, scratch: torch.Tensor) -> None:
     """delta *= a * (1 - a), the sigmoid's slope written in terms of its output."""
-    torch.mul(a, a, out=scratch)
-    torch.sub(a, scratch, out=scratch)
+    torch.addcmul(a, a, a, value=-1.0, out=scratch)
     delta.mul_(scratch)
 
 
-def hidden_derivative_(activation: str, a: torch.Tensor, delta: torch.Tensor, scratch: torch.Tensor) -> None:
-    """delta *= f'(z), with f' written in terms of the activation a = f(z)."""
-    if activation == "sigmoid":
-        sigmoid_derivative_(a, delta, scratch)
-    elif activation == "tanh":
-        torch.mul(a, a, out=scratch)
-        scratch.neg_().add_(1.0)
-        delta.mul_(scratch)
-    else:
-        delta.masked_fill_(a <= 0, 0.0)
+def _tanh_derivative_(a: torch.Tensor, delta: torch.Tensor, scratch: torch.Tensor) -> None:
+    torch.mul(delta, a, out=scratch)
+    torch.addcmul(delta, scratch, a, value=-1.0, out=delta)  # delta * (1 - a^2)
+
+
+def _relu_derivative_(a: torch.Tensor, delta: torch.Tensor, scratch: torch.Tensor) -> None:
+    delta.masked_fill_(a <= 0, 0.0)
+
+
+HIDDEN_DERIVATIVES = {"sigmoid": sigmoid_derivative_, "tanh": _tanh_derivative_, "relu": _relu_derivative_}
+"""``f(a, delta, scratch)``: delta *= f'(z), with f' written in terms of the activation a = f(z)."""

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,6 +21,7 @@ from .costs import loss as cost_loss
 
 DIVERGENCE_CHECK_EVERY = 100  # steps; a NaN spreads to every parameter within a step or two
 TRAIN_EVAL_LIMIT = 10_000  # training-set metrics come from this many images, enough for a curve
+THREADED_STEP_WORK = 1_000_000  # multiply-adds per step below which extra CPU threads cost more than they give
 
 
 @dataclass
@@ -71,34 +73,30 @@ def train(model: MLP, data: Dataset, config: TrainConfig, *, state: TrainingStat
     device = next(model.parameters()).device
     x_all = as_inputs(data.train_images, device)
     y_all = torch.as_tensor(data.train_labels, device=device)
-    onehot_all = F.one_hot(y_all, data.num_classes).float()
     n = len(y_all)
     batch = min(config.batch_size, n)
-    trainer = BackpropTrainer(model, config, train_size=n, max_batch=batch)
+    trainer = BackpropTrainer(model, config, x_all, F.one_hot(y_all, data.num_classes).float(), y_all, batch)
     if state.optimizer:
         trainer.load_optimizer_state(state.optimizer)
     generator = torch.Generator().manual_seed(config.seed)
     if state.rng is not None:
         generator.set_state(state.rng)
-    x_epoch, onehot_epoch, y_epoch = torch.empty_like(x_all), torch.empty_like(onehot_all), torch.empty_like(y_all)
 
     history = []
     steps_per_epoch = -(-n // batch)
     remaining = config.epochs - state.epoch
+    work = batch * sum(i * o for i, o in zip(model.config.layers, model.config.layers[1:]))
     bar = tqdm(total=remaining * steps_per_epoch, unit="step", disable=not progress, desc="training", leave=False)
     try:
         for epoch in range(state.epoch + 1, config.epochs + 1):
             started = time.perf_counter()
             order = torch.randperm(n, generator=generator).to(device)
-            torch.index_select(x_all, 0, order, out=x_epoch)
-            torch.index_select(onehot_all, 0, order, out=onehot_epoch)
-            torch.index_select(y_all, 0, order, out=y_epoch)
-            for step, start in enumerate(range(0, n, batch), 1):
-                end = start + batch
-                trainer.step(x_epoch[start:end], onehot_epoch[start:end], y_epoch[start:end])
-                if step % DIVERGENCE_CHECK_EVERY == 0:
-                    bar.update(DIVERGENCE_CHECK_EVERY)
-                    _check_finite(trainer, epoch, step, config)
+            with torch.inference_mode(), _threads_for(work, device):
+                for step, rows in enumerate(order.split(batch), 1):
+                    trainer.step(rows)
+                    if step % DIVERGENCE_CHECK_EVERY == 0:
+                        bar.update(DIVERGENCE_CHECK_EVERY)
+                        _check_finite(trainer, epoch, step, config)
             bar.update(steps_per_epoch % DIVERGENCE_CHECK_EVERY)
             _check_finite(trainer, epoch, steps_per_epoch, config)
             train_seconds = time.perf_counter() - started
@@ -116,6 +114,20 @@ def train(model: MLP, data: Dataset, config: TrainConfig, *, state: TrainingStat
     finally:
         bar.close()
     return history
+
+
+@contextmanager
+def _threads_for(work: int, device: torch.device) -> Iterator[None]:
+    """Use one CPU thread for steps too small to split profitably, restoring the setting afterwards."""
+    threads = torch.get_num_threads()
+    single = device.type == "cpu" and work < THREADED_STEP_WORK and threads > 1
+    if single:
+        torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        if single:
+            torch.set_num_threads(threads)
 
 
 def _check_finite(trainer: BackpropTrainer, epoch: int, step: int, config: TrainConfig) -> None:

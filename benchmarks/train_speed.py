@@ -1,0 +1,152 @@
+"""Training speed of neuronscope against the textbook per-example NumPy loop, in one run.
+
+    python benchmarks/train_speed.py --data-dir ../shared/data
+
+1. Preset nielsen (784-30-10 sigmoid, quadratic cost, SGD lr 3.0, batch 10) for one epoch over the
+   MNIST training set, starting from the same weights and visiting images in the same order as the
+   baseline: the per-example backpropagation loop of the classic NumPy textbook network, written
+   out below. Also a plain PyTorch autograd loop, to show where the time goes.
+2. 784-30-10 with cross-entropy, Adam and batch 128 for epochs over Fashion-MNIST's 60,000 images.
+Targets: >= 10x faster than the baseline at equal accuracy (within 0.5 points); <= 0.3 s per epoch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+
+import numpy as np
+import torch
+
+from neuronscope.data import load_dataset
+from neuronscope.inspect import predict
+from neuronscope.models import MLP
+from neuronscope.train import build_configs, train
+
+
+def textbook_epoch(weights, biases, images, labels, order, lr=3.0, batch=10):
+    """One epoch of the per-example NumPy network from the classic textbook (column vectors, float64)."""
+    sigmoid = lambda z: 1.0 / (1.0 + np.exp(-z))  # noqa: E731
+    for start in range(0, len(order), batch):
+        nabla_w = [np.zeros(w.shape) for w in weights]
+        nabla_b = [np.zeros(b.shape) for b in biases]
+        for i in order[start:start + batch]:
+            activation = images[i].reshape(-1, 1)
+            activations, zs = [activation], []
+            for w, b in zip(weights, biases):
+                z = w @ activation + b
+                zs.append(z)
+                activation = sigmoid(z)
+                activations.append(activation)
+            y = np.zeros((10, 1))
+            y[labels[i]] = 1.0
+            delta = (activations[-1] - y) * sigmoid(zs[-1]) * (1 - sigmoid(zs[-1]))
+            nabla_b[-1] += delta
+            nabla_w[-1] += delta @ activations[-2].T
+            for layer in range(2, len(weights) + 1):
+                s = sigmoid(zs[-layer])
+                delta = (weights[-layer + 1].T @ delta) * s * (1 - s)
+                nabla_b[-layer] += delta
+                nabla_w[-layer] += delta @ activations[-layer - 1].T
+        m = len(order[start:start + batch])
+        weights = [w - (lr / m) * nw for w, nw in zip(weights, nabla_w)]
+        biases = [b - (lr / m) * nb for b, nb in zip(biases, nabla_b)]
+    return weights, biases
+
+
+def textbook_accuracy(weights, biases, images, labels):
+    a = images.reshape(len(images), -1).T
+    for w, b in zip(weights, biases):
+        a = 1.0 / (1.0 + np.exp(-(w @ a + b)))
+    return float((a.argmax(0) == labels).mean())
+
+
+def autograd_epoch(model, images, labels, order, lr=3.0, batch=10):
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    x = torch.as_tensor(images).reshape(len(images), -1)
+    onehot = torch.nn.functional.one_hot(torch.as_tensor(labels), 10).float()
+    for start in range(0, len(order), batch):
+        idx = order[start:start + batch]
+        out = torch.sigmoid(model(x[idx]))
+        loss = 0.5 * ((out - onehot[idx]) ** 2).sum(1).mean()
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+
+
+def nielsen_comparison(data, seed: int) -> dict:
+    model_config, training = build_configs(input_size=784, num_classes=10, image_shape=(28, 28), preset="nielsen",
+                                           epochs=1, seed=seed)
+    model = MLP(model_config).reset_parameters(training.init, training.seed)
+    start_weights = [layer.weight.detach().double().numpy().copy() for layer in model.layers]
+    start_biases = [layer.bias.detach().double().numpy().reshape(-1, 1).copy() for layer in model.layers]
+    autograd_model = MLP(model_config)
+    autograd_model.load_state_dict(model.state_dict())
+    # the permutation train() draws for its first epoch, so both see images in the same order
+    order = torch.randperm(len(data.train_labels), generator=torch.Generator().manual_seed(seed)).numpy()
+    images = data.train_images.astype(np.float64)
+
+    t = time.perf_counter()
+    weights, biases = textbook_epoch(start_weights, start_biases, images, data.train_labels, order)
+    baseline_seconds = time.perf_counter() - t
+    baseline_accuracy = textbook_accuracy(weights, biases, data.test_images.astype(np.float64), data.test_labels)
+
+    t = time.perf_counter()
+    autograd_epoch(autograd_model, data.train_images, data.train_labels, torch.as_tensor(order))
+    autograd_seconds = time.perf_counter() - t
+
+    history = train(model, data, training, progress=False)
+    predicted, _ = predict(model, data.test_images)
+    return {"images": len(order), "steps": -(-len(order) // 10), "baseline_seconds": baseline_seconds,
+            "baseline_accuracy": baseline_accuracy, "autograd_seconds": autograd_seconds,
+            "seconds": history[0]["seconds"], "accuracy": float((predicted == data.test_labels).mean())}
+
+
+def adam_epochs(data, epochs: int) -> list[float]:
+    model_config, training = build_configs(input_size=784, num_classes=10, image_shape=(28, 28), preset="modern",
+                                           layers=[784, 30, 10], batch_size=128, epochs=epochs, l2=0.0)
+    model = MLP(model_config).reset_parameters(training.init, training.seed)
+    history = train(model, data, training, progress=False)
+    return [h["seconds"] for h in history], history[-1]["test_accuracy"]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data-dir")
+    parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=torch.get_num_threads())
+    parser.add_argument("--adam-epochs", type=int, default=5)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    print(f"torch {torch.__version__}, {args.threads} threads")
+
+    mnist = load_dataset("mnist", args.data_dir, progress=False)
+    r = nielsen_comparison(mnist, args.seed)
+    speedup = r["baseline_seconds"] / r["seconds"]
+    same_accuracy = abs(r["accuracy"] - r["baseline_accuracy"]) <= 0.005
+    print(f"\n1. preset nielsen, one epoch of {r['images']} MNIST images ({r['steps']} steps of 10)")
+    print(f"{'':32}{'epoch s':>10}{'per step':>12}{'test acc':>10}")
+    for name, seconds, acc in (("textbook NumPy, per example", r["baseline_seconds"], r["baseline_accuracy"]),
+                               ("PyTorch autograd + optim.SGD", r["autograd_seconds"], None),
+                               ("neuronscope", r["seconds"], r["accuracy"])):
+        acc_text = f"{100 * acc:9.2f}%" if acc is not None else f"{'-':>10}"
+        print(f"{name:32}{seconds:10.2f}{1e6 * seconds / r['steps']:10.0f}us{acc_text}")
+    per_60k = r["seconds"] * 60000 / r["images"]
+    print(f"neuronscope per 60,000-image epoch: {per_60k:.2f} s; speedup over the textbook loop: {speedup:.1f}x "
+          f"(target >= 10x) {'PASS' if speedup >= 10 else 'FAIL'}; accuracy within 0.5 points: "
+          f"{'PASS' if same_accuracy else 'FAIL'}")
+
+    fashion = load_dataset("fashion-mnist", args.data_dir, progress=False)
+    seconds, accuracy = adam_epochs(fashion, args.adam_epochs)
+    best, median = min(seconds), statistics.median(seconds)
+    print(f"\n2. 784-30-10, cross-entropy, Adam, batch 128, {len(fashion.train_labels)} Fashion-MNIST images")
+    print(f"epoch seconds: {', '.join(f'{s:.3f}' for s in seconds)}; median {median:.3f} s, best {best:.3f} s "
+          f"(target <= 0.3 s) {'PASS' if median <= 0.3 else 'FAIL'}; test accuracy after "
+          f"{len(seconds)} epochs {100 * accuracy:.2f}%")
+    return 0 if speedup >= 10 and same_accuracy and median <= 0.3 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
