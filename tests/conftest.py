@@ -10,7 +10,7 @@ from neuronscope.models import MLP, MLPConfig
 from neuronscope.runs import train_run
 from neuronscope.train import build_configs
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+SHARED_DATA = Path(os.environ.get("NEURONSCOPE_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data")
 MNIST_DIR = SHARED_DATA / "mnist"
 
 # Test workers run side by side on few cores; several intra-op threads each would fight for them.

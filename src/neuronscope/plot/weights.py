@@ -31,7 +31,7 @@ def plot_weights_images(weights: WeightsImages, title: str | None = None) -> Fig
             continue
         shown = ax.imshow(weights.images[i], cmap=DIVERGING, norm=norm, interpolation="nearest")
         ax.set_title(f"#{i}", fontsize=9, pad=2)
-    what = "projected to pixels (product of weight matrices)" if weights.projected else "incoming weights"
+    what = "weights projected to pixels (product of weight matrices)" if weights.projected else "incoming weights"
     fig.suptitle(title or f"{weights.layer}: each neuron's {what}", fontsize=12)
     _colorbar(fig, shown, axes, reach, "weight")
     return fig
