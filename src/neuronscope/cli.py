@@ -37,6 +37,11 @@ def _add_data_options(p: argparse.ArgumentParser, dataset: bool = True) -> None:
     p.add_argument("--test-size", type=int, help="use only the first N test images")
 
 
+def _add_serve_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    p.add_argument("--port", type=int, default=8000)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="neuronscope", description="Train small networks and see what they learn.")
     parser.add_argument("--version", action="version", version=f"neuronscope {__version__}")
@@ -64,9 +69,16 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--no-report", action="store_true", help="skip writing figures and report.html")
     train.add_argument("--quiet", action="store_true", help="no progress bars")
 
-    demo = commands.add_parser("demo", help="train the default network (once) and write its report")
+    demo = commands.add_parser("demo", help="train the default network (once), write its report, open the lab")
     _add_data_options(demo, dataset=False)
     demo.add_argument("--out", type=Path, default=Path("runs/demo"), help="run directory (default: runs/demo)")
+    _add_serve_options(demo)
+    demo.add_argument("--no-serve", action="store_true", help="only train and write the report")
+
+    serve = commands.add_parser("serve", help="open the web lab on a run or a folder of runs")
+    serve.add_argument("path", type=Path, help="a run directory, or a folder holding runs")
+    serve.add_argument("--data-dir", help="where dataset files are (for test digits and the gallery)")
+    _add_serve_options(serve)
 
     figures = commands.add_parser("figures", help="write a run's figures as PNG (or SVG) files")
     figures.add_argument("run", type=Path)
@@ -186,6 +198,23 @@ def cmd_demo(args) -> int:
         run = train_run(args.out, data, model_config, training)
         print(f"test accuracy {100 * run.history[-1]['test_accuracy']:.2f}%")
     _write_outputs(run, data, progress=True)
+    if args.no_serve:
+        return 0
+    args.path = args.out
+    return cmd_serve(args)
+
+
+def cmd_serve(args) -> int:
+    import uvicorn
+
+    from .web.app import create_app, runs_dir_for
+
+    runs_dir, selected = runs_dir_for(args.path)
+    if not 1 <= args.port <= 65535:
+        raise NeuronscopeError(f"port must be between 1 and 65535, got {args.port}")
+    url = f"http://{args.host}:{args.port}/" + (f"?run={selected}" if selected else "")
+    print(f"neuronscope lab: {url}  (serving runs in {runs_dir}; Ctrl-C stops)", flush=True)
+    uvicorn.run(create_app(runs_dir, args.data_dir), host=args.host, port=args.port, log_level="warning")
     return 0
 
 
@@ -198,7 +227,7 @@ def cmd_import_weights(args) -> int:
     return 0
 
 
-COMMANDS = {"train": cmd_train, "demo": cmd_demo, "figures": cmd_figures, "report": cmd_report,
+COMMANDS = {"train": cmd_train, "demo": cmd_demo, "serve": cmd_serve, "figures": cmd_figures, "report": cmd_report,
             "import-weights": cmd_import_weights}
 
 

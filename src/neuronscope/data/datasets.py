@@ -109,8 +109,8 @@ def data_roots(data_dir: str | os.PathLike | None = None) -> list[Path]:
 
 def _find(source: IdxSource, file: IdxFile, roots: list[Path]) -> Path | None:
     dirs = [d for root in roots for d in (root / source.name, root)] + [Path(d) for d in source.system_dirs]
-    for name in file.names:
-        for d in dirs:
+    for d in dirs:
+        for name in file.names:
             if (d / name).is_file():
                 return d / name
     return None

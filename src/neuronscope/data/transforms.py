@@ -1,0 +1,77 @@
+"""Image transforms, including turning a free drawing into an input the way MNIST digits were made:
+the ink's bounding box is fitted into a 20x20 box keeping its aspect ratio (anti-aliased), then
+placed in a 28x28 image so that its center of mass sits at the center."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from ..errors import DataError
+
+MNIST_SIZE, MNIST_BOX = 28, 20
+INK_THRESHOLD = 0.05
+
+
+def _resize(image: np.ndarray, height: int, width: int) -> np.ndarray:
+    t = torch.as_tensor(image, dtype=torch.float32)[None, None]
+    return F.interpolate(t, size=(height, width), mode="bilinear", antialias=True, align_corners=False)[0, 0].numpy()
+
+
+def shift(image: np.ndarray, dx: int, dy: int) -> np.ndarray:
+    """Move the picture dx pixels right and dy down; what leaves the frame is lost, new pixels are 0."""
+    h, w = image.shape
+    out = np.zeros_like(image)
+    if abs(dx) >= w or abs(dy) >= h:
+        return out
+    out[max(dy, 0):h + min(dy, 0), max(dx, 0):w + min(dx, 0)] = image[max(-dy, 0):h - max(dy, 0),
+                                                                      max(-dx, 0):w - max(dx, 0)]
+    return out
+
+
+def scale(image: np.ndarray, factor: float) -> np.ndarray:
+    """Zoom about the image center by ``factor`` (0.25..4), keeping the image size."""
+    if not 0.25 <= factor <= 4.0:
+        raise DataError(f"scale factor must be between 0.25 and 4, got {factor}")
+    h, w = image.shape
+    nh, nw = max(1, round(h * factor)), max(1, round(w * factor))
+    resized = _resize(image, nh, nw)
+    out = np.zeros_like(image)
+    top, left = (h - nh) // 2, (w - nw) // 2
+    src = resized[max(-top, 0):max(-top, 0) + min(h, nh), max(-left, 0):max(-left, 0) + min(w, nw)]
+    out[max(top, 0):max(top, 0) + src.shape[0], max(left, 0):max(left, 0) + src.shape[1]] = src
+    return out
+
+
+def center_of_mass(image: np.ndarray) -> tuple[float, float]:
+    total = image.sum()
+    if total <= 0:
+        return (image.shape[0] - 1) / 2, (image.shape[1] - 1) / 2
+    rows, cols = np.indices(image.shape)
+    return float((rows * image).sum() / total), float((cols * image).sum() / total)
+
+
+def center_like_mnist(drawing: np.ndarray) -> np.ndarray:
+    """(h, w) ink in [0, 1] (any size) -> (28, 28) float32 prepared like an MNIST digit.
+
+    A blank drawing gives a blank image.
+    """
+    if drawing.ndim != 2:
+        raise DataError(f"a drawing must be a 2-D grayscale image, got shape {drawing.shape}")
+    ink = np.argwhere(drawing > INK_THRESHOLD)
+    out = np.zeros((MNIST_SIZE, MNIST_SIZE), dtype=np.float32)
+    if len(ink) == 0:
+        return out
+    (top, left), (bottom, right) = ink.min(0), ink.max(0) + 1
+    crop = drawing[top:bottom, left:right]
+    h, w = crop.shape
+    factor = MNIST_BOX / max(h, w)
+    box = np.clip(_resize(crop, max(1, round(h * factor)), max(1, round(w * factor))), 0, 1)
+    cy, cx = center_of_mass(box)
+    y0 = int(round(MNIST_SIZE / 2 - 0.5 - cy))
+    x0 = int(round(MNIST_SIZE / 2 - 0.5 - cx))
+    y0 = min(max(y0, 0), MNIST_SIZE - box.shape[0])
+    x0 = min(max(x0, 0), MNIST_SIZE - box.shape[1])
+    out[y0:y0 + box.shape[0], x0:x0 + box.shape[1]] = box
+    return out

@@ -1,0 +1,1 @@
+"""The local web lab: FastAPI app and static page."""

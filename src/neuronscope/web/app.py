@@ -1,0 +1,184 @@
+"""The lab's web app: a JSON API over trained runs plus the static page that draws them.
+
+The network is evaluated on the server, so every model the library can load is served by one
+implementation (the same preprocessing and forward pass as the figures); a round trip on the
+same machine takes a few milliseconds, well inside a 16 ms frame.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch
+from fastapi import FastAPI, HTTPException, Query, Request
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from .. import __version__, inspect
+from ..data.transforms import center_like_mnist, scale, shift
+from ..errors import ConfigError, NeuronscopeError
+from ..models.mlp import probabilities
+from .registry import LoadedRun, RunRegistry, UnknownRun
+from .schemas import InferRequest, InferResponse, NeuronResponse, RunSummary, SampleResponse
+
+STATIC = Path(__file__).parent / "static"
+MAX_BODY_BYTES = 4 * 1024 * 1024
+GALLERY_FIGURES = ("weights_hidden1", "contributions_output", "lego_output", "mistakes", "confusion",
+                   "training_curves")
+
+
+def _error(status: int, message: str) -> JSONResponse:
+    return JSONResponse(status_code=status, content={"error": message})
+
+
+def create_app(runs_dir: str | Path, data_dir=None) -> FastAPI:
+    registry = RunRegistry(runs_dir, data_dir)
+    app = FastAPI(title="neuronscope lab", version=__version__)
+    app.state.registry = registry
+    figure_cache: dict[tuple[str, str], bytes] = {}
+
+    @app.middleware("http")
+    async def limit_body(request: Request, call_next):
+        length = request.headers.get("content-length")
+        if length and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+            return _error(413, f"request body over {MAX_BODY_BYTES} bytes")
+        return await call_next(request)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError):
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
+        return _error(422, f"{where + ': ' if where else ''}{first.get('msg', 'invalid request')}")
+
+    @app.exception_handler(UnknownRun)
+    async def unknown_run(request: Request, exc: UnknownRun):
+        return _error(404, str(exc))
+
+    @app.exception_handler(NeuronscopeError)
+    async def bad_value(request: Request, exc: NeuronscopeError):
+        return _error(400, str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        return _error(exc.status_code, str(exc.detail))
+
+    def summary(name: str, loaded: LoadedRun) -> RunSummary:
+        run, config = loaded.run, loaded.run.model.config
+        final = run.history[-1]["test_accuracy"] if run.history else None
+        class_names = [str(i) for i in range(config.layers[-1])]
+        if run.dataset.get("class_names"):
+            class_names = list(run.dataset["class_names"])
+        return RunSummary(name=name, layers=list(config.layers), activation=config.activation, output=config.output,
+                          dataset=run.dataset.get("name", "?"), image_shape=list(config.image_shape),
+                          class_names=class_names, layer_names=config.layer_names, epochs=run.epoch,
+                          test_accuracy=final)
+
+    @app.get("/api/runs", response_model=list[RunSummary])
+    async def list_runs():
+        return [summary(name, registry.get(name)) for name in registry.names()]
+
+    @app.get("/api/runs/{run}", response_model=RunSummary)
+    async def describe_run(run: str):
+        return summary(run, registry.get(run))
+
+    @app.post("/api/runs/{run}/infer", response_model=InferResponse)
+    async def infer(run: str, body: InferRequest):
+        loaded = registry.get(run)
+        model = loaded.run.model
+        shape = model.config.image_shape
+        image = np.asarray(body.pixels, dtype=np.float32).reshape(body.height, body.width)
+        if body.preprocess == "mnist":
+            if shape != (28, 28):
+                raise ConfigError(f"MNIST-style preprocessing makes 28x28 inputs; this model takes {shape}")
+            image = center_like_mnist(image)
+        elif image.shape != shape:
+            raise ConfigError(f"this model takes {shape[0]}x{shape[1]} inputs, got {body.height}x{body.width}")
+        if body.scale != 1.0:
+            image = scale(image, body.scale)
+        if body.dx or body.dy:
+            image = shift(image, body.dx, body.dy)
+        with torch.inference_mode():
+            x = torch.from_numpy(np.ascontiguousarray(image)).reshape(1, -1)
+            acts = model.activations(x)
+            probs = probabilities(model, x)[0]
+        prediction = int(probs.argmax())
+        return {"input": image.reshape(-1).tolist(),
+                "activations": {k: v[0].tolist() for k, v in acts.items()},
+                "probabilities": probs.tolist(), "prediction": prediction,
+                "confidence": float(probs[prediction])}
+
+    @app.get("/api/runs/{run}/neurons/{layer}/{index}", response_model=NeuronResponse)
+    async def neuron(run: str, layer: str, index: int, top: int = Query(default=5, ge=1, le=100)):
+        model = registry.get(run).run.model
+        weights = inspect.weights_images(model, layer)
+        if not 0 <= index < len(weights.images):
+            raise ConfigError(f"{layer} has neurons 0..{len(weights.images) - 1}, got {index}")
+        names = model.config.layer_names
+        pushes = []
+        position = names.index(layer)
+        if position + 1 < len(names):
+            column = inspect.contributions(model, names[position + 1])[:, index]
+            order = np.argsort(-np.abs(column), kind="stable")[:top]
+            pushes = [{"layer": names[position + 1], "index": int(j), "weight": float(column[j])} for j in order]
+        return {"layer": layer, "index": index, "weights_image": weights.images[index].reshape(-1).tolist(),
+                "image_shape": list(weights.images.shape[1:]), "projected": weights.projected, "pushes": pushes}
+
+    @app.get("/api/runs/{run}/samples", response_model=SampleResponse)
+    async def sample(run: str, index: int | None = Query(default=None, ge=0, le=10**9),
+                     label: int | None = Query(default=None, ge=0, le=1000)):
+        loaded = registry.get(run)
+        data = loaded.test_set
+        if index is None:
+            candidates = np.arange(len(data.test_labels))
+            if label is not None:
+                candidates = np.flatnonzero(data.test_labels == label)
+                if not len(candidates):
+                    raise ConfigError(f"no test image has label {label}")
+            index = int(np.random.default_rng().choice(candidates))
+        image, true_label = loaded.test_image(index)
+        return {"index": index % len(data.test_labels), "label": true_label, "pixels": image.reshape(-1).tolist()}
+
+    @app.get("/api/runs/{run}/figures/{name}.png", response_class=Response,
+             responses={200: {"content": {"image/png": {}}}})
+    async def figure(run: str, name: str):
+        from ..report import run_figures
+
+        if name not in GALLERY_FIGURES:
+            raise ConfigError(f"unknown figure {name!r}; choose one of {', '.join(GALLERY_FIGURES)}")
+        loaded = registry.get(run)
+        key = (run, name)
+        if key not in figure_cache:
+            from ..plot import figure_png
+
+            for named in run_figures(loaded.run, loaded.test_set):
+                figure_cache[(run, named.name)] = figure_png(named.figure)
+        if key not in figure_cache:
+            raise HTTPException(404, f"run {run!r} has no {name} figure")
+        return Response(figure_cache[key], media_type="image/png")
+
+    @app.get("/", include_in_schema=False)
+    async def index():
+        return FileResponse(STATIC / "index.html")
+
+    @app.get("/gallery", include_in_schema=False)
+    async def gallery():
+        return FileResponse(STATIC / "gallery.html")
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app
+
+
+def runs_dir_for(path: str | Path) -> tuple[Path, str | None]:
+    """A run directory serves its parent folder with itself selected; any other folder is served as is."""
+    path = Path(path)
+    if (path / "config.json").is_file():
+        return path.resolve().parent, path.resolve().name
+    if not path.is_dir():
+        raise UnknownRun(f"{path}: no such run or runs folder")
+    return path.resolve(), None
+
+
+__all__ = ["create_app", "runs_dir_for"]

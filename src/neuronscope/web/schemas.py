@@ -1,0 +1,76 @@
+"""Request and response bodies of the lab's JSON API, validated by pydantic."""
+
+from __future__ import annotations
+
+import numpy as np
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+MAX_SIDE = 512
+
+
+class InferRequest(BaseModel):
+    """A grayscale image, row by row, ink in [0, 1].
+
+    ``preprocess="mnist"`` treats it as a free drawing (any size up to 512x512) and prepares it
+    the way MNIST digits were made; ``"none"`` expects exactly the model's input shape. ``dx``,
+    ``dy`` (pixels) and ``scale`` are applied to the prepared input, to see where the network breaks.
+    """
+
+    pixels: list[float] = Field(min_length=1, max_length=MAX_SIDE * MAX_SIDE)
+    height: int = Field(ge=1, le=MAX_SIDE)
+    width: int = Field(ge=1, le=MAX_SIDE)
+    preprocess: str = Field(default="none", pattern="^(none|mnist)$")
+    dx: int = Field(default=0, ge=-28, le=28)
+    dy: int = Field(default=0, ge=-28, le=28)
+    scale: float = Field(default=1.0, ge=0.25, le=4.0)
+
+    @field_validator("pixels")
+    @classmethod
+    def _in_range(cls, pixels: list[float]) -> list[float]:
+        values = np.asarray(pixels, dtype=np.float64)
+        bad = np.flatnonzero(~(np.isfinite(values) & (values >= 0.0) & (values <= 1.0)))
+        if len(bad):
+            raise ValueError(f"pixel {bad[0]} is {values[bad[0]]}; every pixel must be a finite number in [0, 1]")
+        return pixels
+
+    @model_validator(mode="after")
+    def _size_matches(self) -> InferRequest:
+        if len(self.pixels) != self.height * self.width:
+            raise ValueError(f"{len(self.pixels)} pixels do not make a {self.height}x{self.width} image")
+        return self
+
+
+class InferResponse(BaseModel):
+    input: list[float]  # the network's actual input, row by row
+    activations: dict[str, list[float]]  # per layer, output last
+    probabilities: list[float]
+    prediction: int
+    confidence: float
+
+
+class RunSummary(BaseModel):
+    name: str
+    layers: list[int]
+    activation: str
+    output: str
+    dataset: str
+    image_shape: list[int]
+    class_names: list[str]
+    layer_names: list[str]
+    epochs: int
+    test_accuracy: float | None
+
+
+class NeuronResponse(BaseModel):
+    layer: str
+    index: int
+    weights_image: list[float]  # row by row, image_shape
+    image_shape: list[int]
+    projected: bool
+    pushes: list[dict]  # the neurons of the next layer it feeds, strongest weights first
+
+
+class SampleResponse(BaseModel):
+    index: int
+    label: int
+    pixels: list[float]

@@ -1,0 +1,276 @@
+// The lab page: drawing pad, live activations of every neuron, neuron inspector, morph.
+// All numbers come from the server's JSON API; this file only draws them.
+
+const $ = (id) => document.getElementById(id);
+const PAD_SAMPLE = 56; // the drawing is sent at 56x56; the server fits it into MNIST's 20x20 box
+const BRUSH = 18;
+
+const state = {
+  run: null, info: null, strokes: [], source: "drawing", image: null, // image: 28x28 when not drawing
+  dx: 0, dy: 0, scale: 1, last: null, selected: null, inFlight: false, pending: false,
+  morphA: null, morphB: null,
+};
+
+async function api(path, options = {}) {
+  const response = await fetch(path, options);
+  const body = await response.json();
+  if (!response.ok) throw new Error(body.error || response.statusText);
+  return body;
+}
+
+// ---- drawing pad -----------------------------------------------------------------------------
+const pad = $("pad"), padCtx = pad.getContext("2d");
+
+function paintStrokes() {
+  padCtx.fillStyle = "#000"; padCtx.fillRect(0, 0, pad.width, pad.height);
+  padCtx.strokeStyle = "#fff"; padCtx.lineWidth = BRUSH; padCtx.lineCap = "round"; padCtx.lineJoin = "round";
+  for (const stroke of state.strokes) {
+    padCtx.beginPath();
+    stroke.forEach(([x, y], i) => (i ? padCtx.lineTo(x, y) : padCtx.moveTo(x, y)));
+    if (stroke.length === 1) padCtx.lineTo(stroke[0][0] + 0.1, stroke[0][1]);
+    padCtx.stroke();
+  }
+}
+
+function padPoint(event) {
+  const box = pad.getBoundingClientRect();
+  return [(event.clientX - box.left) * pad.width / box.width, (event.clientY - box.top) * pad.height / box.height];
+}
+
+pad.addEventListener("pointerdown", (event) => {
+  pad.setPointerCapture(event.pointerId);
+  if (state.source !== "drawing") { state.strokes = []; state.source = "drawing"; }
+  state.strokes.push([padPoint(event)]);
+  paintStrokes(); requestInference();
+});
+pad.addEventListener("pointermove", (event) => {
+  if (!pad.hasPointerCapture(event.pointerId) || !state.strokes.length) return;
+  const events = event.getCoalescedEvents ? event.getCoalescedEvents() : [event];
+  for (const e of events) state.strokes[state.strokes.length - 1].push(padPoint(e));
+  paintStrokes(); requestInference();
+});
+pad.addEventListener("pointerup", (event) => pad.releasePointerCapture(event.pointerId));
+
+function drawingPixels() {
+  const small = document.createElement("canvas");
+  small.width = small.height = PAD_SAMPLE;
+  const ctx = small.getContext("2d");
+  ctx.imageSmoothingEnabled = true; ctx.imageSmoothingQuality = "high";
+  ctx.drawImage(pad, 0, 0, PAD_SAMPLE, PAD_SAMPLE);
+  const rgba = ctx.getImageData(0, 0, PAD_SAMPLE, PAD_SAMPLE).data;
+  const pixels = new Array(PAD_SAMPLE * PAD_SAMPLE);
+  for (let i = 0; i < pixels.length; i++) pixels[i] = Math.round(rgba[4 * i] / 2.55) / 100;
+  return pixels;
+}
+
+// ---- inference: at most one request in flight, the newest input always wins ---------------------
+function currentRequest() {
+  const [h, w] = state.info.image_shape;
+  const base = state.source === "drawing"
+    ? { pixels: drawingPixels(), height: PAD_SAMPLE, width: PAD_SAMPLE, preprocess: "mnist" }
+    : { pixels: state.image, height: h, width: w, preprocess: "none" };
+  return { ...base, dx: state.dx, dy: state.dy, scale: state.scale };
+}
+
+async function infer(request) {
+  return api(`/api/runs/${state.run}/infer`, {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(request),
+  });
+}
+
+async function requestInference() {
+  if (!state.info) return;
+  if (state.inFlight) { state.pending = true; return; }
+  state.inFlight = true;
+  try {
+    state.last = await infer(currentRequest());
+    render(state.last);
+  } catch (error) {
+    $("source-note").textContent = `error: ${error.message}`;
+  } finally {
+    state.inFlight = false;
+    if (state.pending) { state.pending = false; requestAnimationFrame(requestInference); }
+  }
+}
+
+// ---- rendering --------------------------------------------------------------------------------
+function diverging(value, reach) {
+  const t = Math.max(-1, Math.min(1, value / (reach || 1)));
+  const [r, g, b] = t >= 0 ? [33, 102, 172] : [178, 24, 43];
+  const a = Math.abs(t);
+  return [255 + (r - 255) * a, 255 + (g - 255) * a, 255 + (b - 255) * a];
+}
+
+function paintImage(canvas, values, [h, w], color) {
+  const small = document.createElement("canvas");
+  small.width = w; small.height = h;
+  const ctx = small.getContext("2d"), img = ctx.createImageData(w, h);
+  values.forEach((v, i) => { const [r, g, b] = color(v); img.data.set([r, g, b, 255], 4 * i); });
+  ctx.putImageData(img, 0, 0);
+  const out = canvas.getContext("2d");
+  out.imageSmoothingEnabled = false;
+  out.clearRect(0, 0, canvas.width, canvas.height);
+  out.drawImage(small, 0, 0, canvas.width, canvas.height);
+}
+
+const gray = (v) => [255 * v, 255 * v, 255 * v];
+
+function buildNetwork() {
+  const layers = $("layers"); layers.innerHTML = "";
+  state.info.layer_names.slice(0, -1).forEach((name, l) => {
+    const block = document.createElement("div");
+    block.className = "layer";
+    block.innerHTML = `<div class="layer-name">${name} · ${state.info.layers[l + 1]} neurons</div><div class="cells"></div>`;
+    const cells = block.querySelector(".cells");
+    for (let i = 0; i < state.info.layers[l + 1]; i++) {
+      const cell = document.createElement("div");
+      cell.className = "cell"; cell.dataset.layer = name; cell.dataset.index = i;
+      cell.title = `${name} #${i}`;
+      cell.addEventListener("click", () => selectNeuron(name, i));
+      cells.appendChild(cell);
+    }
+    layers.appendChild(block);
+  });
+  const outputs = $("outputs"); outputs.innerHTML = "";
+  state.info.class_names.forEach((label, i) => {
+    const row = document.createElement("div");
+    row.className = "out-row"; row.dataset.index = i;
+    row.innerHTML = `<span>${label}</span><div class="out-bar"><span style="width:0%"></span></div><span class="p">–</span>`;
+    row.addEventListener("click", () => selectNeuron("output", i));
+    outputs.appendChild(row);
+  });
+}
+
+function render(result) {
+  paintImage($("input-view"), result.input, state.info.image_shape, gray);
+  for (const [name, values] of Object.entries(result.activations)) {
+    if (name === "output") continue;
+    const top = state.info.activation === "sigmoid" || state.info.activation === "tanh" ? 1 : Math.max(1e-6, ...values);
+    document.querySelectorAll(`.cell[data-layer="${name}"]`).forEach((cell, i) => {
+      const a = values[i], level = Math.round(255 * Math.max(0, Math.min(1, Math.abs(a) / top)));
+      cell.style.background = `rgb(${level},${level},${level})`;
+      cell.dataset.activation = a.toFixed(4);
+    });
+  }
+  const top = result.prediction;
+  document.querySelectorAll(".out-row").forEach((row, i) => {
+    const p = result.probabilities[i];
+    row.classList.toggle("top", i === top);
+    row.querySelector(".out-bar span").style.width = `${(100 * p).toFixed(1)}%`;
+    row.querySelector(".p").textContent = `${(100 * p).toFixed(1)}%`;
+    row.dataset.probability = p.toFixed(4);
+  });
+  $("prediction").textContent = state.info.class_names[top];
+  $("confidence").textContent = `${(100 * result.confidence).toFixed(1)}% sure`;
+  if (state.selected) showNeuron();
+}
+
+// ---- neuron inspector -------------------------------------------------------------------------
+async function selectNeuron(layer, index) {
+  document.querySelectorAll(".cell.selected").forEach((c) => c.classList.remove("selected"));
+  document.querySelector(`.cell[data-layer="${layer}"][data-index="${index}"]`)?.classList.add("selected");
+  state.selected = await api(`/api/runs/${state.run}/neurons/${layer}/${index}`);
+  showNeuron();
+}
+
+function showNeuron() {
+  const n = state.selected, shape = n.image_shape;
+  const reach = Math.max(...n.weights_image.map(Math.abs));
+  paintImage($("neuron-weights"), n.weights_image, shape, (v) => diverging(v, reach));
+  $("weights-caption").textContent = n.projected ? "weights projected to pixels" : "weights";
+  const input = state.last ? state.last.input : n.weights_image.map(() => 0);
+  const revealed = n.weights_image.map((w, i) => w * input[i]);
+  paintImage($("neuron-revealed"), revealed, shape, (v) => diverging(v, reach));
+  const name = n.layer === "output" ? `output ${state.info.class_names[n.index]}` : `${n.layer} #${n.index}`;
+  $("neuron-title").textContent = name;
+  const act = state.last?.activations[n.layer]?.[n.index];
+  $("neuron-activation").textContent = act === undefined ? "" : `activation ${act.toFixed(3)}`;
+  $("neuron-pushes").innerHTML = n.pushes.map((p) => {
+    const target = p.layer === "output" ? `digit ${state.info.class_names[p.index]}` : `${p.layer} #${p.index}`;
+    return `<li class="${p.weight >= 0 ? "up" : "down"}">pushes ${target} ${p.weight >= 0 ? "up" : "down"} (${p.weight >= 0 ? "+" : ""}${p.weight.toFixed(2)})</li>`;
+  }).join("");
+}
+
+// ---- buttons ------------------------------------------------------------------------------------
+function useImage(pixels, note) {
+  state.source = "image"; state.image = pixels; state.strokes = [];
+  paintStrokes();
+  $("source-note").textContent = note;
+  requestInference();
+}
+
+$("undo").onclick = () => { state.strokes.pop(); state.source = "drawing"; paintStrokes(); requestInference(); };
+$("clear").onclick = () => { state.strokes = []; state.source = "drawing"; paintStrokes(); $("source-note").textContent = ""; requestInference(); };
+$("noise").onclick = () => {
+  const [h, w] = state.info.image_shape;
+  useImage(Array.from({ length: h * w }, () => Math.random()), "uniform random noise: not a digit at all");
+};
+$("sample").onclick = async () => {
+  const s = await api(`/api/runs/${state.run}/samples`);
+  useImage(s.pixels, `test image #${s.index}, labeled ${state.info.class_names[s.label]}`);
+};
+document.querySelectorAll("#transform button[data-dx], #transform button[data-dy], #transform button[data-scale]").forEach((b) => {
+  b.onclick = () => {
+    state.dx += Number(b.dataset.dx || 0); state.dy += Number(b.dataset.dy || 0);
+    state.scale = Math.min(4, Math.max(0.25, state.scale * Number(b.dataset.scale || 1)));
+    showTransform(); requestInference();
+  };
+});
+$("reset-transform").onclick = () => { state.dx = state.dy = 0; state.scale = 1; showTransform(); requestInference(); };
+function showTransform() {
+  $("transform-state").textContent = state.dx || state.dy || state.scale !== 1
+    ? `shifted ${state.dx}, ${state.dy} px; scaled ×${state.scale.toFixed(2)}` : "";
+}
+
+// ---- morph --------------------------------------------------------------------------------------
+$("morph-a").onclick = () => { state.morphA = state.last?.input; updateMorph(); };
+$("morph-b").onclick = () => { state.morphB = state.last?.input; updateMorph(); };
+const mix = (t) => state.morphA.map((a, i) => (1 - t) * a + t * state.morphB[i]);
+
+async function updateMorph() {
+  const ready = state.morphA && state.morphB;
+  $("morph-slider").disabled = !ready;
+  if (!ready) { $("morph-note").textContent = state.morphA ? "A is set; now set B." : "Set A first."; return; }
+  const [h, w] = state.info.image_shape;
+  const steps = Array.from({ length: 21 }, (_, k) => k / 20);
+  const results = await Promise.all(steps.map((t) => infer({ pixels: mix(t), height: h, width: w, preprocess: "none" })));
+  $("morph-strip").innerHTML = results.map((r, k) => {
+    const flip = k > 0 && r.prediction !== results[k - 1].prediction;
+    return `<span class="${flip ? "flip" : ""}" data-step="${k}">${state.info.class_names[r.prediction]}</span>`;
+  }).join("");
+  const flips = results.findIndex((r, k) => k > 0 && r.prediction !== results[k - 1].prediction);
+  $("morph-note").textContent = flips < 0 ? "The prediction never changes along the path."
+    : `The prediction first flips at ${(100 * flips / 20).toFixed(0)}% of the way from A to B.`;
+}
+$("morph-slider").oninput = () => {
+  const k = Number($("morph-slider").value);
+  document.querySelectorAll("#morph-strip span").forEach((s) => s.classList.toggle("current", Number(s.dataset.step) === k));
+  useImage(mix(k / 20), `morph: ${(100 * k / 20).toFixed(0)}% of the way from A to B`);
+};
+
+// ---- runs -----------------------------------------------------------------------------------------
+async function selectRun(name) {
+  state.run = name;
+  state.info = await api(`/api/runs/${name}`);
+  const acc = state.info.test_accuracy == null ? "" : `, ${(100 * state.info.test_accuracy).toFixed(2)}% on test`;
+  $("run-info").textContent = `${state.info.layers.join("-")} ${state.info.activation} on ${state.info.dataset}${acc}`;
+  $("gallery-link").href = `/gallery?run=${encodeURIComponent(name)}`;
+  state.selected = null; state.morphA = state.morphB = null;
+  history.replaceState(null, "", `/?run=${encodeURIComponent(name)}`);
+  buildNetwork(); paintStrokes(); requestInference();
+}
+
+async function start() {
+  const runs = await api("/api/runs");
+  const select = $("run-select");
+  select.innerHTML = runs.map((r) => `<option value="${r.name}">${r.name}</option>`).join("");
+  const wanted = new URLSearchParams(location.search).get("run");
+  const initial = runs.find((r) => r.name === wanted)?.name || runs[0]?.name;
+  select.onchange = () => selectRun(select.value);
+  if (!initial) { $("run-info").textContent = "no runs found: train one with `neuronscope train`"; return; }
+  select.value = initial;
+  await selectRun(initial);
+  document.body.dataset.ready = "true";
+}
+
+start();

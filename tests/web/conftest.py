@@ -1,0 +1,50 @@
+import socket
+import threading
+import time
+
+import pytest
+import uvicorn
+from fastapi.testclient import TestClient
+
+from neuronscope.data import load_dataset
+from neuronscope.runs import train_run
+from neuronscope.train import build_configs
+from neuronscope.web.app import create_app
+
+
+@pytest.fixture(scope="session")
+def runs_dir(tmp_path_factory, shared_data):
+    """A folder with one 784-16-16-10 MNIST run and one 8x8 digits run."""
+    root = tmp_path_factory.mktemp("lab-runs")
+    mnist = load_dataset("mnist", shared_data, train_size=3000, test_size=500, progress=False)
+    train_run(root / "mnist-3b1b", mnist, *build_configs(input_size=784, num_classes=10, image_shape=(28, 28),
+                                                         preset="3b1b", epochs=3), progress=False)
+    digits = load_dataset("digits")
+    train_run(root / "digits", digits, *build_configs(input_size=64, num_classes=10, image_shape=(8, 8),
+                                                      preset="modern", layers=[64, 12, 10], epochs=3),
+              progress=False)
+    (root / "not-a-run").mkdir()
+    return root
+
+
+@pytest.fixture(scope="session")
+def client(runs_dir, shared_data):
+    return TestClient(create_app(runs_dir, shared_data))
+
+
+@pytest.fixture(scope="session")
+def live_server(runs_dir, shared_data):
+    """The lab served by uvicorn on a free local port, for the browser tests."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(runs_dir, shared_data), host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
