@@ -115,6 +115,13 @@ function paintImage(canvas, values, [h, w], color) {
 
 const gray = (v) => [255 * v, 255 * v, 255 * v];
 
+// Color reach at the 99.5th percentile of |value|, as in the figures: a few extreme weights
+// should not wash out the rest.
+function robustReach(values) {
+  const sorted = values.map(Math.abs).filter((v) => v > 0).sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(0.995 * sorted.length))] : 1;
+}
+
 function buildNetwork() {
   const layers = $("layers"); layers.innerHTML = "";
   state.info.layer_names.slice(0, -1).forEach((name, l) => {
@@ -131,6 +138,8 @@ function buildNetwork() {
     }
     layers.appendChild(block);
   });
+  $("sample-label").innerHTML = `<option value="">any</option>` +
+    state.info.class_names.map((name, i) => `<option value="${i}">${name}</option>`).join("");
   const outputs = $("outputs"); outputs.innerHTML = "";
   state.info.class_names.forEach((label, i) => {
     const row = document.createElement("div");
@@ -175,12 +184,13 @@ async function selectNeuron(layer, index) {
 
 function showNeuron() {
   const n = state.selected, shape = n.image_shape;
-  const reach = Math.max(...n.weights_image.map(Math.abs));
+  const reach = robustReach(n.weights_image);
   paintImage($("neuron-weights"), n.weights_image, shape, (v) => diverging(v, reach));
   $("weights-caption").textContent = n.projected ? "weights projected to pixels" : "weights";
   const input = state.last ? state.last.input : n.weights_image.map(() => 0);
   const revealed = n.weights_image.map((w, i) => w * input[i]);
-  paintImage($("neuron-revealed"), revealed, shape, (v) => diverging(v, reach));
+  const revealedReach = robustReach(revealed);
+  paintImage($("neuron-revealed"), revealed, shape, (v) => diverging(v, revealedReach));
   const name = n.layer === "output" ? `output ${state.info.class_names[n.index]}` : `${n.layer} #${n.index}`;
   $("neuron-title").textContent = name;
   const act = state.last?.activations[n.layer]?.[n.index];
@@ -206,7 +216,8 @@ $("noise").onclick = () => {
   useImage(Array.from({ length: h * w }, () => Math.random()), "uniform random noise: not a digit at all");
 };
 $("sample").onclick = async () => {
-  const s = await api(`/api/runs/${state.run}/samples`);
+  const label = $("sample-label").value;
+  const s = await api(`/api/runs/${state.run}/samples${label === "" ? "" : `?label=${label}`}`);
   useImage(s.pixels, `test image #${s.index}, labeled ${state.info.class_names[s.label]}`);
 };
 document.querySelectorAll("#transform button[data-dx], #transform button[data-dy], #transform button[data-scale]").forEach((b) => {

@@ -1,0 +1,107 @@
+"""The lab in a real headless Chromium: draw with the mouse, watch neurons change, inspect one."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
+SCREENSHOTS = Path(os.environ.get("NEURONSCOPE_SCREENSHOTS", "/tmp/neuronscope-screenshots"))
+
+
+@pytest.fixture(scope="module")
+def page(live_server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{live_server}/?run=mnist-3b1b")
+        page.wait_for_selector("body[data-ready=true]", timeout=20000)
+        yield page
+        browser.close()
+
+
+def _activations(page) -> list[str]:
+    return page.eval_on_selector_all(".cell", "cells => cells.map(c => c.dataset.activation)")
+
+
+def _shot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def test_neurons_update_while_the_stroke_is_drawn(page):
+    assert page.locator(".cell").count() == 32 and page.locator(".out-row").count() == 10
+    page.click("#clear")
+    page.wait_for_timeout(200)
+    blank = _activations(page)
+    box = page.locator("#pad").bounding_box()
+    x0, y0 = box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.15
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    seen = []
+    for step in range(1, 16):
+        page.mouse.move(x0 + step, y0 + step * box["height"] * 0.045)
+        page.wait_for_timeout(30)
+        seen.append(_activations(page))
+    # still holding the button: the network has already reacted to the stroke
+    assert any(state != blank for state in seen)
+    assert len({tuple(s) for s in seen}) > 2  # and kept reacting as the stroke grew
+    page.mouse.up()
+    page.wait_for_timeout(300)
+    prediction = page.text_content("#prediction")
+    assert prediction in list("0123456789")
+    input_pixels = page.evaluate("""() => { const c = document.getElementById('input-view');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let lit = 0; for (let i = 0; i < d.length; i += 4) lit += d[i] > 128; return lit; }""")
+    assert input_pixels > 100  # the 28x28 input shows the stroke
+    _shot(page, "lab-drawing")
+
+
+def test_clicking_a_neuron_shows_its_weights_image(page):
+    page.click('.cell[data-layer="hidden1"][data-index="3"]')
+    page.wait_for_function("document.getElementById('neuron-title').textContent === 'hidden1 #3'")
+    colors = page.evaluate("""() => { const c = document.getElementById('neuron-weights');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let blue = 0, red = 0; for (let i = 0; i < d.length; i += 4) {
+          if (d[i + 2] > d[i] + 60) blue++; if (d[i] > d[i + 2] + 60) red++; } return [blue, red]; }""")
+    assert colors[0] > 200 and colors[1] > 200  # a blue/red weights image, not a blank canvas
+    assert page.locator("#neuron-pushes li").count() >= 1
+    _shot(page, "lab-neuron")
+
+
+def test_noise_gets_a_confident_answer_anyway(page):
+    page.click("#noise")
+    page.wait_for_function("document.getElementById('source-note').textContent.includes('noise')")
+    page.wait_for_timeout(300)
+    probabilities = page.eval_on_selector_all(".out-row", "rows => rows.map(r => Number(r.dataset.probability))")
+    assert len(probabilities) == 10 and all(0 <= p <= 1 for p in probabilities)
+    assert "sure" in page.text_content("#confidence")
+    _shot(page, "lab-noise")
+
+
+def test_morph_between_two_test_digits(page):
+    page.click("#sample")
+    page.wait_for_function("document.getElementById('source-note').textContent.startsWith('test image')")
+    page.wait_for_timeout(200)
+    page.click("#morph-a")
+    page.click("#noise")
+    page.wait_for_timeout(300)
+    page.click("#morph-b")
+    page.wait_for_selector("#morph-strip span", timeout=10000)
+    assert page.locator("#morph-strip span").count() == 21
+    page.fill("#morph-slider", "10")
+    page.wait_for_function("document.getElementById('source-note').textContent.includes('50%')")
+    _shot(page, "lab-morph")
+
+
+def test_gallery_shows_the_run_figures(page, live_server):
+    page.goto(f"{live_server}/gallery?run=mnist-3b1b")
+    page.wait_for_function("[...document.images].length >= 5 && [...document.images].every(i => i.complete)",
+                           timeout=30000)
+    widths = page.eval_on_selector_all("img", "imgs => imgs.map(i => i.naturalWidth)")
+    assert all(w > 200 for w in widths)
+    _shot(page, "gallery")
