@@ -214,7 +214,7 @@ def cmd_serve(args) -> int:
         raise NeuronscopeError(f"port must be between 1 and 65535, got {args.port}")
     url = f"http://{args.host}:{args.port}/" + (f"?run={selected}" if selected else "")
     print(f"neuronscope lab: {url}  (serving runs in {runs_dir}; Ctrl-C stops)", flush=True)
-    uvicorn.run(create_app(runs_dir, args.data_dir), host=args.host, port=args.port, log_level="warning")
+    uvicorn.run(create_app(runs_dir, args.data_dir), host=args.host, port=args.port, log_level="warning", access_log=False)
     return 0
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import orjson
 import torch
 from fastapi import FastAPI, HTTPException, Query, Request
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -34,18 +35,50 @@ def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse(status_code=status, content={"error": message})
 
 
+def _json(content) -> Response:
+    # Answers are built from plain lists and floats; orjson writes them without a validation pass.
+    return Response(orjson.dumps(content), media_type="application/json")
+
+
+class BodyLimit:
+    """Refuse request bodies over ``limit`` bytes, by declared length or as they stream in."""
+
+    def __init__(self, app, limit: int):
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope.get("headers") or []).get(b"content-length", b"0")
+        if not declared.isdigit() or int(declared) > self.limit:
+            return await _error(413, f"request body over {self.limit} bytes")(scope, receive, send)
+        seen = 0
+
+        async def limited_receive():
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, limited_receive, send)
+        except _TooLarge:
+            await _error(413, f"request body over {self.limit} bytes")(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    pass
+
+
 def create_app(runs_dir: str | Path, data_dir=None) -> FastAPI:
     registry = RunRegistry(runs_dir, data_dir)
     app = FastAPI(title="neuronscope lab", version=__version__)
     app.state.registry = registry
     figure_cache: dict[tuple[str, str], bytes] = {}
 
-    @app.middleware("http")
-    async def limit_body(request: Request, call_next):
-        length = request.headers.get("content-length")
-        if length and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
-            return _error(413, f"request body over {MAX_BODY_BYTES} bytes")
-        return await call_next(request)
+    app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):
@@ -105,10 +138,10 @@ def create_app(runs_dir: str | Path, data_dir=None) -> FastAPI:
             acts = model.activations(x)
             probs = probabilities(model, x)[0]
         prediction = int(probs.argmax())
-        return {"input": image.reshape(-1).tolist(),
-                "activations": {k: v[0].tolist() for k, v in acts.items()},
-                "probabilities": probs.tolist(), "prediction": prediction,
-                "confidence": float(probs[prediction])}
+        return _json({"input": image.reshape(-1).tolist(),
+                      "activations": {k: v[0].tolist() for k, v in acts.items()},
+                      "probabilities": probs.tolist(), "prediction": prediction,
+                      "confidence": float(probs[prediction])})
 
     @app.get("/api/runs/{run}/neurons/{layer}/{index}", response_model=NeuronResponse)
     async def neuron(run: str, layer: str, index: int, top: int = Query(default=5, ge=1, le=100)):
