@@ -105,3 +105,30 @@ def test_gallery_shows_the_run_figures(page, live_server):
     widths = page.eval_on_selector_all("img", "imgs => imgs.map(i => i.naturalWidth)")
     assert all(w > 200 for w in widths)
     _shot(page, "gallery")
+
+
+def test_page_arithmetic_matches_the_server(page, live_server, mnist_small):
+    """The page prepares drawings and runs the network itself; it must agree with the library."""
+    import httpx
+    import numpy as np
+
+    page.goto(f"{live_server}/?run=mnist-3b1b")
+    page.wait_for_selector("body[data-ready=true]")
+    rng = np.random.default_rng(0)
+    drawing = np.zeros((56, 56))
+    drawing[6:47, 20:27] = 1.0
+    drawing[6:12, 12:40] = rng.uniform(0.2, 1.0, size=(6, 28)).round(2)
+    requests = [
+        {"pixels": drawing.reshape(-1).tolist(), "height": 56, "width": 56, "preprocess": "mnist"},
+        {"pixels": drawing.reshape(-1).tolist(), "height": 56, "width": 56, "preprocess": "mnist",
+         "dx": -3, "dy": 2, "scale": 0.8},
+        {"pixels": mnist_small.test_images[5].reshape(-1).tolist(), "height": 28, "width": 28, "scale": 1.3},
+        {"pixels": rng.uniform(size=784).tolist(), "height": 28, "width": 28},
+    ]
+    for request in requests:
+        local = page.evaluate("request => window.neuronscopeEvaluate(request)", request)
+        server = httpx.post(f"{live_server}/api/runs/mnist-3b1b/infer", json=request).json()
+        assert np.allclose(local["input"], server["input"], atol=1e-4)
+        for name, values in server["activations"].items():
+            assert np.allclose(local["activations"][name], values, atol=1e-4)
+        assert local["prediction"] == server["prediction"]

@@ -1,8 +1,9 @@
 """The lab's web app: a JSON API over trained runs plus the static page that draws them.
 
-The network is evaluated on the server, so every model the library can load is served by one
-implementation (the same preprocessing and forward pass as the figures); a round trip on the
-same machine takes a few milliseconds, well inside a 16 ms frame.
+While a stroke is drawn, the page evaluates dense networks itself from their exported weights:
+a browser round trip costs 5-15 ms of a 16 ms frame, the arithmetic well under 1 ms. The
+server's ``infer`` does the same preparation and forward pass with the library's own code, for
+API users and as the reference the page's arithmetic is tested against.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from ..data.transforms import center_like_mnist, scale, shift
 from ..errors import ConfigError, NeuronscopeError
 from ..models.mlp import probabilities
 from .registry import LoadedRun, RunRegistry, UnknownRun
-from .schemas import InferRequest, InferResponse, NeuronResponse, RunSummary, SampleResponse
+from .schemas import InferRequest, InferResponse, NeuronResponse, RunSummary, SampleResponse, WeightsResponse
 
 STATIC = Path(__file__).parent / "static"
 MAX_BODY_BYTES = 4 * 1024 * 1024
@@ -142,6 +143,15 @@ def create_app(runs_dir: str | Path, data_dir=None) -> FastAPI:
                       "activations": {k: v[0].tolist() for k, v in acts.items()},
                       "probabilities": probs.tolist(), "prediction": prediction,
                       "confidence": float(probs[prediction])})
+
+    @app.get("/api/runs/{run}/weights", response_model=WeightsResponse)
+    async def weights(run: str):
+        model = registry.get(run).run.model
+        return _json({"activation": model.config.activation, "output": model.config.output,
+                      "layers": [{"weight": layer.weight.detach().reshape(-1).tolist(),
+                                  "bias": layer.bias.detach().tolist(),
+                                  "inputs": layer.in_features, "outputs": layer.out_features}
+                                 for layer in model.layers]})
 
     @app.get("/api/runs/{run}/neurons/{layer}/{index}", response_model=NeuronResponse)
     async def neuron(run: str, layer: str, index: int, top: int = Query(default=5, ge=1, le=100)):

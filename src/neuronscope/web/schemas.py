@@ -74,3 +74,16 @@ class SampleResponse(BaseModel):
     index: int
     label: int
     pixels: list[float]
+
+
+class LayerWeights(BaseModel):
+    weight: list[float]  # (outputs, inputs) row by row
+    bias: list[float]
+    inputs: int
+    outputs: int
+
+
+class WeightsResponse(BaseModel):
+    activation: str
+    output: str
+    layers: list[LayerWeights]

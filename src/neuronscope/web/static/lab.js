@@ -1,5 +1,7 @@
 // The lab page: drawing pad, live activations of every neuron, neuron inspector, morph.
-// All numbers come from the server's JSON API; this file only draws them.
+// The network is evaluated here from its exported weights (network.js), so every pointer
+// event is answered within the same frame; the server provides runs, weights and images.
+import { centerLikeMnist, forward, scale, shift } from "./network.js";
 
 const $ = (id) => document.getElementById(id);
 const PAD_SAMPLE = 56; // the drawing is sent at 56x56; the server fits it into MNIST's 20x20 box
@@ -8,8 +10,10 @@ const BRUSH = 18;
 const state = {
   run: null, info: null, strokes: [], source: "drawing", image: null, // image: 28x28 when not drawing
   dx: 0, dy: 0, scale: 1, last: null, selected: null, inFlight: false, pending: false,
-  morphA: null, morphB: null,
+  morphA: null, morphB: null, inputTime: 0, weights: null,
 };
+// Input-to-redraw times (ms) of the last strokes, read by the browser benchmark.
+window.neuronscopeLatencies = [];
 
 async function api(path, options = {}) {
   const response = await fetch(path, options);
@@ -41,13 +45,15 @@ pad.addEventListener("pointerdown", (event) => {
   pad.setPointerCapture(event.pointerId);
   if (state.source !== "drawing") { state.strokes = []; state.source = "drawing"; }
   state.strokes.push([padPoint(event)]);
-  paintStrokes(); requestInference();
+  state.inputTime = event.timeStamp;
+  paintStrokes(); update();
 });
 pad.addEventListener("pointermove", (event) => {
   if (!pad.hasPointerCapture(event.pointerId) || !state.strokes.length) return;
   const events = event.getCoalescedEvents ? event.getCoalescedEvents() : [event];
   for (const e of events) state.strokes[state.strokes.length - 1].push(padPoint(e));
-  paintStrokes(); requestInference();
+  state.inputTime = event.timeStamp;
+  paintStrokes(); update();
 });
 pad.addEventListener("pointerup", (event) => pad.releasePointerCapture(event.pointerId));
 
@@ -63,7 +69,8 @@ function drawingPixels() {
   return pixels;
 }
 
-// ---- inference: at most one request in flight, the newest input always wins ---------------------
+// ---- evaluation ---------------------------------------------------------------------------------
+// The same request the server's /infer takes; the page computes its answer itself.
 function currentRequest() {
   const [h, w] = state.info.image_shape;
   const base = state.source === "drawing"
@@ -72,24 +79,24 @@ function currentRequest() {
   return { ...base, dx: state.dx, dy: state.dy, scale: state.scale };
 }
 
-async function infer(request) {
-  return api(`/api/runs/${state.run}/infer`, {
-    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(request),
-  });
+function evaluate(request) {
+  const [h, w] = state.info.image_shape;
+  let image = Float32Array.from(request.pixels);
+  if (request.preprocess === "mnist") image = centerLikeMnist(image, request.height, request.width);
+  if ((request.scale ?? 1) !== 1) image = scale(image, h, w, request.scale);
+  if (request.dx || request.dy) image = shift(image, h, w, request.dx || 0, request.dy || 0);
+  return forward(state.weights, state.info.layer_names, image);
 }
 
-async function requestInference() {
-  if (!state.info) return;
-  if (state.inFlight) { state.pending = true; return; }
-  state.inFlight = true;
-  try {
-    state.last = await infer(currentRequest());
-    render(state.last);
-  } catch (error) {
-    $("source-note").textContent = `error: ${error.message}`;
-  } finally {
-    state.inFlight = false;
-    if (state.pending) { state.pending = false; requestAnimationFrame(requestInference); }
+function update() {
+  if (!state.info || !state.weights) return;
+  const inputTime = state.inputTime;
+  state.inputTime = 0;
+  state.last = evaluate(currentRequest());
+  render(state.last);
+  if (inputTime) {
+    window.neuronscopeLatencies.push(performance.now() - inputTime);
+    if (window.neuronscopeLatencies.length > 1000) window.neuronscopeLatencies.shift();
   }
 }
 
@@ -206,11 +213,11 @@ function useImage(pixels, note) {
   state.source = "image"; state.image = pixels; state.strokes = [];
   paintStrokes();
   $("source-note").textContent = note;
-  requestInference();
+  update();
 }
 
-$("undo").onclick = () => { state.strokes.pop(); state.source = "drawing"; paintStrokes(); requestInference(); };
-$("clear").onclick = () => { state.strokes = []; state.source = "drawing"; paintStrokes(); $("source-note").textContent = ""; requestInference(); };
+$("undo").onclick = () => { state.strokes.pop(); state.source = "drawing"; paintStrokes(); update(); };
+$("clear").onclick = () => { state.strokes = []; state.source = "drawing"; paintStrokes(); $("source-note").textContent = ""; update(); };
 $("noise").onclick = () => {
   const [h, w] = state.info.image_shape;
   useImage(Array.from({ length: h * w }, () => Math.random()), "uniform random noise: not a digit at all");
@@ -224,10 +231,10 @@ document.querySelectorAll("#transform button[data-dx], #transform button[data-dy
   b.onclick = () => {
     state.dx += Number(b.dataset.dx || 0); state.dy += Number(b.dataset.dy || 0);
     state.scale = Math.min(4, Math.max(0.25, state.scale * Number(b.dataset.scale || 1)));
-    showTransform(); requestInference();
+    showTransform(); update();
   };
 });
-$("reset-transform").onclick = () => { state.dx = state.dy = 0; state.scale = 1; showTransform(); requestInference(); };
+$("reset-transform").onclick = () => { state.dx = state.dy = 0; state.scale = 1; showTransform(); update(); };
 function showTransform() {
   $("transform-state").textContent = state.dx || state.dy || state.scale !== 1
     ? `shifted ${state.dx}, ${state.dy} px; scaled ×${state.scale.toFixed(2)}` : "";
@@ -244,7 +251,7 @@ async function updateMorph() {
   if (!ready) { $("morph-note").textContent = state.morphA ? "A is set; now set B." : "Set A first."; return; }
   const [h, w] = state.info.image_shape;
   const steps = Array.from({ length: 21 }, (_, k) => k / 20);
-  const results = await Promise.all(steps.map((t) => infer({ pixels: mix(t), height: h, width: w, preprocess: "none" })));
+  const results = steps.map((t) => evaluate({ pixels: mix(t), height: h, width: w, preprocess: "none" }));
   $("morph-strip").innerHTML = results.map((r, k) => {
     const flip = k > 0 && r.prediction !== results[k - 1].prediction;
     return `<span class="${flip ? "flip" : ""}" data-step="${k}">${state.info.class_names[r.prediction]}</span>`;
@@ -262,13 +269,13 @@ $("morph-slider").oninput = () => {
 // ---- runs -----------------------------------------------------------------------------------------
 async function selectRun(name) {
   state.run = name;
-  state.info = await api(`/api/runs/${name}`);
+  [state.info, state.weights] = await Promise.all([api(`/api/runs/${name}`), api(`/api/runs/${name}/weights`)]);
   const acc = state.info.test_accuracy == null ? "" : `, ${(100 * state.info.test_accuracy).toFixed(2)}% on test`;
   $("run-info").textContent = `${state.info.layers.join("-")} ${state.info.activation} on ${state.info.dataset}${acc}`;
   $("gallery-link").href = `/gallery?run=${encodeURIComponent(name)}`;
   state.selected = null; state.morphA = state.morphB = null;
   history.replaceState(null, "", `/?run=${encodeURIComponent(name)}`);
-  buildNetwork(); paintStrokes(); requestInference();
+  buildNetwork(); paintStrokes(); update();
 }
 
 async function start() {
@@ -283,5 +290,7 @@ async function start() {
   await selectRun(initial);
   document.body.dataset.ready = "true";
 }
+
+window.neuronscopeEvaluate = evaluate; // lets tests compare the page's arithmetic with the server's
 
 start();

@@ -1,0 +1,118 @@
+// The arithmetic the page does itself, mirroring the library: MNIST-style preparation of a
+// drawing (data/transforms.py) and the forward pass of a dense network (models/mlp.py).
+// Resizing follows the antialiased bilinear filter torch uses (the PIL "triangle" filter).
+
+const MNIST_SIZE = 28, MNIST_BOX = 20, INK_THRESHOLD = 0.05;
+
+function filterWeights(inSize, outSize) {
+  const scale = inSize / outSize, support = Math.max(scale, 1);
+  return Array.from({ length: outSize }, (_, i) => {
+    const center = (i + 0.5) * scale;
+    const start = Math.max(0, Math.floor(center - support + 0.5));
+    const stop = Math.min(inSize, Math.floor(center + support + 0.5));
+    const taps = [];
+    let total = 0;
+    for (let j = start; j < stop; j++) {
+      const w = Math.max(0, 1 - Math.abs((j - center + 0.5) / support));
+      taps.push([j, w]); total += w;
+    }
+    return taps.map(([j, w]) => [j, total ? w / total : 0]);
+  });
+}
+
+// image: Float32Array of h*w, row by row
+export function resize(image, h, w, outH, outW) {
+  const rows = filterWeights(h, outH), cols = filterWeights(w, outW);
+  const tmp = new Float32Array(h * outW);
+  for (let y = 0; y < h; y++) cols.forEach((taps, x) => {
+    let v = 0; for (const [j, wt] of taps) v += image[y * w + j] * wt; tmp[y * outW + x] = v;
+  });
+  const out = new Float32Array(outH * outW);
+  rows.forEach((taps, y) => { for (let x = 0; x < outW; x++) {
+    let v = 0; for (const [j, wt] of taps) v += tmp[j * outW + x] * wt; out[y * outW + x] = v;
+  } });
+  return out;
+}
+
+function centerOfMass(image, h, w) {
+  let total = 0, cy = 0, cx = 0;
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) { const v = image[y * w + x]; total += v; cy += y * v; cx += x * v; }
+  return total > 0 ? [cy / total, cx / total] : [(h - 1) / 2, (w - 1) / 2];
+}
+
+// Python's round(): halves go to the even neighbour.
+function roundHalfEven(v) {
+  const r = Math.round(v);
+  return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+export function centerLikeMnist(drawing, h, w) {
+  let top = h, left = w, bottom = -1, right = -1;
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (drawing[y * w + x] > INK_THRESHOLD) {
+    top = Math.min(top, y); bottom = Math.max(bottom, y); left = Math.min(left, x); right = Math.max(right, x);
+  }
+  const out = new Float32Array(MNIST_SIZE * MNIST_SIZE);
+  if (bottom < 0) return out;
+  const ch = bottom - top + 1, cw = right - left + 1;
+  const crop = new Float32Array(ch * cw);
+  for (let y = 0; y < ch; y++) for (let x = 0; x < cw; x++) crop[y * cw + x] = drawing[(top + y) * w + left + x];
+  const factor = MNIST_BOX / Math.max(ch, cw);
+  const bh = Math.max(1, roundHalfEven(ch * factor)), bw = Math.max(1, roundHalfEven(cw * factor));
+  const box = resize(crop, ch, cw, bh, bw).map((v) => Math.min(1, Math.max(0, v)));
+  const [cy, cx] = centerOfMass(box, bh, bw);
+  const y0 = Math.min(Math.max(roundHalfEven(MNIST_SIZE / 2 - 0.5 - cy), 0), MNIST_SIZE - bh);
+  const x0 = Math.min(Math.max(roundHalfEven(MNIST_SIZE / 2 - 0.5 - cx), 0), MNIST_SIZE - bw);
+  for (let y = 0; y < bh; y++) for (let x = 0; x < bw; x++) out[(y0 + y) * MNIST_SIZE + x0 + x] = box[y * bw + x];
+  return out;
+}
+
+export function shift(image, h, w, dx, dy) {
+  const out = new Float32Array(h * w);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    const sy = y - dy, sx = x - dx;
+    if (sy >= 0 && sy < h && sx >= 0 && sx < w) out[y * w + x] = image[sy * w + sx];
+  }
+  return out;
+}
+
+export function scale(image, h, w, factor) {
+  const nh = Math.max(1, roundHalfEven(h * factor)), nw = Math.max(1, roundHalfEven(w * factor));
+  const resized = resize(image, h, w, nh, nw), out = new Float32Array(h * w);
+  const top = Math.floor((h - nh) / 2), left = Math.floor((w - nw) / 2);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    const sy = y - top, sx = x - left;
+    if (sy >= 0 && sy < nh && sx >= 0 && sx < nw) out[y * w + x] = resized[sy * nw + sx];
+  }
+  return out;
+}
+
+const ACTIVATIONS = {
+  sigmoid: (z) => 1 / (1 + Math.exp(-z)), relu: (z) => Math.max(0, z), tanh: Math.tanh, linear: (z) => z,
+};
+
+function softmax(z) {
+  const top = Math.max(...z), e = z.map((v) => Math.exp(v - top)), total = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / total);
+}
+
+// net: the /weights answer; names: layer names (hidden1, ..., output). Same shape as /infer's answer.
+export function forward(net, names, input) {
+  const activations = {};
+  let a = Array.from(input), scores = null;
+  net.layers.forEach((layer, l) => {
+    const z = new Array(layer.outputs);
+    for (let o = 0; o < layer.outputs; o++) {
+      let sum = layer.bias[o];
+      const row = o * layer.inputs;
+      for (let i = 0; i < layer.inputs; i++) sum += layer.weight[row + i] * a[i];
+      z[o] = sum;
+    }
+    const last = l === net.layers.length - 1;
+    if (last) scores = z;
+    a = last && net.output === "softmax" ? softmax(z) : z.map(ACTIVATIONS[last ? net.output : net.activation]);
+    activations[names[l]] = a;
+  });
+  const probabilities = net.output === "sigmoid" ? scores.map(ACTIVATIONS.sigmoid) : softmax(scores);
+  const prediction = probabilities.indexOf(Math.max(...probabilities));
+  return { input: Array.from(input), activations, probabilities, prediction, confidence: probabilities[prediction] };
+}
