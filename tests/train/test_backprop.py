@@ -22,9 +22,9 @@ def test_hand_written_gradients_equal_autograd(cost, output, activation):
     expected = torch.cat([p.grad.flatten() for p in [layer.weight for layer in reference.layers]
                           + [layer.bias for layer in reference.layers]])
 
-    trainer = BackpropTrainer(model, TrainConfig(cost=cost, lr=1.0), x, F.one_hot(labels, 3).float(), labels, 6)
+    trainer = BackpropTrainer(model, TrainConfig(cost=cost, lr=1.0), x, 6)
     before = trainer.params.clone()
-    trainer.step(torch.arange(6))
+    trainer.step(torch.arange(6), F.one_hot(labels, 3).float(), labels)
     applied = (before - trainer.params) * len(x)  # SGD moved params by lr/m * summed gradient
     assert torch.allclose(applied, expected, atol=2e-5)
 
@@ -46,8 +46,7 @@ def test_gradients_match_finite_differences():
 
 
 def _trainer(model, config, n):
-    labels = torch.arange(n) % 3
-    return BackpropTrainer(model, config, torch.rand(n, 16), F.one_hot(labels, 3).float(), labels, max_batch=1)
+    return BackpropTrainer(model, config, torch.rand(n, 16), max_batch=1)
 
 
 def test_model_parameters_are_views_of_the_flat_buffer(tiny_model):

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from ..inspect import Mistakes
 from .style import grid_shape, hide_ticks, new_figure
@@ -27,6 +28,7 @@ def plot_training_curves(history: Sequence[dict]) -> Figure:
     acc_ax.set(xlabel="epoch", ylabel="accuracy (%)", title="Accuracy")
     loss_ax.set(xlabel="epoch", ylabel="cost", title="Cost")
     for ax in (acc_ax, loss_ax):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(alpha=0.3)
         ax.legend()
     return fig

@@ -35,7 +35,8 @@ class _Buffers:
     """Views of the preallocated arrays for one batch size m."""
 
     def __init__(self, arrays: dict[str, list[torch.Tensor]], m: int):
-        self.x, self.onehot, self.labels = (arrays["batch"][i][:m] for i in range(3))
+        self.x = arrays["batch"][0][:m]
+        self.ones = arrays["batch"][1][:m]
         self.acts = [a[:m] for a in arrays["acts"]]
         self.deltas = [d[:m] for d in arrays["deltas"]]
         self.deltas_t = [d.t() for d in self.deltas]
@@ -43,14 +44,11 @@ class _Buffers:
 
 
 class BackpropTrainer:
-    """Trains ``model`` on the rows of ``x`` (n, inputs), ``onehot`` (n, classes) and ``labels`` (n,)
-    one mini-batch at a time; ``step(rows)`` takes the indices of the batch's rows."""
+    """Trains ``model`` on the rows of ``x`` (n, inputs) one mini-batch at a time."""
 
-    def __init__(self, model: MLP, config: TrainConfig, x: torch.Tensor, onehot: torch.Tensor,
-                 labels: torch.Tensor, max_batch: int):
-        self.model, self.config = model, config
-        self.x, self.onehot, self.labels = x, onehot, labels
-        self.train_size = len(labels)
+    def __init__(self, model: MLP, config: TrainConfig, x: torch.Tensor, max_batch: int):
+        self.model, self.config, self.x = model, config, x
+        self.train_size = len(x)
         device = next(model.parameters()).device
         params = [layer.weight for layer in model.layers] + [layer.bias for layer in model.layers]
         total = sum(p.numel() for p in params)
@@ -78,9 +76,7 @@ class BackpropTrainer:
 
         sizes = model.config.layers[1:]
         self._arrays = {
-            "batch": [torch.empty(max_batch, x.shape[1], device=device),
-                      torch.empty(max_batch, onehot.shape[1], device=device),
-                      torch.empty(max_batch, dtype=torch.int64, device=device)],
+            "batch": [torch.empty(max_batch, x.shape[1], device=device), torch.ones(max_batch, device=device)],
             **{name: [torch.empty(max_batch, n, device=device) for n in sizes]
                for name in ("acts", "deltas", "scratch")}}
         self._buffers: dict[int, _Buffers] = {}
@@ -102,13 +98,12 @@ class BackpropTrainer:
         self.adam["v"].copy_(state["v"])
         self.adam_steps = int(state["step"])
 
-    def step(self, rows: torch.Tensor) -> None:
-        """One update from the mini-batch made of ``rows`` (int64 indices into the training data)."""
+    def step(self, rows: torch.Tensor, onehot: torch.Tensor, labels: torch.Tensor) -> None:
+        """One update from the mini-batch made of ``rows`` (int64 indices into ``x``), whose targets
+        are ``onehot`` (m, classes) and ``labels`` (m,)."""
         m = len(rows)
         b = self._buffers.get(m) or self._buffers.setdefault(m, _Buffers(self._arrays, m))
         torch.index_select(self.x, 0, rows, out=b.x)
-        torch.index_select(self.onehot, 0, rows, out=b.onehot)
-        torch.index_select(self.labels, 0, rows, out=b.labels)
         acts, deltas, scratch = b.acts, b.deltas, b.scratch
 
         prev = b.x
@@ -119,14 +114,14 @@ class BackpropTrainer:
             prev = a
 
         last = len(acts) - 1
-        self.output_delta(acts[last], b.onehot, b.labels, deltas[last], scratch[last])
+        self.output_delta(acts[last], onehot, labels, deltas[last], scratch[last])
         for i in range(last, 0, -1):
             torch.mm(b.deltas_t[i], acts[i - 1], out=self.weight_grads[i])
-            torch.sum(deltas[i], 0, out=self.bias_grads[i])
+            torch.mv(b.deltas_t[i], b.ones, out=self.bias_grads[i])  # sum over the batch, as one BLAS call
             torch.mm(deltas[i], self.weights[i], out=deltas[i - 1])
             self.derivative(acts[i - 1], deltas[i - 1], scratch[i - 1])
         torch.mm(b.deltas_t[0], b.x, out=self.weight_grads[0])
-        torch.sum(deltas[0], 0, out=self.bias_grads[0])
+        torch.mv(b.deltas_t[0], b.ones, out=self.bias_grads[0])
         self._update(m)
 
     def _update(self, m: int) -> None:

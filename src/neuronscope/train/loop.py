@@ -75,7 +75,8 @@ def train(model: MLP, data: Dataset, config: TrainConfig, *, state: TrainingStat
     y_all = torch.as_tensor(data.train_labels, device=device)
     n = len(y_all)
     batch = min(config.batch_size, n)
-    trainer = BackpropTrainer(model, config, x_all, F.one_hot(y_all, data.num_classes).float(), y_all, batch)
+    onehot_all = F.one_hot(y_all, data.num_classes).float()
+    trainer = BackpropTrainer(model, config, x_all, batch)
     if state.optimizer:
         trainer.load_optimizer_state(state.optimizer)
     generator = torch.Generator().manual_seed(config.seed)
@@ -91,9 +92,11 @@ def train(model: MLP, data: Dataset, config: TrainConfig, *, state: TrainingStat
         for epoch in range(state.epoch + 1, config.epochs + 1):
             started = time.perf_counter()
             order = torch.randperm(n, generator=generator).to(device)
+            # targets are small enough to shuffle whole each epoch; images are gathered per batch
+            batches = zip(order.split(batch), onehot_all[order].split(batch), y_all[order].split(batch))
             with torch.inference_mode(), _threads_for(work, device):
-                for step, rows in enumerate(order.split(batch), 1):
-                    trainer.step(rows)
+                for step, (rows, onehot, labels) in enumerate(batches, 1):
+                    trainer.step(rows, onehot, labels)
                     if step % DIVERGENCE_CHECK_EVERY == 0:
                         bar.update(DIVERGENCE_CHECK_EVERY)
                         _check_finite(trainer, epoch, step, config)
