@@ -43,3 +43,20 @@ def test_bad_input_gives_one_line_and_no_traceback(argv, message, capsys, tmp_pa
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_demo_trains_once_then_reuses_the_run(tmp_path, shared_data, capsys):
+    argv = ["demo", "--data-dir", str(shared_data), "--train-size", "500", "--test-size", "200",
+            "--out", str(tmp_path / "demo"), "--no-serve"]
+    assert main(argv) == 0
+    first = capsys.readouterr().out
+    assert "training the default 784-16-16-10 network" in first and (tmp_path / "demo" / "report.html").exists()
+    weights = (tmp_path / "demo" / "model.safetensors").read_bytes()
+    assert main(argv) == 0
+    assert "using the trained network" in capsys.readouterr().out
+    assert (tmp_path / "demo" / "model.safetensors").read_bytes() == weights
+
+
+def test_serve_refuses_a_missing_folder(capsys):
+    assert main(["serve", "/nonexistent/runs"]) == 2
+    assert "no such run or runs folder" in capsys.readouterr().err

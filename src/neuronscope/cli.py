@@ -187,8 +187,9 @@ def cmd_demo(args) -> int:
 
     if (args.out / CONFIG).exists():
         run = load_run(args.out)
-        data = run.load_data(args.data_dir)
         print(f"using the trained network in {args.out}")
+        if not (args.out / "report.html").exists():
+            _write_outputs(run, run.load_data(args.data_dir), progress=True)
     else:
         data = load_dataset("mnist", args.data_dir, train_size=args.train_size, test_size=args.test_size)
         model_config, training = build_configs(input_size=data.input_size, num_classes=data.num_classes,
@@ -197,7 +198,7 @@ def cmd_demo(args) -> int:
               f"{len(data.train_labels)} MNIST images -> {args.out}")
         run = train_run(args.out, data, model_config, training)
         print(f"test accuracy {100 * run.history[-1]['test_accuracy']:.2f}%")
-    _write_outputs(run, data, progress=True)
+        _write_outputs(run, data, progress=True)
     if args.no_serve:
         return 0
     args.path = args.out
