@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from ..inspect import Mistakes
-from .style import grid_shape, hide_ticks, new_figure
+from .style import grid_shape, new_figure, tiles
 
 
 def plot_training_curves(history: Sequence[dict]) -> Figure:
@@ -60,12 +60,8 @@ def plot_mistakes(mistakes: Mistakes, class_names: Sequence[str]) -> Figure:
     n = len(mistakes.images)
     rows, cols = grid_shape(max(n, 1))
     fig = new_figure(1.3 * cols + 0.4, 1.45 * rows + 0.6)
-    axes = fig.subplots(rows, cols, squeeze=False)
-    for i, ax in enumerate(axes.flat):
-        hide_ticks(ax)
-        if i >= n:
-            ax.axis("off")
-            continue
+    _, used = tiles(fig, n, rows, cols)
+    for i, ax in enumerate(used):
         ax.imshow(mistakes.images[i], cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
         true, pred = class_names[mistakes.labels[i]][:6], class_names[mistakes.predicted[i]][:6]
         ax.set_title(f"{true}→{pred} {100 * mistakes.confidence[i]:.0f}%", fontsize=8, color="#c0392b", pad=2)

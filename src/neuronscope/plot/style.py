@@ -55,3 +55,13 @@ def save_figure(fig: Figure, path: str | Path, dpi: int = 110) -> Path:
 def hide_ticks(ax) -> None:
     ax.set_xticks([])
     ax.set_yticks([])
+
+
+def tiles(fig: Figure, n: int, rows: int, cols: int):
+    """A rows x cols grid of tick-less axes; returns the whole grid and the first n, the rest blanked."""
+    grid = fig.subplots(rows, cols, squeeze=False)
+    for i, ax in enumerate(grid.flat):
+        hide_ticks(ax)
+        if i >= n:
+            ax.axis("off")
+    return grid, list(grid.flat)[:n]

@@ -8,7 +8,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..inspect import LegoBlocks, WeightsImages
-from .style import DIVERGING, grid_shape, hide_ticks, new_figure, symmetric_norm
+from .style import DIVERGING, grid_shape, hide_ticks, new_figure, symmetric_norm, tiles
 
 
 def _colorbar(fig: Figure, image, axes, reach: float, label: str) -> None:
@@ -22,13 +22,8 @@ def plot_weights_images(weights: WeightsImages, title: str | None = None) -> Fig
     rows, cols = grid_shape(n)
     fig = new_figure(1.25 * cols + 1.6, 1.3 * rows + 0.7)
     norm, reach = symmetric_norm(weights.images)
-    axes = fig.subplots(rows, cols, squeeze=False)
-    shown = None
-    for i, ax in enumerate(axes.flat):
-        hide_ticks(ax)
-        if i >= n:
-            ax.axis("off")
-            continue
+    axes, used = tiles(fig, n, rows, cols)
+    for i, ax in enumerate(used):
         shown = ax.imshow(weights.images[i], cmap=DIVERGING, norm=norm, interpolation="nearest")
         ax.set_title(f"#{i}", fontsize=9, pad=2)
     what = "weights projected to pixels (product of weight matrices)" if weights.projected else "incoming weights"
@@ -47,13 +42,8 @@ def plot_contributions(matrix: np.ndarray, class_names: Sequence[str], below: st
     cell = 0.28 if cols <= 8 else 0.2
     fig = new_figure(panel_cols * (cols * cell + 0.4) + 1.5, panel_rows * (rows * cell + 0.6) + 0.6)
     norm, reach = symmetric_norm(matrix)
-    axes = fig.subplots(panel_rows, panel_cols, squeeze=False)
-    shown = None
-    for t, ax in enumerate(axes.flat):
-        hide_ticks(ax)
-        if t >= n_targets:
-            ax.axis("off")
-            continue
+    axes, used = tiles(fig, n_targets, panel_rows, panel_cols)
+    for t, ax in enumerate(used):
         shown = ax.imshow(padded[t].reshape(rows, cols), cmap=DIVERGING, norm=norm)
         ax.set_title(f"{class_names[t]}", fontsize=11)
         if n_below <= 64:
