@@ -26,33 +26,53 @@ from neuronscope.models import MLP
 from neuronscope.train import build_configs, train
 
 
-def textbook_epoch(weights, biases, images, labels, order, lr=3.0, batch=10):
-    """One epoch of the per-example NumPy network from the classic textbook (column vectors, float64)."""
-    sigmoid = lambda z: 1.0 / (1.0 + np.exp(-z))  # noqa: E731
-    for start in range(0, len(order), batch):
-        nabla_w = [np.zeros(w.shape) for w in weights]
+def _sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def _sigmoid_prime(z):
+    return _sigmoid(z) * (1 - _sigmoid(z))
+
+
+def _textbook_backprop(weights, biases, x, y):
+    """Gradients for one example, column vectors throughout, as the classic textbook code has it."""
+    nabla_b = [np.zeros(b.shape) for b in biases]
+    nabla_w = [np.zeros(w.shape) for w in weights]
+    activation, activations, zs = x, [x], []
+    for b, w in zip(biases, weights):
+        z = np.dot(w, activation) + b
+        zs.append(z)
+        activation = _sigmoid(z)
+        activations.append(activation)
+    delta = (activations[-1] - y) * _sigmoid_prime(zs[-1])
+    nabla_b[-1] = delta
+    nabla_w[-1] = np.dot(delta, activations[-2].transpose())
+    for layer in range(2, len(weights) + 1):
+        delta = np.dot(weights[-layer + 1].transpose(), delta) * _sigmoid_prime(zs[-layer])
+        nabla_b[-layer] = delta
+        nabla_w[-layer] = np.dot(delta, activations[-layer - 1].transpose())
+    return nabla_b, nabla_w
+
+
+def textbook_examples(images, labels):
+    """The training set as the textbook's loader gives it: (784x1 image, 10x1 one-hot) pairs."""
+    return [(image.reshape(-1, 1), np.eye(10)[label].reshape(-1, 1)) for image, label in zip(images, labels)]
+
+
+def textbook_epoch(weights, biases, examples, order, lr=3.0, batch=10):
+    """One epoch of the per-example NumPy network from the classic textbook: shuffle, then for each
+    mini-batch backpropagate every example on its own, sum the gradients, and step."""
+    examples = [examples[i] for i in order]
+    for start in range(0, len(examples), batch):
+        mini_batch = examples[start:start + batch]
         nabla_b = [np.zeros(b.shape) for b in biases]
-        for i in order[start:start + batch]:
-            activation = images[i].reshape(-1, 1)
-            activations, zs = [activation], []
-            for w, b in zip(weights, biases):
-                z = w @ activation + b
-                zs.append(z)
-                activation = sigmoid(z)
-                activations.append(activation)
-            y = np.zeros((10, 1))
-            y[labels[i]] = 1.0
-            delta = (activations[-1] - y) * sigmoid(zs[-1]) * (1 - sigmoid(zs[-1]))
-            nabla_b[-1] += delta
-            nabla_w[-1] += delta @ activations[-2].T
-            for layer in range(2, len(weights) + 1):
-                s = sigmoid(zs[-layer])
-                delta = (weights[-layer + 1].T @ delta) * s * (1 - s)
-                nabla_b[-layer] += delta
-                nabla_w[-layer] += delta @ activations[-layer - 1].T
-        m = len(order[start:start + batch])
-        weights = [w - (lr / m) * nw for w, nw in zip(weights, nabla_w)]
-        biases = [b - (lr / m) * nb for b, nb in zip(biases, nabla_b)]
+        nabla_w = [np.zeros(w.shape) for w in weights]
+        for x, y in mini_batch:
+            delta_b, delta_w = _textbook_backprop(weights, biases, x, y)
+            nabla_b = [nb + dnb for nb, dnb in zip(nabla_b, delta_b)]
+            nabla_w = [nw + dnw for nw, dnw in zip(nabla_w, delta_w)]
+        weights = [w - (lr / len(mini_batch)) * nw for w, nw in zip(weights, nabla_w)]
+        biases = [b - (lr / len(mini_batch)) * nb for b, nb in zip(biases, nabla_b)]
     return weights, biases
 
 
@@ -86,10 +106,10 @@ def nielsen_comparison(data, seed: int) -> dict:
     autograd_model.load_state_dict(model.state_dict())
     # the permutation train() draws for its first epoch, so both see images in the same order
     order = torch.randperm(len(data.train_labels), generator=torch.Generator().manual_seed(seed)).numpy()
-    images = data.train_images.astype(np.float64)
+    examples = textbook_examples(data.train_images.astype(np.float64), data.train_labels)
 
     t = time.perf_counter()
-    weights, biases = textbook_epoch(start_weights, start_biases, images, data.train_labels, order)
+    weights, biases = textbook_epoch(start_weights, start_biases, examples, order)
     baseline_seconds = time.perf_counter() - t
     baseline_accuracy = textbook_accuracy(weights, biases, data.test_images.astype(np.float64), data.test_labels)
 
