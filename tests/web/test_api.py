@@ -60,8 +60,12 @@ def test_neuron_shows_weights_and_what_it_pushes(client, runs_dir):
     assert not body["projected"] and body["image_shape"] == [28, 28]
     column = model.layers[1].weight[:, 4].detach().numpy()
     assert body["pushes"][0]["index"] == int(np.argmax(np.abs(column)))
+    chain = (model.layers[2].weight @ model.layers[1].weight)[:, 4].detach().numpy()
+    assert np.allclose(body["class_effects"], chain, atol=1e-5) and not body["class_effects_direct"]
     deeper = client.get("/api/runs/mnist-3b1b/neurons/hidden2/0").json()
     assert deeper["projected"] and deeper["pushes"][0]["layer"] == "output"
+    assert np.allclose(deeper["class_effects"], model.layers[2].weight[:, 0].detach().numpy(), atol=1e-6)
+    assert deeper["class_effects_direct"]
 
 
 def test_samples_come_from_the_test_set(client, mnist_small):

@@ -70,6 +70,7 @@ def test_clicking_a_neuron_shows_its_weights_image(page):
           if (d[i + 2] > d[i] + 60) blue++; if (d[i] > d[i + 2] + 60) red++; } return [blue, red]; }""")
     assert colors[0] > 200 and colors[1] > 200  # a blue/red weights image, not a blank canvas
     assert page.locator("#neuron-pushes li").count() >= 1
+    assert "pushes up" in page.text_content("#neuron-digits")
     _shot(page, "lab-neuron")
 
 
@@ -79,7 +80,7 @@ def test_noise_gets_a_confident_answer_anyway(page):
     page.wait_for_timeout(300)
     probabilities = page.eval_on_selector_all(".out-row", "rows => rows.map(r => Number(r.dataset.probability))")
     assert len(probabilities) == 10 and all(0 <= p <= 1 for p in probabilities)
-    assert "sure" in page.text_content("#confidence")
+    assert "output activation" in page.text_content("#confidence")  # sigmoid outputs: not probabilities
     _shot(page, "lab-noise")
 
 

@@ -166,8 +166,18 @@ def create_app(runs_dir: str | Path, data_dir=None) -> FastAPI:
             column = inspect.contributions(model, names[position + 1])[:, index]
             order = np.argsort(-np.abs(column), kind="stable")[:top]
             pushes = [{"layer": names[position + 1], "index": int(j), "weight": float(column[j])} for j in order]
+        # what the neuron does to each output class, through the weight matrices above it (exact when
+        # the next layer is the output, a linear view past the nonlinearities otherwise)
+        above = model.weight_matrices()[position + 1:]
+        class_effects = []
+        if above:
+            chain = above[0]
+            for w in above[1:]:
+                chain = w @ chain
+            class_effects = [float(v) for v in chain[:, index]]
         return {"layer": layer, "index": index, "weights_image": weights.images[index].reshape(-1).tolist(),
-                "image_shape": list(weights.images.shape[1:]), "projected": weights.projected, "pushes": pushes}
+                "image_shape": list(weights.images.shape[1:]), "projected": weights.projected, "pushes": pushes,
+                "class_effects": class_effects, "class_effects_direct": len(above) == 1}
 
     @app.get("/api/runs/{run}/samples", response_model=SampleResponse)
     async def sample(run: str, index: int | None = Query(default=None, ge=0, le=10**9),

@@ -68,6 +68,8 @@ class NeuronResponse(BaseModel):
     image_shape: list[int]
     projected: bool
     pushes: list[dict]  # the neurons of the next layer it feeds, strongest weights first
+    class_effects: list[float]  # per output class; empty for output neurons
+    class_effects_direct: bool  # True when these are its own weights to the output layer
 
 
 class SampleResponse(BaseModel):

@@ -177,7 +177,9 @@ function render(result) {
     row.dataset.probability = p.toFixed(4);
   });
   $("prediction").textContent = state.info.class_names[top];
-  $("confidence").textContent = `${(100 * result.confidence).toFixed(1)}% sure`;
+  // sigmoid outputs are independent activations, not a distribution over classes
+  $("confidence").textContent = state.info.output === "sigmoid"
+    ? `output activation ${result.confidence.toFixed(2)}` : `${(100 * result.confidence).toFixed(1)}% sure`;
   if (state.selected) showNeuron();
 }
 
@@ -202,6 +204,11 @@ function showNeuron() {
   $("neuron-title").textContent = name;
   const act = state.last?.activations[n.layer]?.[n.index];
   $("neuron-activation").textContent = act === undefined ? "" : `activation ${act.toFixed(3)}`;
+  const effects = n.class_effects.map((v, i) => [v, state.info.class_names[i]]).sort((a, b) => b[0] - a[0]);
+  const fmt = ([v, name]) => `${name} (${v >= 0 ? "+" : ""}${v.toFixed(2)})`;
+  $("neuron-digits").innerHTML = effects.length ? `<span class="up">pushes up ${effects.slice(0, 3).map(fmt).join(", ")}</span><br>
+    <span class="down">pushes down ${effects.slice(-3).reverse().map(fmt).join(", ")}</span>
+    ${n.class_effects_direct ? "" : "<br><span class='note'>through the layers above, as a linear view</span>"}` : "";
   $("neuron-pushes").innerHTML = n.pushes.map((p) => {
     const target = p.layer === "output" ? `digit ${state.info.class_names[p.index]}` : `${p.layer} #${p.index}`;
     return `<li class="${p.weight >= 0 ? "up" : "down"}">pushes ${target} ${p.weight >= 0 ? "up" : "down"} (${p.weight >= 0 ? "+" : ""}${p.weight.toFixed(2)})</li>`;
