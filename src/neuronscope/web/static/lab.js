@@ -173,7 +173,7 @@ function render(result) {
     const p = result.probabilities[i];
     row.classList.toggle("top", i === top);
     row.querySelector(".out-bar span").style.width = `${(100 * p).toFixed(1)}%`;
-    row.querySelector(".p").textContent = `${(100 * p).toFixed(1)}%`;
+    row.querySelector(".p").textContent = state.info.output === "sigmoid" ? p.toFixed(2) : `${(100 * p).toFixed(1)}%`;
     row.dataset.probability = p.toFixed(4);
   });
   $("prediction").textContent = state.info.class_names[top];
