@@ -108,7 +108,8 @@ class BackpropTrainer:
 
         prev = b.x
         for a, weight_t, bias, activate in zip(acts, self.weights_t, self.biases, self.activate):
-            torch.addmm(bias, prev, weight_t, out=a)
+            torch.mm(prev, weight_t, out=a)
+            a.add_(bias)  # for matrices this small, addmm's fused bias costs more than a separate add
             if activate is not None:
                 activate(a)
             prev = a
