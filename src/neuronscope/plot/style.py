@@ -32,9 +32,9 @@ def grid_shape(n: int, max_columns: int = 10) -> tuple[int, int]:
     return math.ceil(n / columns), columns
 
 
-def new_figure(width: float, height: float) -> Figure:
+def new_figure(width: float, height: float, layout: str | None = "constrained") -> Figure:
     # Figure objects, not pyplot: no global state, safe in a web server's threads.
-    return Figure(figsize=(width, height), dpi=100, layout="constrained")
+    return Figure(figsize=(width, height), dpi=100, layout=layout)
 
 
 def figure_png(fig: Figure, dpi: int = 110) -> bytes:

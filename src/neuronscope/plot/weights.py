@@ -61,8 +61,12 @@ def plot_lego_blocks(blocks: Sequence[LegoBlocks], names: Sequence[str] | None =
     and of those it pushes against most (red titles), with their contributions."""
     k = len(blocks[0].positive)
     rows = len(blocks)
-    fig = new_figure(1.15 * (2 * k) + 2.2, 1.25 * rows + 0.9)
-    grid = fig.add_gridspec(rows, 2 * k + 1, width_ratios=[1] * k + [0.25] + [1] * k)
+    # fixed margins: with a hundred tiles, constrained layout takes seconds and changes nothing here
+    width, height = 1.15 * (2 * k) + 2.2, 1.25 * rows + 0.9
+    fig = new_figure(width, height, layout=None)
+    grid = fig.add_gridspec(rows, 2 * k + 1, width_ratios=[1] * k + [0.25] + [1] * k, left=0.9 / width,
+                            right=1 - 1.3 / width, top=1 - 0.75 / height, bottom=0.1 / height, hspace=0.35,
+                            wspace=0.12)
     images = np.concatenate([np.stack([b.positive_images, b.negative_images]) for b in blocks])
     norm, reach = symmetric_norm(images)
     shown = None
@@ -81,6 +85,7 @@ def plot_lego_blocks(blocks: Sequence[LegoBlocks], names: Sequence[str] | None =
     layer, below = blocks[0].layer, blocks[0].below
     how = " (images projected to pixels)" if blocks[0].images_projected else ""
     fig.suptitle(f"{layer}: the {below} neurons each one leans on (left, +) and pushes against (right, −){how}",
-                 fontsize=11)
-    _colorbar(fig, shown, fig.axes, reach, "weight")
+                 fontsize=11, y=1 - 0.15 / height, va="top")
+    bar = fig.colorbar(shown, cax=fig.add_axes([1 - 1.0 / width, 0.3, 0.15 / width, 0.4]))
+    bar.set_label(f"weight  (blue likes, red dislikes; clipped at ±{reach:.2g})")
     return fig
