@@ -125,7 +125,8 @@ def main() -> int:
     for name, (p50, p99, throughput) in results.items():
         passed = p50 <= 5 and p99 <= 20 and throughput >= 500
         ok = ok and passed
-        print(f"{name:40} p50 {p50:5.2f} ms  p99 {p99:5.2f} ms  {throughput:5.0f} req/s  {'PASS' if passed else 'FAIL'}")
+        verdict = "PASS" if passed else "FAIL"
+        print(f"{name:40} p50 {p50:5.2f} ms  p99 {p99:5.2f} ms  {throughput:5.0f} req/s  {verdict}")
     return 0 if ok else 1
 
 

@@ -165,7 +165,7 @@ def main() -> int:
     r = nielsen_comparison(mnist, args.seed, args.repeats)
     speedup = r["baseline_step"] / r["step"]
     same_accuracy = abs(r["accuracy"] - r["baseline_accuracy"]) <= 0.005
-    print(f"\n1. preset nielsen on MNIST, batch 10, same starting weights and image order")
+    print("\n1. preset nielsen on MNIST, batch 10, same starting weights and image order")
     print(f"{'':32}{'per step':>12}{'per 60k epoch':>15}{'one full epoch':>16}{'test acc':>10}")
     for name, step, epoch, acc in (
             ("textbook NumPy, per example", r["baseline_step"], r["baseline_epoch"], r["baseline_accuracy"]),

@@ -18,7 +18,8 @@ def _int_list(text: str) -> list[int]:
     try:
         values = [int(v) for v in text.split(",")]
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected comma-separated whole numbers such as 784,30,10, got {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated whole numbers such as 784,30,10, got {text!r}") from None
     return values
 
 
@@ -60,7 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--lr", type=float, help="learning rate")
     train.add_argument("--batch-size", type=int)
     train.add_argument("--epochs", type=int)
-    train.add_argument("--l2", type=float, help="L2 strength lambda; the cost gains lambda/(2n) * sum of squared weights")
+    train.add_argument("--l2", type=float,
+                       help="L2 strength lambda; the cost gains lambda/(2n) * sum of squared weights")
     train.add_argument("--seed", type=int)
     train.add_argument("--out", type=Path, help="run directory (default: runs/PRESET-DATASET-TIMESTAMP)")
     train.add_argument("--resume", action="store_true", help="continue the run in --out from its last saved epoch")
@@ -215,7 +217,8 @@ def cmd_serve(args) -> int:
         raise NeuronscopeError(f"port must be between 1 and 65535, got {args.port}")
     url = f"http://{args.host}:{args.port}/" + (f"?run={selected}" if selected else "")
     print(f"neuronscope lab: {url}  (serving runs in {runs_dir}; Ctrl-C stops)", flush=True)
-    uvicorn.run(create_app(runs_dir, args.data_dir), host=args.host, port=args.port, log_level="warning", access_log=False)
+    uvicorn.run(create_app(runs_dir, args.data_dir), host=args.host, port=args.port, log_level="warning",
+                access_log=False)
     return 0
 
 

@@ -119,7 +119,8 @@ def test_non_finite_pixels_are_refused(client, bad):
 
 
 def test_malformed_json_and_huge_bodies(client):
-    response = client.post("/api/runs/mnist-3b1b/infer", content=b"{not json", headers={"content-type": "application/json"})
+    response = client.post("/api/runs/mnist-3b1b/infer", content=b"{not json",
+                           headers={"content-type": "application/json"})
     assert response.status_code == 422 and "error" in response.json()
     huge = b"[" + b"0," * (3 * 1024 * 1024) + b"0]"
     response = client.post("/api/runs/mnist-3b1b/infer", content=huge, headers={"content-type": "application/json"})

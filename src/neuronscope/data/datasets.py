@@ -180,7 +180,8 @@ def load_digits_dataset(*, train_size: int | None = None, test_size: int | None 
 
 def load_dataset(name: str, data_dir=None, *, train_size: int | None = None, test_size: int | None = None,
                  download: bool = True, progress: bool = True) -> Dataset:
-    """Load ``mnist``, ``fashion-mnist`` or ``digits``, optionally only the first ``train_size``/``test_size`` images."""
+    """Load ``mnist``, ``fashion-mnist`` or ``digits``; optionally only the first ``train_size`` training
+    and ``test_size`` test images."""
     if name == "digits":
         return load_digits_dataset(train_size=train_size, test_size=test_size)
     if name not in SOURCES:

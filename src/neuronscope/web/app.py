@@ -15,18 +15,25 @@ import numpy as np
 import orjson
 import torch
 from fastapi import FastAPI, HTTPException, Query, Request
-from fastapi.routing import APIRoute
-from starlette.exceptions import HTTPException as StarletteHTTPException
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__, inspect
 from ..data.transforms import center_like_mnist, scale, shift
 from ..errors import ConfigError, NeuronscopeError
 from ..models.mlp import probabilities
 from .registry import LoadedRun, RunRegistry, UnknownRun
-from .schemas import InferRequest, InferResponse, NeuronResponse, RunSummary, SampleResponse, WeightsResponse
+from .schemas import (
+    InferRequest,
+    InferResponse,
+    NeuronResponse,
+    RunSummary,
+    SampleResponse,
+    WeightsResponse,
+)
 
 STATIC = Path(__file__).parent / "static"
 MAX_BODY_BYTES = 4 * 1024 * 1024
