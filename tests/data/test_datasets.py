@@ -123,3 +123,29 @@ def _sources_with_mirrors(url: str):
 
     return {name: replace(source, mirrors=(url,), mirror_env="UNSET_MIRROR_VARIABLE")
             for name, source in SOURCES.items()}
+
+
+def test_training_and_test_images_of_different_sizes_are_refused(tmp_path, shared_data, monkeypatch):
+    from .test_idx import write_idx
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("NEURONSCOPE_DATA", raising=False)
+    write_idx(tmp_path / "train-images-idx3-ubyte.gz", np.zeros((5, 27, 27)))
+    write_idx(tmp_path / "train-labels-idx1-ubyte.gz", np.zeros(5))
+    for name in ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"):
+        shutil.copy(shared_data / "mnist" / name, tmp_path / name)
+    with pytest.raises(DataError, match=r"test images are \(28, 28\), training images \(27, 27\)"):
+        load_dataset("mnist", tmp_path, download=False, progress=False)
+
+
+def test_label_count_must_match_images(tmp_path, monkeypatch):
+    from .test_idx import write_idx
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("NEURONSCOPE_DATA", raising=False)
+    write_idx(tmp_path / "train-images-idx3-ubyte.gz", np.zeros((5, 28, 28)))
+    write_idx(tmp_path / "train-labels-idx1-ubyte.gz", np.zeros(4))
+    write_idx(tmp_path / "t10k-images-idx3-ubyte.gz", np.zeros((2, 28, 28)))
+    write_idx(tmp_path / "t10k-labels-idx1-ubyte.gz", np.zeros(2))
+    with pytest.raises(DataError, match="4 labels for 5 images"):
+        load_dataset("mnist", tmp_path, download=False, progress=False)
