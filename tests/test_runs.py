@@ -66,13 +66,13 @@ def test_kill_mid_training_leaves_last_epoch_loadable_and_resumable(tmp_path, sh
         process.wait()
     loaded = load_run(run)
     assert loaded.epoch >= 2
-    assert sorted(p.name for p in run.iterdir() if p.name.startswith(".")) == []  # no torn temporary files left
     data = loaded.load_data(shared_data, progress=False)
     model_config, training = loaded.model.config, loaded.training
     resumed = train_run(run, data, model_config, type(training).from_json({**training.to_json(),
                                                                            "epochs": loaded.epoch + 1}),
                         resume=True, progress=False)
     assert resumed.epoch == loaded.epoch + 1
+    assert [p.name for p in run.iterdir() if p.name.endswith(".tmp")] == []  # a write torn by the kill is gone
 
 
 def test_failed_write_keeps_the_previous_checkpoint(tmp_path, digits, monkeypatch):

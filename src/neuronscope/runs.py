@@ -121,6 +121,7 @@ def train_run(path: str | Path, data: Dataset, model_config: MLPConfig, training
     saved configuration wins, except ``training.epochs``, which may extend it).
     """
     path = Path(path)
+    _remove_stale_temporaries(path)
     model = MLP(model_config)
     dataset = data.summary()
     history: list[dict] = []
@@ -152,6 +153,13 @@ def train_run(path: str | Path, data: Dataset, model_config: MLPConfig, training
 
     train(model, data, training, state=state, on_epoch=on_epoch, progress=progress)
     return Run(path, model.eval(), training, dataset, history)
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """Drop half-written files that a killed process left behind (complete files are never touched)."""
+    if path.is_dir():
+        for stale in path.glob(".*.tmp"):
+            stale.unlink(missing_ok=True)
 
 
 def import_weights(npz_path: str | Path, out: str | Path, *, activation: str = "sigmoid", output: str = "sigmoid",
