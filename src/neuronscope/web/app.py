@@ -109,7 +109,8 @@ class _FastJSONRoute(APIRoute):
 
 def create_app(runs_dir: str | Path, data_dir=None) -> FastAPI:
     registry = RunRegistry(runs_dir, data_dir)
-    app = FastAPI(title="neuronscope lab", version=__version__)
+    # no /docs or /redoc: their pages load scripts from a CDN, and the lab must work offline
+    app = FastAPI(title="neuronscope lab", version=__version__, docs_url=None, redoc_url=None)
     app.router.route_class = _FastJSONRoute
     app.state.registry = registry
     figure_cache: dict[tuple[str, str], bytes] = {}
