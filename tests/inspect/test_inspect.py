@@ -59,3 +59,10 @@ def test_predict_confidences_are_softmax_probabilities(digits_run, digits):
     _, probs = inspect.predict(digits_run.model, digits.test_images[:5])
     expected = torch.softmax(digits_run.model(torch.tensor(digits.test_images[:5]).reshape(5, -1)), 1)
     assert np.allclose(probs, expected.detach().numpy(), atol=1e-6)
+
+
+def test_class_effects_chain_the_weights_above_a_layer(tiny_model):
+    w1, w2, w3 = (layer.weight.detach() for layer in tiny_model.layers)
+    assert np.allclose(inspect.class_effects(tiny_model, "hidden1"), (w3 @ w2).numpy(), atol=1e-6)
+    assert np.allclose(inspect.class_effects(tiny_model, "hidden2"), w3.numpy())
+    assert inspect.class_effects(tiny_model, "output") is None

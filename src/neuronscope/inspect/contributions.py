@@ -8,12 +8,20 @@ import numpy as np
 
 from ..errors import ConfigError
 from ..models.mlp import MLP
-from .weights import WeightsImages, layer_index, weights_images
+from .weights import WeightsImages, chain, layer_index, weights_images
 
 
 def contributions(model: MLP, layer: str = "output") -> np.ndarray:
     """(neurons of ``layer``, neurons below): the weight each neuron puts on each neuron under it."""
     return model.weight_matrices()[layer_index(model, layer)].cpu().numpy()
+
+
+def class_effects(model: MLP, layer: str) -> np.ndarray | None:
+    """(classes, neurons of ``layer``): how each neuron moves each output class, through the weight
+    matrices above it. Exact for the last hidden layer (its own weights to the output), a linear
+    view past the nonlinearities for earlier ones; None for the output layer itself."""
+    above = model.weight_matrices()[layer_index(model, layer) + 1:]
+    return chain(above).cpu().numpy() if above else None
 
 
 @dataclass(frozen=True)

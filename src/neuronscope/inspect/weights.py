@@ -29,13 +29,17 @@ def layer_index(model: MLP, layer: str) -> int:
     return names.index(layer)
 
 
+def chain(matrices: list[torch.Tensor]) -> torch.Tensor:
+    """The product W_k @ ... @ W_1 of consecutive layers' (out, in) weight matrices, first layer first."""
+    product = matrices[0]
+    for w in matrices[1:]:
+        product = w @ product
+    return product
+
+
 def pixel_projection(model: MLP, layer: str) -> torch.Tensor:
     """(neurons, inputs): W_layer @ ... @ W_1, each neuron's weights carried back to pixel space."""
-    matrices = model.weight_matrices()[: layer_index(model, layer) + 1]
-    projection = matrices[0]
-    for w in matrices[1:]:
-        projection = w @ projection
-    return projection
+    return chain(model.weight_matrices()[: layer_index(model, layer) + 1])
 
 
 def weights_images(model: MLP, layer: str = "hidden1") -> WeightsImages:

@@ -9,6 +9,7 @@ API users and as the reference the page's arithmetic is tested against.
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,7 @@ from .. import __version__, inspect
 from ..data.transforms import center_like_mnist, scale, shift
 from ..errors import ConfigError, NeuronscopeError
 from ..models.mlp import probabilities
+from ..runs import CONFIG
 from .registry import LoadedRun, RunRegistry, UnknownRun
 from .schemas import (
     InferRequest,
@@ -114,6 +116,7 @@ def create_app(runs_dir: str | Path, data_dir=None) -> FastAPI:
     app.router.route_class = _FastJSONRoute
     app.state.registry = registry
     figure_cache: dict[tuple[str, str], bytes] = {}
+    figure_lock = threading.Lock()
 
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
 
@@ -202,21 +205,15 @@ def create_app(runs_dir: str | Path, data_dir=None) -> FastAPI:
             column = inspect.contributions(model, names[position + 1])[:, index]
             order = np.argsort(-np.abs(column), kind="stable")[:top]
             pushes = [{"layer": names[position + 1], "index": int(j), "weight": float(column[j])} for j in order]
-        # what the neuron does to each output class, through the weight matrices above it (exact when
-        # the next layer is the output, a linear view past the nonlinearities otherwise)
-        above = model.weight_matrices()[position + 1:]
-        class_effects = []
-        if above:
-            chain = above[0]
-            for w in above[1:]:
-                chain = w @ chain
-            class_effects = [float(v) for v in chain[:, index]]
+        effects = inspect.class_effects(model, layer)
         return {"layer": layer, "index": index, "weights_image": weights.images[index].reshape(-1).tolist(),
                 "image_shape": list(weights.images.shape[1:]), "projected": weights.projected, "pushes": pushes,
-                "class_effects": class_effects, "class_effects_direct": len(above) == 1}
+                "class_effects": [] if effects is None else effects[:, index].tolist(),
+                "class_effects_direct": position + 2 == len(names)}
 
+    # plain def: loading a test set or drawing figures takes seconds and would stall the event loop
     @app.get("/api/runs/{run}/samples", response_model=SampleResponse)
-    async def sample(run: str, index: int | None = Query(default=None, ge=0, le=10**9),
+    def sample(run: str, index: int | None = Query(default=None, ge=0, le=10**9),
                      label: int | None = Query(default=None, ge=0, le=1000)):
         loaded = registry.get(run)
         data = loaded.test_set
@@ -232,18 +229,18 @@ def create_app(runs_dir: str | Path, data_dir=None) -> FastAPI:
 
     @app.get("/api/runs/{run}/figures/{name}.png", response_class=Response,
              responses={200: {"content": {"image/png": {}}}})
-    async def figure(run: str, name: str):
+    def figure(run: str, name: str):
+        from ..plot import figure_png
         from ..report import run_figures
 
         if name not in GALLERY_FIGURES:
             raise ConfigError(f"unknown figure {name!r}; choose one of {', '.join(GALLERY_FIGURES)}")
         loaded = registry.get(run)
         key = (run, name)
-        if key not in figure_cache:
-            from ..plot import figure_png
-
-            for named in run_figures(loaded.run, loaded.test_set):
-                figure_cache[(run, named.name)] = figure_png(named.figure)
+        with figure_lock:
+            if key not in figure_cache:
+                for named in run_figures(loaded.run, loaded.test_set):
+                    figure_cache[(run, named.name)] = figure_png(named.figure)
         if key not in figure_cache:
             raise HTTPException(404, f"run {run!r} has no {name} figure")
         return Response(figure_cache[key], media_type="image/png")
@@ -263,7 +260,7 @@ def create_app(runs_dir: str | Path, data_dir=None) -> FastAPI:
 def runs_dir_for(path: str | Path) -> tuple[Path, str | None]:
     """A run directory serves its parent folder with itself selected; any other folder is served as is."""
     path = Path(path)
-    if (path / "config.json").is_file():
+    if (path / CONFIG).is_file():
         return path.resolve().parent, path.resolve().name
     if not path.is_dir():
         raise UnknownRun(f"{path}: no such run or runs folder")
