@@ -10,13 +10,11 @@ next to the 16 ms budget of one frame at 60 Hz.
 from __future__ import annotations
 
 import argparse
-import socket
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
+from lab_server import serving
 from playwright.sync_api import sync_playwright
 
 FRAME_MS = 16.0
@@ -27,43 +25,26 @@ def main() -> int:
     parser.add_argument("run", type=Path)
     parser.add_argument("--strokes", type=int, default=6)
     args = parser.parse_args()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "neuronscope", "serve", str(args.run), "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    page.goto(f"http://127.0.0.1:{port}/?run={args.run.resolve().name}")
-                    break
-                except Exception:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.2)
-            page.wait_for_selector("body[data-ready=true]")
-            box = page.locator("#pad").bounding_box()
-            page.evaluate("window.neuronscopeLatencies.length = 0")
-            for stroke in range(args.strokes):
-                page.click("#clear")
-                x, y = box["x"] + box["width"] * (0.3 + 0.08 * stroke), box["y"] + box["height"] * 0.15
-                page.mouse.move(x, y)
-                page.mouse.down()
-                for step in range(60):
-                    page.mouse.move(x + 40 * np.sin(step / 9), y + step * box["height"] * 0.012)
-                    page.wait_for_timeout(8)
-                page.mouse.up()
-                page.wait_for_timeout(100)
-            latencies = np.array(page.evaluate("window.neuronscopeLatencies"))
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait()
+    with serving(args.run) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{base}/?run={args.run.resolve().name}")
+        page.wait_for_selector("body[data-ready=true]")
+        box = page.locator("#pad").bounding_box()
+        page.evaluate("window.neuronscopeLatencies.length = 0")
+        for stroke in range(args.strokes):
+            page.click("#clear")
+            x, y = box["x"] + box["width"] * (0.3 + 0.08 * stroke), box["y"] + box["height"] * 0.15
+            page.mouse.move(x, y)
+            page.mouse.down()
+            for step in range(60):
+                page.mouse.move(x + 40 * np.sin(step / 9), y + step * box["height"] * 0.012)
+                page.wait_for_timeout(8)
+            page.mouse.up()
+            page.wait_for_timeout(100)
+        latencies = np.array(page.evaluate("window.neuronscopeLatencies"))
+        browser.close()
     p50, p95, worst = np.percentile(latencies, [50, 95, 100])
     within = float((latencies <= FRAME_MS).mean())
     print(f"{len(latencies)} redraws while drawing: input-to-redraw p50 {p50:.1f} ms, p95 {p95:.1f} ms, "

@@ -14,8 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
-import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -23,6 +21,7 @@ from pathlib import Path
 import httpx
 import numpy as np
 import torch
+from lab_server import serving
 
 from neuronscope.data.transforms import center_like_mnist
 from neuronscope.runs import load_run
@@ -33,12 +32,6 @@ def drawing() -> list[float]:
     image[8:48, 25:31] = 1.0  # a stroke like a "1"
     image[8:14, 18:31] = 0.8
     return image.reshape(-1).round(2).tolist()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def client_worker(url: str, payload: bytes, seconds: float, results) -> None:
@@ -71,19 +64,6 @@ def measure(url: str, payload: bytes, requests: int, clients: int, seconds: floa
     return p50, p99, total / seconds
 
 
-def wait_until_up(url: str, payload: bytes) -> None:
-    deadline = time.monotonic() + 30
-    with httpx.Client(headers={"content-type": "application/json"}) as client:
-        while True:
-            try:
-                client.post(url, content=payload).raise_for_status()
-                return
-            except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("run", type=Path)
@@ -106,17 +86,10 @@ def main() -> int:
             run.model.activations(torch.from_numpy(center_like_mnist(pixels)).reshape(1, -1))
     in_process_ms = 1000 * (time.perf_counter() - t) / args.requests
 
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "neuronscope", "serve", str(args.run), "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/api/runs/{args.run.resolve().name}/infer"
-    try:
-        wait_until_up(url, next(iter(payloads.values())))
+    with serving(args.run) as base:
+        url = f"{base}/api/runs/{args.run.resolve().name}/infer"
         results = {name: measure(url, payload, args.requests, args.clients, args.seconds)
                    for name, payload in payloads.items()}
-    finally:
-        server.terminate()
-        server.wait()
 
     print(f"model {'-'.join(map(str, run.model.config.layers))}; targets p50 <= 5 ms, p99 <= 20 ms, "
           f">= 500 req/s with {args.clients} clients")
