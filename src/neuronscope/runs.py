@@ -122,7 +122,6 @@ def train_run(path: str | Path, data: Dataset, model_config: MLPConfig, training
     """
     path = Path(path)
     _remove_stale_temporaries(path)
-    model = MLP(model_config)
     dataset = data.summary()
     history: list[dict] = []
     state = None
@@ -139,7 +138,7 @@ def train_run(path: str | Path, data: Dataset, model_config: MLPConfig, training
     else:
         if (path / CONFIG).exists() and not overwrite:
             raise ConfigError(f"{path} already holds a run; use --resume to continue it, --overwrite to replace it")
-        model.reset_parameters(training.init, training.seed)
+        model = MLP(model_config).reset_parameters(training.init, training.seed)
         path.mkdir(parents=True, exist_ok=True)
         for stale in (STATE, METRICS):
             (path / stale).unlink(missing_ok=True)
