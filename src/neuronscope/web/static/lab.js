@@ -9,7 +9,7 @@ const BRUSH = 18;
 
 const state = {
   run: null, info: null, strokes: [], source: "drawing", image: null, // image: 28x28 when not drawing
-  dx: 0, dy: 0, scale: 1, last: null, selected: null, inFlight: false, pending: false,
+  dx: 0, dy: 0, scale: 1, last: null, selected: null,
   morphA: null, morphB: null, inputTime: 0, weights: null,
 };
 // Input-to-redraw times (ms) of the last strokes, read by the browser benchmark.
@@ -252,7 +252,7 @@ $("morph-a").onclick = () => { state.morphA = state.last?.input; updateMorph(); 
 $("morph-b").onclick = () => { state.morphB = state.last?.input; updateMorph(); };
 const mix = (t) => state.morphA.map((a, i) => (1 - t) * a + t * state.morphB[i]);
 
-async function updateMorph() {
+function updateMorph() {
   const ready = state.morphA && state.morphB;
   $("morph-slider").disabled = !ready;
   if (!ready) { $("morph-note").textContent = state.morphA ? "A is set; now set B." : "Set A first."; return; }
