@@ -154,6 +154,21 @@ def train_run(path: str | Path, data: Dataset, model_config: MLPConfig, training
     return Run(path, model.eval(), training, dataset, history)
 
 
+def save_trained(path: str | Path, model: MLP, training: TrainConfig, dataset: dict, history: list[dict]) -> Run:
+    """Write a run trained elsewhere (say, together with others) as a complete run directory.
+
+    The configuration goes last, so a directory whose config.json is present is complete.
+    """
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temporaries(path)
+    (path / STATE).unlink(missing_ok=True)
+    save_model(path, model, history[-1]["epoch"] if history else 0)
+    atomic_write_json(path / METRICS, {"history": history})
+    write_config(path, model.config, training, dataset)
+    return Run(path, model.eval(), training, dataset, history)
+
+
 def _remove_stale_temporaries(path: Path) -> None:
     """Drop half-written files that a killed process left behind (complete files are never touched)."""
     if path.is_dir():

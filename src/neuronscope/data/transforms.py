@@ -14,33 +14,37 @@ MNIST_SIZE, MNIST_BOX = 28, 20
 INK_THRESHOLD = 0.05
 
 
-def _resize(image: np.ndarray, height: int, width: int) -> np.ndarray:
-    t = torch.as_tensor(image, dtype=torch.float32)[None, None]
-    return F.interpolate(t, size=(height, width), mode="bilinear", antialias=True, align_corners=False)[0, 0].numpy()
+def _resize(images: np.ndarray, height: int, width: int) -> np.ndarray:
+    """(..., h, w) -> (..., height, width), bilinear with antialiasing."""
+    t = torch.as_tensor(images, dtype=torch.float32)
+    flat = t.reshape(-1, 1, *t.shape[-2:])
+    resized = F.interpolate(flat, size=(height, width), mode="bilinear", antialias=True, align_corners=False)
+    return resized.reshape(*t.shape[:-2], height, width).numpy()
 
 
 def shift(image: np.ndarray, dx: int, dy: int) -> np.ndarray:
-    """Move the picture dx pixels right and dy down; what leaves the frame is lost, new pixels are 0."""
-    h, w = image.shape
+    """Move the picture (or every picture of a (..., h, w) stack) dx pixels right and dy down; what
+    leaves the frame is lost, new pixels are 0."""
+    h, w = image.shape[-2:]
     out = np.zeros_like(image)
     if abs(dx) >= w or abs(dy) >= h:
         return out
-    out[max(dy, 0):h + min(dy, 0), max(dx, 0):w + min(dx, 0)] = image[max(-dy, 0):h - max(dy, 0),
-                                                                      max(-dx, 0):w - max(dx, 0)]
+    out[..., max(dy, 0):h + min(dy, 0), max(dx, 0):w + min(dx, 0)] = image[..., max(-dy, 0):h - max(dy, 0),
+                                                                           max(-dx, 0):w - max(dx, 0)]
     return out
 
 
 def scale(image: np.ndarray, factor: float) -> np.ndarray:
-    """Zoom about the image center by ``factor`` (0.25..4), keeping the image size."""
+    """Zoom a (..., h, w) picture or stack about the image center by ``factor`` (0.25..4), keeping the size."""
     if not 0.25 <= factor <= 4.0:
         raise DataError(f"scale factor must be between 0.25 and 4, got {factor}")
-    h, w = image.shape
+    h, w = image.shape[-2:]
     nh, nw = max(1, round(h * factor)), max(1, round(w * factor))
     resized = _resize(image, nh, nw)
     out = np.zeros_like(image)
     top, left = (h - nh) // 2, (w - nw) // 2
-    src = resized[max(-top, 0):max(-top, 0) + min(h, nh), max(-left, 0):max(-left, 0) + min(w, nw)]
-    out[max(top, 0):max(top, 0) + src.shape[0], max(left, 0):max(left, 0) + src.shape[1]] = src
+    src = resized[..., max(-top, 0):max(-top, 0) + min(h, nh), max(-left, 0):max(-left, 0) + min(w, nw)]
+    out[..., max(top, 0):max(top, 0) + src.shape[-2], max(left, 0):max(left, 0) + src.shape[-1]] = src
     return out
 
 

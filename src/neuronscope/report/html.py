@@ -15,16 +15,20 @@ from ..runs import Run
 from .figures import NamedFigure
 
 
-def render_report(run: Run, figures: list[NamedFigure], dataset_summary: dict) -> str:
+def render_page(template: str, figures: list[NamedFigure], **values) -> str:
+    """One of the package's HTML templates, with ``figures`` embedded as PNG data."""
     env = Environment(loader=PackageLoader("neuronscope.report"), autoescape=select_autoescape())
     embedded = [{"title": f.title, "caption": f.caption, "name": f.name,
                  "png": base64.b64encode(figure_png(f.figure)).decode()} for f in figures]
+    return env.get_template(template).render(figures=embedded, version=__version__,
+                                             created=dt.datetime.now().strftime("%Y-%m-%d %H:%M"), **values)
+
+
+def render_report(run: Run, figures: list[NamedFigure], dataset_summary: dict) -> str:
     final = run.history[-1] if run.history else None
-    return env.get_template("report.html").render(
-        run_name=run.path.name, model=run.model.config.to_json(),
-        training=run.training.to_json() if run.training else None, dataset=dataset_summary,
-        history=run.history, final=final, figures=embedded, version=__version__,
-        created=dt.datetime.now().strftime("%Y-%m-%d %H:%M"))
+    return render_page("report.html", figures, run_name=run.path.name, model=run.model.config.to_json(),
+                       training=run.training.to_json() if run.training else None, dataset=dataset_summary,
+                       history=run.history, final=final)
 
 
 def write_report(run: Run, figures: list[NamedFigure], dataset_summary: dict, path: str | Path | None = None) -> Path:

@@ -43,10 +43,22 @@ class _Buffers:
         self.scratch = [s[:m] for s in arrays["scratch"]]
 
 
-class BackpropTrainer:
-    """Trains ``model`` on the rows of ``x`` (n, inputs) one mini-batch at a time."""
+def _grouped_softmax(groups: int):
+    def softmax_(a: torch.Tensor) -> None:
+        a.copy_(torch.softmax(a.view(len(a), groups, -1), dim=2).view_as(a))
+    return softmax_
 
-    def __init__(self, model: MLP, config: TrainConfig, x: torch.Tensor, max_batch: int):
+
+class BackpropTrainer:
+    """Trains ``model`` on the rows of ``x`` (n, inputs) one mini-batch at a time.
+
+    ``weight_masks`` (one per layer, or None) keeps the zero entries of a mask at zero: their
+    gradient is dropped, so a block-diagonal network stays block-diagonal. ``output_groups``
+    splits the output layer into that many equal groups with a softmax each.
+    """
+
+    def __init__(self, model: MLP, config: TrainConfig, x: torch.Tensor, max_batch: int,
+                 weight_masks: list[torch.Tensor | None] | None = None, output_groups: int = 1):
         self.model, self.config, self.x = model, config, x
         self.train_size = len(x)
         device = next(model.parameters()).device
@@ -70,7 +82,10 @@ class BackpropTrainer:
         self.all_weights, self.all_weight_grads = self.params[:n_weights], self.grads[:n_weights]
 
         self.activate = [IN_PLACE_ACTIVATIONS[model.config.activation]] * (depth - 1)
-        self.activate.append(IN_PLACE_ACTIVATIONS[model.config.output])
+        grouped_softmax = model.config.output == "softmax" and output_groups > 1
+        self.activate.append(_grouped_softmax(output_groups) if grouped_softmax
+                             else IN_PLACE_ACTIVATIONS[model.config.output])
+        self.weight_masks = weight_masks or [None] * depth
         self.derivative = HIDDEN_DERIVATIVES[model.config.activation]
         self.output_delta = output_delta_function(config.cost, model.config.output)
 
@@ -118,10 +133,14 @@ class BackpropTrainer:
         self.output_delta(acts[last], onehot, labels, deltas[last], scratch[last])
         for i in range(last, 0, -1):
             torch.mm(b.deltas_t[i], acts[i - 1], out=self.weight_grads[i])
+            if self.weight_masks[i] is not None:
+                self.weight_grads[i].mul_(self.weight_masks[i])
             torch.mv(b.deltas_t[i], b.ones, out=self.bias_grads[i])  # sum over the batch, as one BLAS call
             torch.mm(deltas[i], self.weights[i], out=deltas[i - 1])
             self.derivative(acts[i - 1], deltas[i - 1], scratch[i - 1])
         torch.mm(b.deltas_t[0], b.x, out=self.weight_grads[0])
+        if self.weight_masks[0] is not None:
+            self.weight_grads[0].mul_(self.weight_masks[0])
         torch.mv(b.deltas_t[0], b.ones, out=self.bias_grads[0])
         self._update(m)
 

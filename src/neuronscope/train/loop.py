@@ -73,50 +73,67 @@ def train(model: MLP, data: Dataset, config: TrainConfig, *, state: TrainingStat
     device = next(model.parameters()).device
     x_all = as_inputs(data.train_images, device)
     y_all = torch.as_tensor(data.train_labels, device=device)
-    n = len(y_all)
-    batch = min(config.batch_size, n)
-    onehot_all = F.one_hot(y_all, data.num_classes).float()
+    batch = min(config.batch_size, len(y_all))
     trainer = BackpropTrainer(model, config, x_all, batch)
     if state.optimizer:
         trainer.load_optimizer_state(state.optimizer)
     generator = torch.Generator().manual_seed(config.seed)
     if state.rng is not None:
         generator.set_state(state.rng)
-
     history = []
+
+    def after_epoch(epoch: int, train_seconds: float) -> str:
+        train_metrics = evaluate(model, data.train_images[:TRAIN_EVAL_LIMIT], data.train_labels[:TRAIN_EVAL_LIMIT],
+                                 config.cost)
+        test_metrics = evaluate(model, data.test_images, data.test_labels, config.cost)
+        metrics = {"epoch": epoch, "train_loss": train_metrics["loss"], "train_accuracy": train_metrics["accuracy"],
+                   "test_loss": test_metrics["loss"], "test_accuracy": test_metrics["accuracy"],
+                   "seconds": train_seconds}
+        history.append(metrics)
+        if on_epoch:
+            on_epoch(metrics, TrainingState(epoch=epoch, optimizer=trainer.optimizer_state(),
+                                            rng=generator.get_state()))
+        return f"{test_metrics['accuracy']:.4f}"
+
+    run_epochs(trainer, F.one_hot(y_all, data.num_classes).float(), y_all, config, first_epoch=state.epoch + 1,
+               generator=generator, progress=progress, after_epoch=after_epoch)
+    return history
+
+
+def run_epochs(trainer: BackpropTrainer, targets: torch.Tensor, labels: torch.Tensor, config: TrainConfig, *,
+               first_epoch: int, generator: torch.Generator, progress: bool,
+               after_epoch: Callable[[int, float], str]) -> None:
+    """Train epochs ``first_epoch``..``config.epochs`` of shuffled mini-batches of ``trainer.x``.
+
+    targets: (n, outputs) float one-hot rows; labels: (n,) int64. ``after_epoch(epoch, seconds)``
+    evaluates and saves, returning the test accuracy to show beside the progress bar. Raises
+    TrainingDiverged as soon as a parameter becomes NaN or infinite.
+    """
+    n, device = len(labels), trainer.x.device
+    batch = min(config.batch_size, n)
     steps_per_epoch = -(-n // batch)
-    remaining = config.epochs - state.epoch
-    work = batch * sum(i * o for i, o in zip(model.config.layers, model.config.layers[1:]))
-    bar = tqdm(total=remaining * steps_per_epoch, unit="step", disable=not progress, desc="training", leave=False)
+    layers = trainer.model.config.layers
+    work = batch * sum(i * o for i, o in zip(layers, layers[1:]))
+    bar = tqdm(total=(config.epochs - first_epoch + 1) * steps_per_epoch, unit="step", disable=not progress,
+               desc="training", leave=False)
     try:
-        for epoch in range(state.epoch + 1, config.epochs + 1):
+        for epoch in range(first_epoch, config.epochs + 1):
             started = time.perf_counter()
             order = torch.randperm(n, generator=generator).to(device)
             # targets are small enough to shuffle whole each epoch; images are gathered per batch
-            batches = zip(order.split(batch), onehot_all[order].split(batch), y_all[order].split(batch))
+            batches = zip(order.split(batch), targets[order].split(batch), labels[order].split(batch))
             with torch.inference_mode(), _threads_for(work, device):
-                for step, (rows, onehot, labels) in enumerate(batches, 1):
-                    trainer.step(rows, onehot, labels)
+                for step, (rows, onehot, batch_labels) in enumerate(batches, 1):
+                    trainer.step(rows, onehot, batch_labels)
                     if step % DIVERGENCE_CHECK_EVERY == 0:
                         bar.update(DIVERGENCE_CHECK_EVERY)
                         _check_finite(trainer, epoch, step, config)
             bar.update(steps_per_epoch % DIVERGENCE_CHECK_EVERY)
             _check_finite(trainer, epoch, steps_per_epoch, config)
-            train_seconds = time.perf_counter() - started
-            train_metrics = evaluate(model, data.train_images[:TRAIN_EVAL_LIMIT],
-                                     data.train_labels[:TRAIN_EVAL_LIMIT], config.cost)
-            test_metrics = evaluate(model, data.test_images, data.test_labels, config.cost)
-            metrics = {"epoch": epoch, "train_loss": train_metrics["loss"], "train_accuracy": train_metrics["accuracy"],
-                       "test_loss": test_metrics["loss"], "test_accuracy": test_metrics["accuracy"],
-                       "seconds": train_seconds}
-            history.append(metrics)
-            bar.set_postfix(epoch=epoch, test_acc=f"{test_metrics['accuracy']:.4f}")
-            state = TrainingState(epoch=epoch, optimizer=trainer.optimizer_state(), rng=generator.get_state())
-            if on_epoch:
-                on_epoch(metrics, state)
+            test_accuracy = after_epoch(epoch, time.perf_counter() - started)
+            bar.set_postfix(epoch=epoch, test_acc=test_accuracy)
     finally:
         bar.close()
-    return history
 
 
 @contextmanager

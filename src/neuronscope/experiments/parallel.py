@@ -1,0 +1,81 @@
+"""Running independent pieces of an experiment side by side: in this process, in worker processes
+on this machine, or as tasks on a Ray cluster. Results come back as each piece finishes, so the
+caller can save it at once and an interruption loses only the pieces still running."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from typing import TypeVar
+
+from ..errors import ConfigError
+
+Task = TypeVar("Task")
+Result = TypeVar("Result")
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+def run_tasks(function: Callable[[Task], Result], tasks: Sequence[Task], *, workers: int | None = None,
+              ray_address: str | None = None) -> Iterator[tuple[Task, Result]]:
+    """Yield ``(task, function(task))`` for every task, in the order they finish.
+
+    ``function`` must be a module-level function and tasks picklable. ``workers`` processes on
+    this machine (default: one per core; 1 runs everything in this process), or, with
+    ``ray_address`` ("local" starts a Ray instance on this machine), one Ray task per piece.
+    """
+    if ray_address:
+        yield from _on_ray(function, tasks, ray_address)
+        return
+    workers = min(workers or default_workers(), len(tasks))
+    if workers < 1 and tasks:
+        raise ConfigError(f"workers must be at least 1, got {workers}")
+    if workers <= 1:
+        for task in tasks:
+            yield task, function(task)
+        return
+    # spawn, not fork: a forked copy of a process that already ran torch's thread pools can hang
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_one_thread_each) as pool:
+        pending = {pool.submit(function, task): task for task in tasks}
+        try:
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    yield pending.pop(future), future.result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def _one_thread_each() -> None:
+    import torch
+
+    torch.set_num_threads(1)  # the workers already share out the cores
+
+
+def _on_ray(function: Callable[[Task], Result], tasks: Sequence[Task], address: str):
+    try:
+        import ray
+    except ImportError:
+        raise ConfigError("--ray needs Ray: pip install 'neuronscope[ray]'") from None
+    started_here = not ray.is_initialized()
+    if started_here:
+        try:
+            ray.init(address=None if address == "local" else address, include_dashboard=False, log_to_driver=False,
+                     configure_logging=False)
+        except (ConnectionError, ValueError, RuntimeError) as e:
+            raise ConfigError(f"cannot reach a Ray cluster at {address!r}: {e}".splitlines()[0]) from None
+    try:
+        remote = ray.remote(num_cpus=1)(function)
+        pending = {remote.remote(task): task for task in tasks}
+        while pending:
+            done, _ = ray.wait(list(pending), num_returns=1)
+            yield pending.pop(done[0]), ray.get(done[0])
+    finally:
+        if started_here:
+            ray.shutdown()
