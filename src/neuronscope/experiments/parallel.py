@@ -66,8 +66,11 @@ def _on_ray(function: Callable[[Task], Result], tasks: Sequence[Task], address: 
     started_here = not ray.is_initialized()
     if started_here:
         try:
-            ray.init(address=None if address == "local" else address, include_dashboard=False, log_to_driver=False,
-                     configure_logging=False)
+            if address == "local":  # a private instance, reachable from this machine only
+                ray.init(_node_ip_address="127.0.0.1", include_dashboard=False, log_to_driver=False,
+                         configure_logging=False)
+            else:
+                ray.init(address=address, log_to_driver=False, configure_logging=False)
         except (ConnectionError, ValueError, RuntimeError) as e:
             raise ConfigError(f"cannot reach a Ray cluster at {address!r}: {e}".splitlines()[0]) from None
     try:

@@ -23,9 +23,7 @@ def robustness_experiment(runs: list[str | Path], *, max_shift: int = 6, factors
     if not runs:
         raise ConfigError("name at least one run to test")
     loaded = [load_run(r) for r in runs]
-    names = [_label(r) for r in loaded]
-    if len(set(names)) < len(names):
-        names = [f"{n} ({r.path.name})" for n, r in zip(names, loaded)]
+    names = _labels(loaded)
     factors = np.asarray(factors, dtype=np.float64)
     grids, curves = {}, {}
     for name, run in zip(names, loaded):
@@ -56,6 +54,11 @@ def robustness_experiment(runs: list[str | Path], *, max_shift: int = 6, factors
                                       "scale_accuracy": {n: c.tolist() for n, c in curves.items()}})
 
 
-def _label(run) -> str:
-    c = run.model.config
-    return f"{'-'.join(map(str, c.layers))} {c.activation}"
+def _labels(runs) -> list[str]:
+    """Short names for the networks: their architecture, then the run's name and position where needed."""
+    names = [f"{'-'.join(map(str, r.model.config.layers))} {r.model.config.activation}" for r in runs]
+    if len(set(names)) < len(names):
+        names = [f"{n} ({r.path.name})" for n, r in zip(names, runs)]
+    if len(set(names)) < len(names):
+        names = [f"{n} [{i}]" for i, n in enumerate(names, 1)]
+    return names

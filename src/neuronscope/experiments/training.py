@@ -97,7 +97,7 @@ def train_networks(groups: list[TrainingGroup], dataset: dict, *, workers: int |
         for _, trained in run_tasks(train_group, todo, workers=workers, ray_address=ray_address):
             for t in trained:
                 model = MLP(t.network.model)
-                model.load_state_dict({k: torch.from_numpy(v) for k, v in t.weights.items()})
+                model.load_state_dict({k: torch.tensor(v) for k, v in t.weights.items()})
                 save_trained(t.network.path, model, t.network.training, dataset, t.history)
             bar.update(len(trained))
     finally:
