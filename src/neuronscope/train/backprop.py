@@ -13,12 +13,16 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import torch
 
 from ..models.mlp import MLP
 from .config import TrainConfig
 from .costs import HIDDEN_DERIVATIVES, output_delta_function
 
+# Multiply-adds below which a CPU layer's forward product goes through NumPy's BLAS call, which costs
+# about a third of torch.mm's for a 10x784 by 784x30 product (larger products are faster in torch).
+NUMPY_MATMUL_LIMIT = 400_000
 ADAM_BETAS = (0.9, 0.999)
 ADAM_EPS = 1e-8
 
@@ -38,9 +42,13 @@ class _Buffers:
         self.x = arrays["batch"][0][:m]
         self.ones = arrays["batch"][1][:m]
         self.acts = [a[:m] for a in arrays["acts"]]
+        self.inputs = [self.x] + self.acts[:-1]  # what each layer reads
         self.deltas = [d[:m] for d in arrays["deltas"]]
         self.deltas_t = [d.t() for d in self.deltas]
         self.scratch = [s[:m] for s in arrays["scratch"]]
+        if self.x.device.type == "cpu":  # NumPy views of the same memory, made once
+            self.np_inputs = [t.numpy() for t in self.inputs]
+            self.np_acts = [a.numpy() for a in self.acts]
 
 
 def _grouped_softmax(groups: int):
@@ -77,6 +85,10 @@ class BackpropTrainer:
         depth = len(model.layers)
         self.weights, self.biases = views[:depth], views[depth:]
         self.weights_t = [w.t() for w in self.weights]
+        self.numpy_forward = [device.type == "cpu" and max_batch * w.numel() <= NUMPY_MATMUL_LIMIT
+                              for w in self.weights]
+        self.np_weights_t = [w.t().numpy() if on_numpy else None for w, on_numpy in zip(self.weights,
+                                                                                        self.numpy_forward)]
         self.weight_grads, self.bias_grads = grad_views[:depth], grad_views[depth:]
         n_weights = sum(w.numel() for w in self.weights)
         self.all_weights, self.all_weight_grads = self.params[:n_weights], self.grads[:n_weights]
@@ -86,6 +98,9 @@ class BackpropTrainer:
         self.activate.append(_grouped_softmax(output_groups) if grouped_softmax
                              else IN_PLACE_ACTIVATIONS[model.config.output])
         self.weight_masks = weight_masks or [None] * depth
+        plain_sgd = config.optimizer == "sgd" and not any(mask is not None for mask in self.weight_masks)
+        self._learn = self._descend if plain_sgd else self._store_gradient
+        self._shrink = 1.0 - config.lr * config.l2 / self.train_size
         self.derivative = HIDDEN_DERIVATIVES[model.config.activation]
         self.output_delta = output_delta_function(config.cost, model.config.output)
 
@@ -116,33 +131,43 @@ class BackpropTrainer:
     def step(self, rows: torch.Tensor, onehot: torch.Tensor, labels: torch.Tensor) -> None:
         """One update from the mini-batch made of ``rows`` (int64 indices into ``x``), whose targets
         are ``onehot`` (m, classes) and ``labels`` (m,)."""
-        m = len(rows)
+        m = rows.shape[0]
         b = self._buffers.get(m) or self._buffers.setdefault(m, _Buffers(self._arrays, m))
         torch.index_select(self.x, 0, rows, out=b.x)
         acts, deltas, scratch = b.acts, b.deltas, b.scratch
 
-        prev = b.x
-        for a, weight_t, bias, activate in zip(acts, self.weights_t, self.biases, self.activate):
-            torch.mm(prev, weight_t, out=a)
+        for i, (a, bias, activate) in enumerate(zip(acts, self.biases, self.activate)):
+            if self.numpy_forward[i]:
+                np.dot(b.np_inputs[i], self.np_weights_t[i], out=b.np_acts[i])
+            else:
+                torch.mm(b.inputs[i], self.weights_t[i], out=a)
             a.add_(bias)  # for matrices this small, addmm's fused bias costs more than a separate add
             if activate is not None:
                 activate(a)
-            prev = a
 
         last = len(acts) - 1
         self.output_delta(acts[last], onehot, labels, deltas[last], scratch[last])
-        for i in range(last, 0, -1):
-            torch.mm(b.deltas_t[i], acts[i - 1], out=self.weight_grads[i])
-            if self.weight_masks[i] is not None:
-                self.weight_grads[i].mul_(self.weight_masks[i])
-            torch.mv(b.deltas_t[i], b.ones, out=self.bias_grads[i])  # sum over the batch, as one BLAS call
-            torch.mm(deltas[i], self.weights[i], out=deltas[i - 1])
-            self.derivative(acts[i - 1], deltas[i - 1], scratch[i - 1])
-        torch.mm(b.deltas_t[0], b.x, out=self.weight_grads[0])
-        if self.weight_masks[0] is not None:
-            self.weight_grads[0].mul_(self.weight_masks[0])
-        torch.mv(b.deltas_t[0], b.ones, out=self.bias_grads[0])
-        self._update(m)
+        for i in range(last, -1, -1):
+            if i:
+                torch.mm(deltas[i], self.weights[i], out=deltas[i - 1])  # with the weights from before this step
+            self._learn(i, b.deltas_t[i], b.inputs[i], b.ones, m)
+            if i:
+                self.derivative(acts[i - 1], deltas[i - 1], scratch[i - 1])
+        if self._learn == self._store_gradient:
+            self._update(m)
+
+    def _descend(self, i: int, delta_t: torch.Tensor, below: torch.Tensor, ones: torch.Tensor, m: int) -> None:
+        """Plain SGD written straight into layer i: W <- (1 - lr*decay) W - lr/m * delta^T below, one BLAS
+        call that never materializes the gradient; the bias moves by the delta summed over the batch."""
+        step = -self.config.lr / m
+        self.weights[i].addmm_(delta_t, below, beta=self._shrink, alpha=step)
+        self.biases[i].addmv_(delta_t, ones, alpha=step)
+
+    def _store_gradient(self, i: int, delta_t: torch.Tensor, below: torch.Tensor, ones: torch.Tensor, m: int) -> None:
+        torch.mm(delta_t, below, out=self.weight_grads[i])
+        if self.weight_masks[i] is not None:
+            self.weight_grads[i].mul_(self.weight_masks[i])
+        torch.mv(delta_t, ones, out=self.bias_grads[i])  # sum over the batch, as one BLAS call
 
     def _update(self, m: int) -> None:
         cfg = self.config

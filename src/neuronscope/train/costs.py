@@ -45,7 +45,7 @@ def _difference_delta_(out, onehot, labels, delta, scratch) -> None:
 
 def _quadratic_sigmoid_delta_(out, onehot, labels, delta, scratch) -> None:
     torch.sub(out, onehot, out=delta)
-    sigmoid_derivative_(out, delta, scratch)
+    _sigmoid_derivative_(out, delta, scratch)
 
 
 def output_delta_function(cost: str, output: str):
@@ -62,20 +62,18 @@ def output_delta_function(cost: str, output: str):
     return _difference_delta_
 
 
-def sigmoid_derivative_(a: torch.Tensor, delta: torch.Tensor, scratch: torch.Tensor) -> None:
-    """delta *= a * (1 - a), the sigmoid's slope written in terms of its output."""
-    torch.addcmul(a, a, a, value=-1.0, out=scratch)
-    delta.mul_(scratch)
+# torch's own backward kernels do each of these in one pass over the batch
+def _sigmoid_derivative_(a: torch.Tensor, delta: torch.Tensor, scratch: torch.Tensor) -> None:
+    torch.ops.aten.sigmoid_backward.grad_input(delta, a, grad_input=delta)  # delta * a * (1 - a)
 
 
 def _tanh_derivative_(a: torch.Tensor, delta: torch.Tensor, scratch: torch.Tensor) -> None:
-    torch.mul(delta, a, out=scratch)
-    torch.addcmul(delta, scratch, a, value=-1.0, out=delta)  # delta * (1 - a^2)
+    torch.ops.aten.tanh_backward.grad_input(delta, a, grad_input=delta)  # delta * (1 - a^2)
 
 
 def _relu_derivative_(a: torch.Tensor, delta: torch.Tensor, scratch: torch.Tensor) -> None:
-    delta.masked_fill_(a <= 0, 0.0)
+    torch.ops.aten.threshold_backward.grad_input(delta, a, 0.0, grad_input=delta)  # 0 where a <= 0
 
 
-HIDDEN_DERIVATIVES = {"sigmoid": sigmoid_derivative_, "tanh": _tanh_derivative_, "relu": _relu_derivative_}
+HIDDEN_DERIVATIVES = {"sigmoid": _sigmoid_derivative_, "tanh": _tanh_derivative_, "relu": _relu_derivative_}
 """``f(a, delta, scratch)``: delta *= f'(z), with f' written in terms of the activation a = f(z)."""

@@ -122,7 +122,8 @@ def run_epochs(trainer: BackpropTrainer, targets: torch.Tensor, labels: torch.Te
             order = torch.randperm(n, generator=generator).to(device)
             # targets are small enough to shuffle whole each epoch; images are gathered per batch
             batches = zip(order.split(batch), targets[order].split(batch), labels[order].split(batch))
-            with torch.inference_mode(), _threads_for(work, device):
+            # NaN is caught below from the parameters; NumPy's overflow warnings would only repeat it
+            with torch.inference_mode(), _threads_for(work, device), np.errstate(invalid="ignore", over="ignore"):
                 for step, (rows, onehot, batch_labels) in enumerate(batches, 1):
                     trainer.step(rows, onehot, batch_labels)
                     if step % DIVERGENCE_CHECK_EVERY == 0:
