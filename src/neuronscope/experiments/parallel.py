@@ -38,9 +38,7 @@ def run_tasks(function: Callable[[Task], Result], tasks: Sequence[Task], *, work
         for task in tasks:
             yield task, function(task)
         return
-    # spawn, not fork: a forked copy of a process that already ran torch's thread pools can hang
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=_one_thread_each) as pool:
+    with ProcessPoolExecutor(workers, mp_context=_start_method(), initializer=_one_thread_each) as pool:
         pending = {pool.submit(function, task): task for task in tasks}
         try:
             while pending:
@@ -50,6 +48,14 @@ def run_tasks(function: Callable[[Task], Result], tasks: Sequence[Task], *, work
         finally:
             for future in pending:
                 future.cancel()
+
+
+def _start_method():
+    """fork where the system has it: a worker starts at once instead of importing torch again. Forked
+    workers are safe here because each uses a single thread (torch's thread pools, started in the
+    parent, are never entered in a child), the pattern of torch's own DataLoader workers."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
 def _one_thread_each() -> None:
