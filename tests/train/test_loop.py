@@ -90,3 +90,19 @@ def test_nielsen_preset_on_10k_mnist_reaches_88_percent(shared_data):
     # the digit 2); seed 3 is a typical run. The experiments average over seeds for this reason.
     _, history = _train(data, epochs=10, preset="nielsen", seed=3)
     assert history[-1]["test_accuracy"] >= 0.88
+
+
+def test_sparse_and_dense_evaluation_agree(mnist_small):
+    from neuronscope.train import EvaluationSet, evaluate
+
+    model_config, training = build_configs(input_size=784, num_classes=10, image_shape=(28, 28), preset="nielsen",
+                                           epochs=1)
+    model = MLP(model_config).reset_parameters(training.init, training.seed)
+    train(model, mnist_small, training, progress=False)
+    dense = EvaluationSet(mnist_small.test_images, mnist_small.test_labels)
+    sparse = EvaluationSet(mnist_small.test_images, mnist_small.test_labels, first_layer_width=30, uses=30)
+    assert not dense.blocks[0].is_sparse_csr and sparse.blocks[0].is_sparse_csr
+    a, b = evaluate(model, dense, "quadratic"), evaluate(model, sparse, "quadratic")
+    assert a["accuracy"] == b["accuracy"] and a["loss"] == pytest.approx(b["loss"], rel=1e-5)
+    predicted = model(torch.as_tensor(mnist_small.test_images)).argmax(1)
+    assert a["accuracy"] == pytest.approx(float((predicted == torch.as_tensor(mnist_small.test_labels)).double().mean()))

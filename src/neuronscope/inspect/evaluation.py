@@ -8,7 +8,7 @@ import numpy as np
 import torch
 
 from ..models.mlp import MLP, probabilities
-from ..train.loop import as_inputs
+from ..train.evaluation import as_inputs
 
 
 @torch.no_grad()

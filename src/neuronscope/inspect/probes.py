@@ -14,7 +14,7 @@ import torch
 from ..data.transforms import scale, shift
 from ..errors import ConfigError
 from ..models.mlp import MLP
-from ..train.loop import as_inputs
+from ..train.evaluation import as_inputs
 from .evaluation import predict
 
 NOISE_KINDS = ("uniform", "gaussian")

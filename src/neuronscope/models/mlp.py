@@ -109,10 +109,13 @@ class MLP(nn.Module):
         return result
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = self._flatten(x)
-        for layer in self.layers[:-1]:
-            x = self._activation(layer(x))
-        return self.layers[-1](x)
+        return self.scores_above_first_layer(self.layers[0](self._flatten(x)))
+
+    def scores_above_first_layer(self, sums: torch.Tensor) -> torch.Tensor:
+        """The output layer's scores, given the first layer's weighted sums (n, first-layer neurons)."""
+        for layer in self.layers[1:]:
+            sums = layer(self._activation(sums))
+        return sums
 
     def weight_matrices(self) -> list[torch.Tensor]:
         """Each layer's (out, in) weight matrix, detached."""

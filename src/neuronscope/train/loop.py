@@ -17,7 +17,7 @@ from ..errors import ConfigError, TrainingDiverged
 from ..models.mlp import MLP
 from .backprop import BackpropTrainer
 from .config import TrainConfig
-from .costs import loss as cost_loss
+from .evaluation import EvaluationSet, as_inputs, evaluate
 
 DIVERGENCE_CHECK_EVERY = 100  # steps; a NaN spreads to every parameter within a step or two
 TRAIN_EVAL_LIMIT = 10_000  # training-set metrics come from this many images, enough for a curve
@@ -43,25 +43,6 @@ def pick_device(device: str | None = None) -> torch.device:
     return torch.device(device)
 
 
-def as_inputs(images: np.ndarray | torch.Tensor, device: torch.device | str = "cpu") -> torch.Tensor:
-    """(n, h, w) images -> (n, h*w) float32 tensor on ``device``."""
-    x = torch.as_tensor(images, dtype=torch.float32)
-    return x.reshape(len(x), -1).to(device)
-
-
-@torch.no_grad()
-def evaluate(model: MLP, images, labels, cost: str, batch: int = 10_000) -> dict[str, float]:
-    """Mean cost and accuracy of ``model`` on (n, h, w) images with (n,) labels."""
-    device = next(model.parameters()).device
-    x, y = as_inputs(images, device), torch.as_tensor(labels, device=device)
-    total_loss, correct = 0.0, 0
-    for start in range(0, len(y), batch):
-        scores = model(x[start:start + batch])
-        total_loss += float(cost_loss(scores, y[start:start + batch], cost, model.config.output)) * len(scores)
-        correct += int((scores.argmax(1) == y[start:start + batch]).sum())
-    return {"loss": total_loss / max(len(y), 1), "accuracy": correct / max(len(y), 1)}
-
-
 def train(model: MLP, data: Dataset, config: TrainConfig, *, state: TrainingState | None = None,
           on_epoch: Callable[[dict, TrainingState], None] | None = None, progress: bool = True) -> list[dict]:
     """Train ``model`` in place for the epochs after ``state.epoch`` up to ``config.epochs``.
@@ -85,11 +66,11 @@ def train(model: MLP, data: Dataset, config: TrainConfig, *, state: TrainingStat
     if state.rng is not None:
         generator.set_state(state.rng)
     history = []
+    train_set, test_set = evaluation_sets(data, device, model.config.layers[1], config.epochs - state.epoch)
 
     def after_epoch(epoch: int, train_seconds: float) -> str:
-        train_metrics = evaluate(model, data.train_images[:TRAIN_EVAL_LIMIT], data.train_labels[:TRAIN_EVAL_LIMIT],
-                                 config.cost)
-        test_metrics = evaluate(model, data.test_images, data.test_labels, config.cost)
+        train_metrics = evaluate(model, train_set, config.cost)
+        test_metrics = evaluate(model, test_set, config.cost)
         metrics = {"epoch": epoch, "train_loss": train_metrics["loss"], "train_accuracy": train_metrics["accuracy"],
                    "test_loss": test_metrics["loss"], "test_accuracy": test_metrics["accuracy"],
                    "seconds": train_seconds}
@@ -102,6 +83,15 @@ def train(model: MLP, data: Dataset, config: TrainConfig, *, state: TrainingStat
     run_epochs(trainer, F.one_hot(y_all, data.num_classes).float(), y_all, config, first_epoch=state.epoch + 1,
                generator=generator, progress=progress, after_epoch=after_epoch)
     return history
+
+
+def evaluation_sets(data: Dataset, device: torch.device, first_layer_width: int,
+                    epochs: int) -> tuple[EvaluationSet, EvaluationSet]:
+    """The images measured after every epoch: the first TRAIN_EVAL_LIMIT training images, and the test set."""
+    options = dict(first_layer_width=first_layer_width, uses=epochs)
+    return (EvaluationSet(data.train_images[:TRAIN_EVAL_LIMIT], data.train_labels[:TRAIN_EVAL_LIMIT], device,
+                          **options),
+            EvaluationSet(data.test_images, data.test_labels, device, **options))
 
 
 def run_epochs(trainer: BackpropTrainer, targets: torch.Tensor, labels: torch.Tensor, config: TrainConfig, *,

@@ -21,7 +21,8 @@ from ..models.mlp import MLP, MLPConfig
 from .backprop import BackpropTrainer
 from .config import TrainConfig
 from .costs import loss as cost_loss
-from .loop import TRAIN_EVAL_LIMIT, as_inputs, run_epochs
+from .evaluation import EvaluationSet, as_inputs
+from .loop import evaluation_sets, run_epochs
 
 
 @dataclass
@@ -68,20 +69,16 @@ class PackedNetworks:
                     block.weight.copy_(layer.weight[rows, cols])
                     block.bias.copy_(layer.bias[rows])
 
-    @torch.no_grad()
-    def evaluate(self, images, labels, cost: str, batch: int = 10_000) -> list[dict[str, float]]:
-        """Each model's mean cost and accuracy on (n, h, w) images, from one pass of the union."""
-        device = next(self.union.parameters()).device
-        x, y = as_inputs(images, device), torch.as_tensor(labels, device=device)
+    def evaluate(self, images: EvaluationSet, cost: str) -> list[dict[str, float]]:
+        """Each model's mean cost and accuracy, from one pass of the union."""
         classes, output = self.models[0].config.layers[-1], self.union.config.output
         losses, correct = torch.zeros(len(self.models)), torch.zeros(len(self.models))
-        for start in range(0, len(y), batch):
-            scores = self.union(x[start:start + batch]).view(-1, len(self.models), classes)
-            part = y[start:start + batch]
+        for scores, labels in images.scores(self.union):
+            scores = scores.view(-1, len(self.models), classes)
             for k in range(len(self.models)):
-                losses[k] += float(cost_loss(scores[:, k], part, cost, output)) * len(part)
-            correct += (scores.argmax(2) == part[:, None]).sum(0).cpu()
-        n = max(len(y), 1)
+                losses[k] += float(cost_loss(scores[:, k], labels, cost, output)) * len(labels)
+            correct += (scores.argmax(2) == labels[:, None]).sum(0).cpu()
+        n = max(len(images), 1)
         return [{"loss": float(losses[k]) / n, "accuracy": float(correct[k]) / n} for k in range(len(self.models))]
 
 
@@ -121,12 +118,12 @@ def train_packed(models: list[MLP], data: Dataset, config: TrainConfig, *, progr
                               weight_masks=packed.masks, output_groups=len(models))
     targets = F.one_hot(y_all, data.num_classes).float().repeat(1, len(models))
     histories: list[list[dict]] = [[] for _ in models]
+    train_set, test_set = evaluation_sets(data, device, packed.union.config.layers[1], config.epochs)
 
     def after_epoch(epoch: int, seconds: float) -> str:
         packed.unpack()
-        train_metrics = packed.evaluate(data.train_images[:TRAIN_EVAL_LIMIT], data.train_labels[:TRAIN_EVAL_LIMIT],
-                                        config.cost)
-        test_metrics = packed.evaluate(data.test_images, data.test_labels, config.cost)
+        train_metrics = packed.evaluate(train_set, config.cost)
+        test_metrics = packed.evaluate(test_set, config.cost)
         for history, tr, te in zip(histories, train_metrics, test_metrics):
             history.append({"epoch": epoch, "train_loss": tr["loss"], "train_accuracy": tr["accuracy"],
                             "test_loss": te["loss"], "test_accuracy": te["accuracy"], "seconds": seconds})
