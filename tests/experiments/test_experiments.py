@@ -127,6 +127,7 @@ def test_morph_experiment_from_the_command_line(trained_run, shared_data, tmp_pa
 @pytest.mark.parametrize("argv, message", [
     (["experiment", "hidden-sweep", "--sizes", "0,5", "--dataset", "digits"], "hidden sizes must be whole numbers"),
     (["experiment", "hidden-sweep", "--setups", "vintage", "--dataset", "digits"], "unknown setup vintage"),
+    (["experiment", "hidden-sweep", "--dataset", "digits", "--workers", "0"], "workers must be at least 1, got 0"),
     (["experiment", "noise", "/nonexistent/run"], "no such run directory"),
     (["experiment", "robustness", "/nonexistent/run"], "no such run directory"),
 ])

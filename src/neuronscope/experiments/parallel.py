@@ -28,16 +28,17 @@ def run_tasks(function: Callable[[Task], Result], tasks: Sequence[Task], *, work
     this machine (default: one per core; 1 runs everything in this process), or, with
     ``ray_address`` ("local" starts a Ray instance on this machine), one Ray task per piece.
     """
-    if ray_address:
-        yield from _on_ray(function, tasks, ray_address)
-        return
-    workers = min(workers or default_workers(), len(tasks))
-    if workers < 1 and tasks:
+    if workers is not None and workers < 1:  # checked at the call, before any work starts
         raise ConfigError(f"workers must be at least 1, got {workers}")
+    if ray_address:
+        return _on_ray(function, tasks, ray_address)
+    workers = min(workers or default_workers(), len(tasks))
     if workers <= 1:
-        for task in tasks:
-            yield task, function(task)
-        return
+        return ((task, function(task)) for task in tasks)
+    return _in_processes(function, tasks, workers)
+
+
+def _in_processes(function, tasks, workers: int):
     with ProcessPoolExecutor(workers, mp_context=_start_method(), initializer=_one_thread_each) as pool:
         pending = {pool.submit(function, task): task for task in tasks}
         try:

@@ -90,11 +90,12 @@ def train_networks(groups: list[TrainingGroup], dataset: dict, *, workers: int |
             todo.append(replace(group, networks=missing))
     total = sum(len(g.networks) for g in todo)
     skipped = sum(len(g.networks) for g in groups) - total
+    results = run_tasks(train_group, todo, workers=workers, ray_address=ray_address)
     bar = tqdm(total=total, unit="net", desc="training", disable=not progress or not total)
     if skipped and progress:
         bar.write(f"{skipped} networks already trained; skipping them")
     try:
-        for _, trained in run_tasks(train_group, todo, workers=workers, ray_address=ray_address):
+        for _, trained in results:
             for t in trained:
                 model = MLP(t.network.model)
                 model.load_state_dict({k: torch.tensor(v) for k, v in t.weights.items()})

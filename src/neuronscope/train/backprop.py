@@ -1,8 +1,9 @@
 """Mini-batch SGD/Adam for an MLP with hand-written backpropagation.
 
 Small networks spend most of a training step in per-operation overhead, not arithmetic. Here all
-parameters live in one flat buffer (weights first, then biases) so the update, L2 decay and Adam
-are one operation each over the whole network; every intermediate array is preallocated, its
+parameters live in one flat buffer (weights first, then biases) so Adam and its L2 decay are one
+operation each over the whole network, while plain SGD writes each layer's update straight into
+its weights with one BLAS call (decay included); every intermediate array is preallocated, its
 views for a given batch size are made once, each result is written with ``out=``, and the
 functions for the chosen activation and cost are picked once instead of on every step. The
 model's own parameters are views into the flat buffer, so the model is always current and can

@@ -71,9 +71,7 @@ def train(model: MLP, data: Dataset, config: TrainConfig, *, state: TrainingStat
     def after_epoch(epoch: int, train_seconds: float) -> str:
         train_metrics = evaluate(model, train_set, config.cost)
         test_metrics = evaluate(model, test_set, config.cost)
-        metrics = {"epoch": epoch, "train_loss": train_metrics["loss"], "train_accuracy": train_metrics["accuracy"],
-                   "test_loss": test_metrics["loss"], "test_accuracy": test_metrics["accuracy"],
-                   "seconds": train_seconds}
+        metrics = epoch_metrics(epoch, train_metrics, test_metrics, train_seconds)
         history.append(metrics)
         if on_epoch:
             on_epoch(metrics, TrainingState(epoch=epoch, optimizer=trainer.optimizer_state(),
@@ -83,6 +81,12 @@ def train(model: MLP, data: Dataset, config: TrainConfig, *, state: TrainingStat
     run_epochs(trainer, F.one_hot(y_all, data.num_classes).float(), y_all, config, first_epoch=state.epoch + 1,
                generator=generator, progress=progress, after_epoch=after_epoch)
     return history
+
+
+def epoch_metrics(epoch: int, train: dict[str, float], test: dict[str, float], seconds: float) -> dict:
+    """One history entry: the cost and accuracy on the training and test images after ``epoch``."""
+    return {"epoch": epoch, "train_loss": train["loss"], "train_accuracy": train["accuracy"],
+            "test_loss": test["loss"], "test_accuracy": test["accuracy"], "seconds": seconds}
 
 
 def evaluation_sets(data: Dataset, device: torch.device, first_layer_width: int,

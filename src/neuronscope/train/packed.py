@@ -22,7 +22,7 @@ from .backprop import BackpropTrainer
 from .config import TrainConfig
 from .costs import loss as cost_loss
 from .evaluation import EvaluationSet, as_inputs
-from .loop import evaluation_sets, run_epochs
+from .loop import epoch_metrics, evaluation_sets, run_epochs
 
 
 @dataclass
@@ -124,9 +124,8 @@ def train_packed(models: list[MLP], data: Dataset, config: TrainConfig, *, progr
         packed.unpack()
         train_metrics = packed.evaluate(train_set, config.cost)
         test_metrics = packed.evaluate(test_set, config.cost)
-        for history, tr, te in zip(histories, train_metrics, test_metrics):
-            history.append({"epoch": epoch, "train_loss": tr["loss"], "train_accuracy": tr["accuracy"],
-                            "test_loss": te["loss"], "test_accuracy": te["accuracy"], "seconds": seconds})
+        for history, train, test in zip(histories, train_metrics, test_metrics):
+            history.append(epoch_metrics(epoch, train, test, seconds))
         if on_epoch:
             on_epoch(epoch, [h[-1] for h in histories])
         return f"{max(m['accuracy'] for m in test_metrics):.4f} (best)"
