@@ -1,0 +1,116 @@
+"""The basics, checked numerically: the festival neuron, backpropagation, XOR, gradient descent."""
+
+import numpy as np
+import pytest
+
+from neuronscope.basics import (
+    FESTIVAL_WEIGHTS,
+    Neuron,
+    TinyNetwork,
+    backprop_trace,
+    best_fit,
+    critical_learning_rate,
+    descent_path,
+    example_network,
+    festival_decision,
+    fit_toy,
+    learning_rate_trio,
+    line_data,
+)
+from neuronscope.data.toy import TOY_DATASETS, make_toy
+from neuronscope.errors import ConfigError
+
+
+def test_festival_goes_only_when_the_weighted_factors_pass_the_threshold():
+    assert festival_decision({"good weather": 1, "music I like": 1}).go  # 4 + 3 > 5
+    assert not festival_decision({"good weather": 1, "cheap ticket": 1}).go  # 4 + 1 is not > 5
+    everything_but_weather = {name: 1 for name in FESTIVAL_WEIGHTS if name != "good weather"}
+    assert festival_decision(everything_but_weather).go  # 3 + 2 + 1 > 5
+    assert not festival_decision(everything_but_weather, threshold=6.5).go
+    with pytest.raises(ConfigError, match="unknown factor 'dancing'"):
+        festival_decision({"dancing": 1})
+
+
+def test_the_bias_is_the_threshold_moved_to_the_other_side():
+    x = np.random.default_rng(0).uniform(0, 1, (200, 3))
+    weights, threshold = (2.0, -1.0, 0.5), 0.7
+    neuron = Neuron.with_threshold(weights, threshold)
+    assert neuron.bias == -threshold
+    np.testing.assert_array_equal(neuron.fire(x), (x @ np.array(weights) > threshold).astype(float))
+
+
+@pytest.mark.parametrize("loss", ["cross-entropy", "squared"])
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
+def test_backpropagation_equals_finite_differences(loss, activation):
+    network = TinyNetwork.create((2, 5, 3, 1), activation, seed=1)
+    x = np.random.default_rng(2).normal(size=(16, 2))
+    y = (x[:, 0] * x[:, 1] > 0).astype(float)
+    analytic = network.gradients(x, y, loss).flat()
+    numerical = network.numerical_gradients(x, y, loss).flat()
+    assert np.abs(analytic).max() > 1e-3  # a real gradient, not zeros on both sides
+    np.testing.assert_allclose(analytic, numerical, atol=1e-5, rtol=0)
+
+
+def test_stepwise_trace_checks_itself_and_a_step_lowers_the_loss():
+    network, x, target = example_network()
+    trace = backprop_trace(network, x, target, lr=0.5)
+    assert trace.largest_difference < 1e-5
+    assert trace.loss == pytest.approx(0.5 * (trace.a[-1][0] - target) ** 2)
+    assert trace.loss_after < trace.loss
+    # the output's delta is (a - t) a (1 - a) for the squared loss of a sigmoid neuron
+    a = trace.a[-1][0]
+    assert trace.deltas[-1][0] == pytest.approx((a - target) * a * (1 - a))
+
+
+def test_one_straight_line_cannot_solve_xor_but_four_hidden_neurons_can():
+    for seed in range(3):
+        data = make_toy("xor", 200, noise=0.0, seed=seed)
+        assert fit_toy(data, hidden=(), steps=1500, seed=seed).accuracy(data) <= 0.75
+        assert fit_toy(data, hidden=(4,), steps=2000, seed=seed).accuracy(data) == 1.0
+
+
+def test_hidden_lines_are_where_each_hidden_neuron_is_zero():
+    data = make_toy("cats-dogs", 100, seed=0)
+    fit = fit_toy(data, hidden=(3,), steps=50)
+    lines = fit.hidden_lines()
+    x = fit.standardizer(data.points)
+    np.testing.assert_allclose(data.points @ lines[:, :2].T + lines[:, 2],
+                               x @ fit.network.weights[0].T + fit.network.biases[0], atol=1e-9)
+
+
+@pytest.mark.parametrize("name", TOY_DATASETS)
+def test_toy_sets_are_balanced_seeded_and_finite(name):
+    data = make_toy(name, 101, seed=4)
+    assert data.points.shape == (101, 2) and np.isfinite(data.points).all()
+    assert abs(int(data.labels.sum()) - 50) <= 1
+    np.testing.assert_array_equal(data.points, make_toy(name, 101, seed=4).points)
+    assert not np.array_equal(data.points, make_toy(name, 101, seed=5).points)
+
+
+@pytest.mark.parametrize("kwargs, message", [({"name": "moons"}, "unknown toy data set"),
+                                             ({"n": 10**7}, "2..5000 points"), ({"noise": float("nan")}, "noise")])
+def test_toy_sets_refuse_bad_requests(kwargs, message):
+    with pytest.raises(ConfigError, match=message):
+        make_toy(**{"name": "xor", **kwargs})
+
+
+def test_learning_rates_below_the_critical_one_converge_and_above_it_diverge():
+    data = line_data()
+    critical = critical_learning_rate(data)
+    small, good, large = learning_rate_trio(data)
+    best_loss = descent_path(data, 0.5 * critical, steps=1000).losses[-1]
+    good_path, small_path = descent_path(data, good, 100), descent_path(data, small, 100)
+    np.testing.assert_allclose(good_path.points[-1], best_fit(data), atol=1e-2)
+    assert small_path.losses[-1] > 2 * best_loss  # still far from the bottom after the same steps
+    assert descent_path(data, large, 100).diverged
+    assert not descent_path(data, 0.99 * critical, 400).diverged
+    assert descent_path(data, 1.01 * critical, 1000).diverged
+
+
+def test_tiny_networks_refuse_what_they_cannot_learn():
+    with pytest.raises(ConfigError, match="step has no slope"):
+        TinyNetwork.create((2, 3, 1), "step")
+    with pytest.raises(ConfigError, match="one output neuron"):
+        TinyNetwork.create((2, 3, 2))
+    with pytest.raises(ConfigError, match=r"expected inputs of shape \(n, 2\)"):
+        TinyNetwork.create().probability(np.zeros((4, 3)))
