@@ -12,6 +12,7 @@ from .descent import (
     line_data,
     mse,
     surface_grid,
+    view_bounds,
 )
 from .network import LOSSES, TRAINABLE_ACTIVATIONS, TinyNetwork
 from .neuron import ACTIVATIONS, FESTIVAL_THRESHOLD, FESTIVAL_WEIGHTS, Decision, Neuron, festival_decision
@@ -21,5 +22,5 @@ __all__ = [
     "ACTIVATIONS", "BackpropTrace", "Decision", "DescentPath", "FESTIVAL_THRESHOLD", "FESTIVAL_WEIGHTS", "LOSSES",
     "LineData", "Neuron", "Standardizer", "TRAINABLE_ACTIVATIONS", "TinyNetwork", "ToyFit", "backprop_trace",
     "best_fit", "critical_learning_rate", "descent_path", "example_network", "festival_decision", "fit_toy",
-    "learning_rate_trio", "line_data", "mse", "padded_bounds", "region_grid", "surface_grid",
+    "learning_rate_trio", "line_data", "mse", "padded_bounds", "region_grid", "surface_grid", "view_bounds",
 ]

@@ -15,6 +15,7 @@ from ..errors import ConfigError
 
 MAX_DESCENT_STEPS = 1000
 DIVERGED_LOSS = 1e6
+VIEWED_STEPS = 12
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,13 @@ def learning_rate_trio(data: LineData) -> tuple[float, float, float]:
     """A too small, a good and a too large learning rate for this data: 3%, 70% and 110% of the critical one."""
     critical = critical_learning_rate(data)
     return 0.03 * critical, 0.7 * critical, 1.1 * critical
+
+
+def view_bounds(path: DescentPath, best: np.ndarray) -> tuple[float, float, float, float]:
+    """A square of (w, b) around the minimum, wide enough for the path's first steps (a diverging
+    path's view zooms out just enough to show its first overshoots)."""
+    reach = 1.15 * max(float(np.abs(path.points[:VIEWED_STEPS] - best).max()), 1e-3)
+    return best[0] - reach, best[0] + reach, best[1] - reach, best[1] + reach
 
 
 def surface_grid(data: LineData, bounds: tuple[float, float, float, float], resolution: int = 120) -> np.ndarray:

@@ -15,7 +15,6 @@ from .style import new_figure
 CLASS_COLORS = ("#e8891d", "#2f6fb7")  # class 0 orange, class 1 blue
 REGIONS = LinearSegmentedColormap.from_list("regions", ["#f6c48f", "#ffffff", "#9cc0e8"])
 PATH_COLORS = ("#7a7a7a", "#1f8a4c", "#c0392b")
-VIEWED_STEPS = 12  # a diverging path's view is zoomed out to show its first overshoots
 
 
 def plot_activations(z: float | None = None) -> Figure:
@@ -70,12 +69,6 @@ def _draw_lines(ax, lines: np.ndarray, bounds) -> None:
             ax.axvline(-c / a, ls="--", color="#555", lw=0.9)
 
 
-def _view_of(points: np.ndarray, best: np.ndarray) -> tuple[float, float, float, float]:
-    # square around the minimum, wide enough for the path's first steps
-    reach = 1.15 * np.abs(points - best).max()
-    return best[0] - reach, best[0] + reach, best[1] - reach, best[1] + reach
-
-
 def _until_it_leaves(points: np.ndarray, bounds) -> np.ndarray:
     # a diverging path zigzags off to infinity; its first exit already tells the story
     inside = ((points[:, 0] >= bounds[0]) & (points[:, 0] <= bounds[1])
@@ -90,7 +83,7 @@ def plot_descent(data: LineData, paths: Sequence[DescentPath], best: np.ndarray)
     fig = new_figure(4 * len(paths) + 4, 4)
     axes = fig.subplots(1, len(paths) + 1)
     for ax, path, color in zip(axes, paths, PATH_COLORS * len(paths)):
-        bounds = _view_of(path.points[:VIEWED_STEPS], best)
+        bounds = view_bounds(path, best)
         grid = surface_grid(data, bounds, 160)
         ax.imshow(grid, origin="lower", extent=bounds, cmap="viridis_r", norm=LogNorm(), aspect="auto")
         ax.contour(np.linspace(*bounds[:2], 160), np.linspace(*bounds[2:], 160), grid,

@@ -27,6 +27,7 @@ from ..data.transforms import center_like_mnist, scale, shift
 from ..errors import ConfigError, NeuronscopeError
 from ..models.mlp import probabilities
 from ..runs import CONFIG
+from .basics import router as basics_router
 from .registry import LoadedRun, RunRegistry, UnknownRun
 from .schemas import (
     InferRequest,
@@ -244,6 +245,12 @@ def create_app(runs_dir: str | Path, data_dir=None) -> FastAPI:
         if key not in figure_cache:
             raise HTTPException(404, f"run {run!r} has no {name} figure")
         return Response(figure_cache[key], media_type="image/png")
+
+    app.include_router(basics_router)
+
+    @app.get("/basics", include_in_schema=False)
+    async def basics():
+        return FileResponse(STATIC / "basics.html")
 
     @app.get("/", include_in_schema=False)
     async def index():

@@ -1,0 +1,127 @@
+"""The JSON API behind the lab's basics pages: toy data, backpropagation traced, descent on a loss surface.
+
+Training on the toy data happens in the page itself (a few dozen weights: many steps per frame);
+these calls serve what the library computes once per change of a setting.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import numpy as np
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from ..basics import (
+    LOSSES,
+    TRAINABLE_ACTIVATIONS,
+    TinyNetwork,
+    backprop_trace,
+    best_fit,
+    critical_learning_rate,
+    descent_path,
+    example_network,
+    learning_rate_trio,
+    line_data,
+    surface_grid,
+    view_bounds,
+)
+from ..data.toy import MAX_TOY_POINTS, TOY_DATASETS, make_toy
+from ..errors import ConfigError
+
+Number = Annotated[float, Field(allow_inf_nan=False, ge=-1000, le=1000)]
+MAX_SHOWN_NEURONS = 8
+SURFACE_RESOLUTION = 90
+
+router = APIRouter(prefix="/api/basics", tags=["basics"])
+
+
+class ToyResponse(BaseModel):
+    name: str
+    points: list[list[float]]  # (n, 2)
+    labels: list[int]
+    feature_names: list[str]
+    class_names: list[str]
+
+
+class BackpropRequest(BaseModel):
+    """A small network (weights[l] is (out, in) as nested lists), one input and its target."""
+
+    weights: list[list[list[Number]]] = Field(min_length=1, max_length=3)
+    biases: list[list[Number]] = Field(min_length=1, max_length=3)
+    activation: str = Field(default="sigmoid", pattern="^(" + "|".join(TRAINABLE_ACTIVATIONS) + ")$")
+    x: list[Number] = Field(min_length=1, max_length=MAX_SHOWN_NEURONS)
+    target: float = Field(ge=0, le=1, allow_inf_nan=False)
+    loss: str = Field(default="squared", pattern="^(" + "|".join(LOSSES) + ")$")
+    lr: float = Field(default=0.5, gt=0, le=100, allow_inf_nan=False)
+
+
+class DescentRequest(BaseModel):
+    lrs: list[Annotated[float, Field(gt=0, le=10, allow_inf_nan=False)]] | None = Field(default=None, min_length=1,
+                                                                                        max_length=4)
+    steps: int = Field(default=40, ge=1, le=200)
+    start: tuple[Number, Number] = (-1.0, 3.0)
+    seed: int = Field(default=0, ge=0, le=2**31)
+
+
+@router.get("/toy/{name}", response_model=ToyResponse)
+async def toy(name: str, n: int = Query(default=200, ge=2, le=MAX_TOY_POINTS),
+              noise: float = Query(default=0.1, ge=0, le=1), seed: int = Query(default=0, ge=0, le=2**31)):
+    data = make_toy(name, n, noise, seed)
+    return {"name": data.name, "points": data.points.tolist(), "labels": data.labels.tolist(),
+            "feature_names": list(data.feature_names), "class_names": list(data.class_names)}
+
+
+@router.get("/toy", response_model=list[str])
+async def toy_names():
+    return list(TOY_DATASETS)
+
+
+@router.get("/backprop/example", response_model=BackpropRequest)
+async def backprop_example():
+    network, x, target = example_network()
+    return _network_fields(network) | {"x": x.tolist(), "target": target}
+
+
+@router.post("/backprop")
+async def backprop(body: BackpropRequest):
+    """Every forward value, the loss, d loss / d z of each neuron, each gradient by backpropagation
+    and by finite differences, and the loss after one step of size ``lr``."""
+    network = TinyNetwork(tuple(np.array(w, dtype=np.float64).reshape(len(w), -1) for w in body.weights),
+                          tuple(np.array(b, dtype=np.float64) for b in body.biases), body.activation)
+    if max(network.sizes) > MAX_SHOWN_NEURONS:
+        raise ConfigError(f"the step-by-step view draws at most {MAX_SHOWN_NEURONS} neurons a layer, got {network.sizes}")
+    trace = backprop_trace(network, body.x, body.target, body.loss, body.lr)
+    return {"sizes": list(network.sizes), "z": _lists(trace.z), "a": _lists(trace.a), "loss": trace.loss,
+            "deltas": _lists(trace.deltas), "weight_gradients": _lists(trace.weight_gradients),
+            "bias_gradients": _lists(trace.bias_gradients),
+            "numerical_weight_gradients": _lists(trace.numerical_weight_gradients),
+            "numerical_bias_gradients": _lists(trace.numerical_bias_gradients),
+            "largest_difference": trace.largest_difference, "loss_after": trace.loss_after,
+            "after": _network_fields(trace.after)}
+
+
+@router.post("/descent")
+async def descent(body: DescentRequest):
+    """Gradient descent on y = w·x + b from ``start`` with each learning rate (default: too small, good,
+    too large for this data), each path with the loss surface around it."""
+    data = line_data(seed=body.seed)
+    best = best_fit(data)
+    lrs = body.lrs or list(learning_rate_trio(data))
+    paths = []
+    for lr in lrs:
+        path = descent_path(data, lr, body.steps, body.start)
+        bounds = view_bounds(path, best)
+        paths.append({"lr": lr, "points": path.points.tolist(), "losses": path.losses.tolist(),
+                      "diverged": path.diverged, "bounds": list(bounds),
+                      "surface": np.log10(surface_grid(data, bounds, SURFACE_RESOLUTION)).round(4).tolist()})
+    return {"x": data.x.tolist(), "y": data.y.tolist(), "best": best.tolist(),
+            "critical_lr": critical_learning_rate(data), "paths": paths}
+
+
+def _lists(arrays) -> list:
+    return [np.asarray(a).tolist() for a in arrays]
+
+
+def _network_fields(network: TinyNetwork) -> dict:
+    return {"weights": _lists(network.weights), "biases": _lists(network.biases), "activation": network.activation}

@@ -1,0 +1,26 @@
+// The basics pages: one neuron, decision boundaries, gradient descent, backpropagation; one tab each.
+import * as backprop from "./backprop.js";
+import * as boundaries from "./boundaries.js";
+import * as descent from "./descent.js";
+import * as neuron from "./neuron.js";
+import * as tinynet from "./tinynet.js";
+
+const TABS = ["neuron", "boundaries", "descent", "backprop"];
+
+function show() {
+  const wanted = location.hash.slice(1);
+  const tab = TABS.includes(wanted) ? wanted : TABS[0];
+  for (const name of TABS) {
+    document.getElementById(name).classList.toggle("active", name === tab);
+    document.querySelector(`[data-tab=${name}]`).classList.toggle("active", name === tab);
+  }
+  if (tab !== "boundaries") boundaries.pause();
+}
+
+window.addEventListener("hashchange", show);
+show();
+neuron.init();
+// the page's network code, for the tests that compare it with the library's
+window.neuronscopeTinyNet = tinynet;
+await Promise.all([boundaries.init(), descent.init(), backprop.init()]);
+document.body.dataset.ready = "true";

@@ -1,0 +1,244 @@
+// Decision boundaries in 2-D: toy data from the server, a linear model or an MLP trained right here,
+// several gradient-descent steps and a full redraw per animation frame.
+import { $, api, CLASS_COLORS, classTint, lineChart } from "./plotting.js";
+import { createNetwork, forward, standardizer, step } from "./tinynet.js";
+
+const GRID = 84; // decision regions are evaluated on GRID x GRID points and drawn smoothed
+const TILE = 36; // each hidden neuron's response map
+const state = {
+  data: null, x: null, y: null, scaler: null, bounds: null, net: null, running: false,
+  steps: 0, losses: [], accuracy: 0, grid: null,
+};
+// Step-plus-redraw times (ms) of recent frames, read by the tests and the benchmark.
+window.neuronscopeFrameTimes = [];
+
+function hiddenSizes() {
+  const text = $("net-hidden").value.trim();
+  if (!text) return [];
+  const sizes = text.split(",").map((s) => Number(s.trim()));
+  if (sizes.some((s) => !Number.isInteger(s) || s < 1 || s > 16) || sizes.length > 3) return null;
+  return sizes;
+}
+
+const learningRate = () => 10 ** Number($("net-lr").value);
+
+async function loadData() {
+  const n = $("toy-n").value, noise = $("toy-noise").value;
+  const data = await api(`/api/basics/toy/${$("toy-name").value}?n=${n}&noise=${noise}&seed=0`);
+  state.data = data;
+  state.scaler = standardizer(data.points);
+  state.x = Float64Array.from(data.points.flatMap((p) => state.scaler.apply(p[0], p[1])));
+  state.y = Float64Array.from(data.labels);
+  const xs = data.points.map((p) => p[0]), ys = data.points.map((p) => p[1]);
+  const pad = (lo, hi) => [lo - 0.1 * (hi - lo), hi + 0.1 * (hi - lo)];
+  state.bounds = [...pad(Math.min(...xs), Math.max(...xs)), ...pad(Math.min(...ys), Math.max(...ys))];
+  const [x0, x1, y0, y1] = state.bounds;
+  // grid points, row 0 at the top of the canvas
+  state.grid = new Float64Array(GRID * GRID * 2);
+  for (let r = 0; r < GRID; r++) {
+    for (let c = 0; c < GRID; c++) {
+      const [u, v] = state.scaler.apply(x0 + ((c + 0.5) / GRID) * (x1 - x0), y1 - ((r + 0.5) / GRID) * (y1 - y0));
+      state.grid[(r * GRID + c) * 2] = u; state.grid[(r * GRID + c) * 2 + 1] = v;
+    }
+  }
+  reset();
+}
+
+function reset() {
+  const hidden = hiddenSizes();
+  $("net-hidden").classList.toggle("invalid", hidden === null);
+  if (hidden === null) { $("net-note").textContent = "hidden layers: up to 3 numbers of 1..16 neurons, e.g. 8,8"; return; }
+  state.net = createNetwork([2, ...hidden, 1], $("net-activation").value, 0);
+  state.steps = 0; state.losses = [];
+  buildNeuronTiles();
+  measure(); draw();
+}
+
+function measure() {
+  const { a } = forward(state.net, state.x, state.y.length);
+  const p = a[a.length - 1];
+  let correct = 0;
+  for (let s = 0; s < p.length; s++) correct += (p[s] > 0.5) === (state.y[s] === 1);
+  state.accuracy = correct / p.length;
+}
+
+function train(steps) {
+  const lr = learningRate();
+  for (let i = 0; i < steps; i++) {
+    const loss = step(state.net, state.x, state.y, lr);
+    state.losses.push(loss); state.steps++;
+    if (!Number.isFinite(loss)) { state.running = false; break; }
+  }
+  measure();
+}
+
+function buildNeuronTiles() {
+  const box = $("toy-neurons");
+  box.innerHTML = "";
+  state.net.sizes.slice(1, -1).forEach((width, layer) => {
+    for (let i = 0; i < width; i++) {
+      const figure = document.createElement("figure");
+      const canvas = Object.assign(document.createElement("canvas"), { width: TILE, height: TILE, className: "neuron-tile" });
+      canvas.style.width = canvas.style.height = "54px";
+      canvas.dataset.layer = layer; canvas.dataset.index = i;
+      figure.append(canvas, Object.assign(document.createElement("figcaption"), { textContent: `h${layer + 1}.${i + 1}` }));
+      box.append(figure);
+    }
+  });
+}
+
+function draw() {
+  const canvas = $("toy-canvas"), ctx = canvas.getContext("2d"), size = canvas.width;
+  const { z, a } = forward(state.net, state.grid, GRID * GRID);
+  const p = a[a.length - 1];
+  const regions = new ImageData(GRID, GRID);
+  for (let k = 0; k < GRID * GRID; k++) {
+    const [r, g, b] = classTint(p[k]);
+    regions.data.set([r, g, b, 255], k * 4);
+  }
+  const offscreen = Object.assign(document.createElement("canvas"), { width: GRID, height: GRID });
+  offscreen.getContext("2d").putImageData(regions, 0, 0);
+  ctx.imageSmoothingEnabled = true;
+  ctx.drawImage(offscreen, 0, 0, size, size);
+  drawBoundary(ctx, p, size);
+  if (state.net.sizes.length > 2) drawHiddenLines(ctx, size);
+  drawPoints(ctx, size);
+  drawTiles(z, a);
+  lineChart($("toy-loss"), [{ values: state.losses, color: "#1d2330" }], { log: true });
+  const loss = state.losses.length ? state.losses[state.losses.length - 1] : NaN;
+  $("net-status").textContent = `step ${state.steps}   loss ${Number.isFinite(loss) ? loss.toFixed(4) : "–"}   `
+    + `accuracy ${(100 * state.accuracy).toFixed(1)}%`;
+  $("net-status").dataset.accuracy = String(state.accuracy);
+  $("net-status").dataset.steps = String(state.steps);
+  explain();
+}
+
+// the 50/50 curve by marching squares: in each grid square, join the points where p crosses 0.5 along its edges
+function drawBoundary(ctx, p, size) {
+  const cell = size / GRID, at = (r, c) => p[r * GRID + c] - 0.5;
+  const cross = (va, vb, ra, ca, rb, cb) => {
+    const t = va / (va - vb);
+    return [(ca + t * (cb - ca) + 0.5) * cell, (ra + t * (rb - ra) + 0.5) * cell];
+  };
+  ctx.strokeStyle = "#1d2330"; ctx.lineWidth = 2; ctx.beginPath();
+  for (let r = 0; r < GRID - 1; r++) {
+    for (let c = 0; c < GRID - 1; c++) {
+      const v00 = at(r, c), v01 = at(r, c + 1), v10 = at(r + 1, c), v11 = at(r + 1, c + 1);
+      const points = [];
+      if ((v00 > 0) !== (v01 > 0)) points.push(cross(v00, v01, r, c, r, c + 1));
+      if ((v01 > 0) !== (v11 > 0)) points.push(cross(v01, v11, r, c + 1, r + 1, c + 1));
+      if ((v11 > 0) !== (v10 > 0)) points.push(cross(v11, v10, r + 1, c + 1, r + 1, c));
+      if ((v10 > 0) !== (v00 > 0)) points.push(cross(v10, v00, r + 1, c, r, c));
+      for (let k = 0; k + 1 < points.length; k += 2) { ctx.moveTo(...points[k]); ctx.lineTo(...points[k + 1]); }
+    }
+  }
+  ctx.stroke();
+}
+
+// each first-layer neuron is zero along a straight line: w1·u + w2·v + b = 0 in standardized units
+function drawHiddenLines(ctx, size) {
+  const [x0, x1, y0, y1] = state.bounds, { mean, std } = state.scaler;
+  const w = state.net.weights[0], b = state.net.biases[0];
+  const toCanvas = (x, y) => [((x - x0) / (x1 - x0)) * size, ((y1 - y) / (y1 - y0)) * size];
+  ctx.save(); ctx.setLineDash([5, 4]); ctx.strokeStyle = "rgba(40,40,40,.6)"; ctx.lineWidth = 1;
+  for (let i = 0; i < b.length; i++) {
+    const a1 = w[2 * i] / std[0], a2 = w[2 * i + 1] / std[1], c = b[i] - a1 * mean[0] - a2 * mean[1];
+    ctx.beginPath();
+    if (Math.abs(a2) > 1e-9) {
+      ctx.moveTo(...toCanvas(x0, -(a1 * x0 + c) / a2)); ctx.lineTo(...toCanvas(x1, -(a1 * x1 + c) / a2));
+    } else if (Math.abs(a1) > 1e-9) {
+      ctx.moveTo(...toCanvas(-c / a1, y0)); ctx.lineTo(...toCanvas(-c / a1, y1));
+    }
+    ctx.stroke();
+  }
+  ctx.restore();
+}
+
+function drawPoints(ctx, size) {
+  const [x0, x1, y0, y1] = state.bounds;
+  state.data.points.forEach(([x, y], i) => {
+    ctx.fillStyle = CLASS_COLORS[state.data.labels[i]];
+    ctx.strokeStyle = "#fff"; ctx.lineWidth = 1;
+    ctx.beginPath(); ctx.arc(((x - x0) / (x1 - x0)) * size, ((y1 - y) / (y1 - y0)) * size, 3.6, 0, 2 * Math.PI);
+    ctx.fill(); ctx.stroke();
+  });
+}
+
+// each hidden neuron's activation over the plane, sampled from the region grid
+function drawTiles(z, a) {
+  const stride = GRID / TILE, sizes = state.net.sizes;
+  for (const canvas of document.querySelectorAll(".neuron-tile")) {
+    const layer = Number(canvas.dataset.layer), index = Number(canvas.dataset.index), width = sizes[layer + 1];
+    const act = a[layer + 1];
+    let reach = 1e-6;
+    for (let k = index; k < act.length; k += width) reach = Math.max(reach, Math.abs(act[k]));
+    const image = new ImageData(TILE, TILE);
+    for (let r = 0; r < TILE; r++) {
+      for (let c = 0; c < TILE; c++) {
+        const k = Math.floor(r * stride) * GRID + Math.floor(c * stride);
+        const value = act[k * width + index];
+        // tanh spans -1..1, sigmoid 0..1, ReLU 0..its largest value here: all shown on the same orange-blue scale
+        const centred = { tanh: value, sigmoid: 2 * value - 1, relu: value / reach }[state.net.activation];
+        image.data.set([...classTint(0.5 + centred / 2), 255], (r * TILE + c) * 4);
+      }
+    }
+    canvas.getContext("2d").putImageData(image, 0, 0);
+  }
+}
+
+function explain() {
+  const linear = state.net.sizes.length === 2, name = $("toy-name").value;
+  let note = "";
+  if (linear && name === "xor") {
+    note = "A linear model draws one straight line. XOR puts each class in two opposite corners: any line leaves "
+      + "at least one corner on the wrong side, so it cannot beat about 75%. Add a hidden layer.";
+  } else if (linear) {
+    note = "A linear model (logistic regression): its boundary is always one straight line.";
+  } else {
+    note = "Each hidden neuron splits the plane along its own dashed line; the output combines those half-planes "
+      + "into curved regions.";
+  }
+  $("net-note").textContent = note;
+}
+
+function frame() {
+  if (!state.running) return;
+  const started = performance.now();
+  train(Number($("net-speed").value));
+  draw();
+  window.neuronscopeFrameTimes.push(performance.now() - started);
+  if (window.neuronscopeFrameTimes.length > 240) window.neuronscopeFrameTimes.shift();
+  requestAnimationFrame(frame);
+}
+
+function setRunning(running) {
+  state.running = running;
+  $("net-run").textContent = running ? "Pause" : "Start";
+  if (running) requestAnimationFrame(frame);
+}
+
+function showValues() {
+  $("toy-n-value").textContent = $("toy-n").value;
+  $("toy-noise-value").textContent = Number($("toy-noise").value).toFixed(2);
+  $("net-lr-value").textContent = learningRate().toPrecision(2);
+  $("net-speed-value").textContent = $("net-speed").value;
+}
+
+export async function init() {
+  const names = await api("/api/basics/toy");
+  $("toy-name").innerHTML = names.map((n) => `<option value="${n}"${n === "xor" ? " selected" : ""}>${n}</option>`).join("");
+  for (const id of ["toy-name", "toy-n", "toy-noise"]) $(id).addEventListener("change", loadData);
+  for (const id of ["toy-n", "toy-noise", "net-lr", "net-speed"]) $(id).addEventListener("input", showValues);
+  $("net-hidden").addEventListener("change", reset);
+  $("net-activation").addEventListener("change", reset);
+  for (const button of document.querySelectorAll("[data-hidden]")) {
+    button.addEventListener("click", () => { $("net-hidden").value = button.dataset.hidden; reset(); });
+  }
+  $("net-run").addEventListener("click", () => setRunning(!state.running));
+  $("net-step").addEventListener("click", () => { setRunning(false); train(1); draw(); });
+  $("net-reset").addEventListener("click", () => { setRunning(false); reset(); });
+  showValues();
+  await loadData();
+}
+
+export function pause() { setRunning(false); }

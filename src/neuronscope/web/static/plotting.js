@@ -1,0 +1,71 @@
+// Small canvas helpers shared by the basics pages: line charts, curves with a marked point, colors.
+
+export const $ = (id) => document.getElementById(id);
+
+export async function api(path, options = {}) {
+  const response = await fetch(path, options);
+  const body = await response.json();
+  if (!response.ok) throw new Error(body.error || response.statusText);
+  return body;
+}
+
+export const postJSON = (path, body) =>
+  api(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+
+export const CLASS_COLORS = ["#e8891d", "#2f6fb7"]; // class 0 orange, class 1 blue
+
+// value in [0, 1] -> orange (0) through white (0.5) to blue (1), as [r, g, b]
+export function classTint(value) {
+  const orange = [246, 196, 143], blue = [156, 192, 232];
+  const towards = value < 0.5 ? orange : blue, t = Math.abs(value - 0.5) * 2;
+  return towards.map((c) => Math.round(255 + (c - 255) * t));
+}
+
+// Line chart of one or more series ({values, color, label}) with light axes; log scale on request.
+export function lineChart(canvas, series, { log = false, yLabel = "", xLabel = "step" } = {}) {
+  const ctx = canvas.getContext("2d"), w = canvas.width, h = canvas.height;
+  const left = 46, bottom = 22, top = 8, right = 8;
+  ctx.clearRect(0, 0, w, h);
+  const values = series.flatMap((s) => s.values).filter((v) => Number.isFinite(v) && (!log || v > 0));
+  if (!values.length) return;
+  const scaleY = (v) => (log ? Math.log10(v) : v);
+  let lo = Math.min(...values.map(scaleY)), hi = Math.max(...values.map(scaleY));
+  if (hi - lo < 1e-9) { hi += 0.5; lo -= 0.5; }
+  const longest = Math.max(...series.map((s) => s.values.length), 2);
+  const px = (i) => left + (i / (longest - 1)) * (w - left - right);
+  const py = (v) => top + (1 - (scaleY(v) - lo) / (hi - lo)) * (h - top - bottom);
+  ctx.strokeStyle = "#c5cbd6"; ctx.lineWidth = 1;
+  ctx.beginPath(); ctx.moveTo(left, top); ctx.lineTo(left, h - bottom); ctx.lineTo(w - right, h - bottom); ctx.stroke();
+  ctx.fillStyle = "#5b6475"; ctx.font = "11px system-ui";
+  const label = (v) => (log ? `1e${v.toFixed(0)}` : v.toPrecision(2));
+  ctx.fillText(label(hi), 2, top + 10); ctx.fillText(label(lo), 2, h - bottom);
+  ctx.fillText(`${xLabel} ${longest - 1}`, w - 70, h - 6); ctx.fillText(yLabel, left + 4, top + 10);
+  for (const s of series) {
+    ctx.strokeStyle = s.color; ctx.lineWidth = 1.6; ctx.beginPath();
+    let drawing = false;
+    s.values.forEach((v, i) => {
+      if (!Number.isFinite(v) || (log && v <= 0)) { drawing = false; return; }
+      const y = Math.max(top, Math.min(h - bottom, py(v)));
+      if (drawing) ctx.lineTo(px(i), y); else ctx.moveTo(px(i), y);
+      drawing = true;
+    });
+    ctx.stroke();
+  }
+}
+
+// A function's curve over [x0, x1] with the point (x, f(x)) marked (kept at the edge when x is outside).
+export function curveWithPoint(canvas, f, x, { x0 = -6, x1 = 6, y0 = -1.2, y1 = 1.2 } = {}) {
+  const ctx = canvas.getContext("2d"), w = canvas.width, h = canvas.height;
+  const px = (v) => ((v - x0) / (x1 - x0)) * w, py = (v) => h - ((v - y0) / (y1 - y0)) * h;
+  ctx.clearRect(0, 0, w, h);
+  ctx.strokeStyle = "#d5d9e0"; ctx.lineWidth = 1; ctx.beginPath();
+  ctx.moveTo(0, py(0)); ctx.lineTo(w, py(0)); ctx.moveTo(px(0), 0); ctx.lineTo(px(0), h); ctx.stroke();
+  ctx.strokeStyle = "#2f6fb7"; ctx.lineWidth = 2; ctx.beginPath();
+  for (let i = 0; i <= w; i++) {
+    const v = x0 + (i / w) * (x1 - x0), y = py(f(v));
+    if (i) ctx.lineTo(i, y); else ctx.moveTo(i, y);
+  }
+  ctx.stroke();
+  const shown = Math.max(x0, Math.min(x1, x));
+  ctx.fillStyle = "#c0392b"; ctx.beginPath(); ctx.arc(px(shown), py(f(shown)), 5, 0, 2 * Math.PI); ctx.fill();
+}
