@@ -1,3 +1,4 @@
+import contextlib
 import socket
 import threading
 import time
@@ -32,14 +33,13 @@ def client(runs_dir, shared_data):
     return TestClient(create_app(runs_dir, shared_data))
 
 
-@pytest.fixture(scope="session")
-def live_server(runs_dir, shared_data):
-    """The lab served by uvicorn on a free local port, for the browser tests."""
+@contextlib.contextmanager
+def _serving(app):
+    """``app`` served by uvicorn on a free local port; yields its base URL."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(runs_dir, shared_data), host="127.0.0.1", port=port,
-                                           log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -48,3 +48,22 @@ def live_server(runs_dir, shared_data):
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(runs_dir, shared_data):
+    """The lab over the test runs, for the browser tests."""
+    with _serving(create_app(runs_dir, shared_data)) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def basics_server(tmp_path_factory):
+    """The lab with no runs at all: the basics pages need none."""
+    with _serving(create_app(tmp_path_factory.mktemp("no-runs"))) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def basics_client(tmp_path_factory):
+    return TestClient(create_app(tmp_path_factory.mktemp("no-runs")))

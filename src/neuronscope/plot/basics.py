@@ -8,7 +8,16 @@ import numpy as np
 from matplotlib.colors import LinearSegmentedColormap, LogNorm
 from matplotlib.figure import Figure
 
-from ..basics import ACTIVATIONS, DescentPath, LineData, ToyFit, padded_bounds, region_grid, surface_grid
+from ..basics import (
+    ACTIVATIONS,
+    DescentPath,
+    LineData,
+    ToyFit,
+    padded_bounds,
+    region_grid,
+    surface_grid,
+    view_bounds,
+)
 from ..data.toy import ToyData
 from .style import new_figure
 

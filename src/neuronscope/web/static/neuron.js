@@ -90,7 +90,7 @@ export function init() {
   const plots = $("neuron-activations");
   for (const name of Object.keys(ACTIVATIONS)) {
     const figure = document.createElement("figure");
-    figure.append(Object.assign(document.createElement("canvas"), { id: `activation-${name}`, width: 140, height: 110 }),
+    figure.append(Object.assign(document.createElement("canvas"), { id: `activation-${name}`, width: 120, height: 100 }),
       Object.assign(document.createElement("figcaption"), { id: `activation-${name}-caption` }));
     plots.append(figure);
   }

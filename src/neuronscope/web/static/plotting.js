@@ -37,7 +37,7 @@ export function lineChart(canvas, series, { log = false, yLabel = "", xLabel = "
   ctx.strokeStyle = "#c5cbd6"; ctx.lineWidth = 1;
   ctx.beginPath(); ctx.moveTo(left, top); ctx.lineTo(left, h - bottom); ctx.lineTo(w - right, h - bottom); ctx.stroke();
   ctx.fillStyle = "#5b6475"; ctx.font = "11px system-ui";
-  const label = (v) => (log ? `1e${v.toFixed(0)}` : v.toPrecision(2));
+  const label = (v) => (log ? 10 ** v : v).toPrecision(2);
   ctx.fillText(label(hi), 2, top + 10); ctx.fillText(label(lo), 2, h - bottom);
   ctx.fillText(`${xLabel} ${longest - 1}`, w - 70, h - 6); ctx.fillText(yLabel, left + 4, top + 10);
   for (const s of series) {

@@ -1,0 +1,48 @@
+"""``neuronscope basics``: each demonstration prints its numbers and writes the figures it names."""
+
+import pytest
+
+from neuronscope.cli import main
+
+
+def test_festival_prints_the_decision_and_draws_the_activations(tmp_path, capsys):
+    assert main(["basics", "festival", "--yes", "good weather,music I like", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "w·x = 7 > threshold 5" in out and out.rstrip().splitlines()[-2].endswith(": go")
+    assert (tmp_path / "activations.png").stat().st_size > 10_000
+    assert main(["basics", "festival", "--yes", "cheap ticket", "--threshold", "0.5"]) == 0
+    assert "bias b = -0.5): go" in capsys.readouterr().out
+
+
+def test_boundaries_show_a_line_failing_xor_and_an_mlp_solving_it(tmp_path, capsys):
+    assert main(["basics", "boundaries", "--data", "xor", "--out", str(tmp_path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    linear, mlp = (float(line.split(": ")[1].split("%")[0]) for line in lines[:2])
+    assert linear <= 75 and mlp == 100
+    assert (tmp_path / "boundaries-xor.png").is_file()
+
+
+def test_descent_names_the_critical_learning_rate(tmp_path, capsys):
+    assert main(["basics", "descent", "--lrs", "0.1,0.3", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "diverges above lr 0.2373" in out
+    assert "lr 0.1 " in out and out.count("diverges") == 2  # the header and the 0.3 path
+    assert (tmp_path / "descent.png").is_file()
+
+
+def test_backprop_table_agrees_with_finite_differences(capsys):
+    assert main(["basics", "backprop"]) == 0
+    rows = [line.split() for line in capsys.readouterr().out.splitlines() if line.startswith(("w1", "w2", "b1", "b2"))]
+    assert len(rows) == 9 and all(float(row[3]) < 1e-8 for row in rows)
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["basics", "festival", "--yes", "dancing"], "unknown factor 'dancing'"),
+    (["basics", "boundaries", "--steps", "0"], "steps must be 1..100000"),
+    (["basics", "boundaries", "--points", "1"], "2..5000 points"),
+    (["basics", "descent", "--lrs", "0.1,nan"], "learning rate must be in (0, 10]"),
+])
+def test_bad_basics_input_gives_one_line(argv, message, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err

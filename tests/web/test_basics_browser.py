@@ -1,0 +1,138 @@
+"""The basics pages in a real headless Chromium: sliders and buttons change what is drawn, and the
+page's own arithmetic agrees with the library's."""
+
+import hashlib
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from neuronscope.basics import TinyNetwork, festival_decision
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
+SCREENSHOTS = Path(os.environ.get("NEURONSCOPE_SCREENSHOTS", "/tmp/neuronscope-screenshots"))
+
+
+@pytest.fixture(scope="module")
+def page(basics_server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(f"{basics_server}/basics")
+        page.wait_for_selector("body[data-ready=true]", timeout=20000)
+        yield page
+        browser.close()
+        assert not errors, errors
+
+
+def _canvas_digest(page, selector: str) -> str:
+    data_url = page.eval_on_selector(selector, "c => c.toDataURL()")
+    return hashlib.sha256(data_url.encode()).hexdigest()
+
+
+def _shot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def _show(page, tab: str) -> None:
+    page.click(f"[data-tab={tab}]")
+    page.wait_for_selector(f"#{tab}.active")
+
+
+def test_festival_sliders_decide_like_the_library(page):
+    _show(page, "neuron")
+    factors = ["good weather", "music I like", "friends are coming", "cheap ticket"]
+    for values in ([1, 0, 0, 1], [0, 1, 1, 1], [1, 0, 0, 0], [0, 0, 1, 1]):
+        before = _canvas_digest(page, "#neuron-line")
+        for i, value in enumerate(values):
+            page.fill(f"#neuron-x{i}-slider", str(value))
+        expected = festival_decision(dict(zip(factors, values))).go
+        assert page.get_attribute("#neuron-decision", "data-fires") == str(expected).lower(), values
+        assert _canvas_digest(page, "#neuron-line") != before
+    # the same inputs, a lower threshold: moving the bias flips the decision
+    page.fill("#neuron-threshold", "2")
+    assert page.get_attribute("#neuron-decision", "data-fires") == "true"
+    assert "b = -2.0" in page.text_content("#neuron-sum")
+    _shot(page, "basics-neuron")
+
+
+def test_a_line_cannot_learn_xor_in_the_page_but_four_hidden_neurons_can(page):
+    _show(page, "boundaries")
+    page.select_option("#toy-name", "xor")
+    page.fill("#toy-noise", "0")
+    page.fill("#net-speed", "50")
+    accuracies = {}
+    for hidden in ("", "4"):
+        page.click(f"[data-hidden='{hidden}']")
+        before = _canvas_digest(page, "#toy-canvas")
+        page.click("#net-run")
+        # a line stops improving long before 2,000 steps; the network gets up to 6,000 to separate every point
+        page.wait_for_function("""() => { const s = document.getElementById('net-status').dataset;
+            return Number(s.steps) >= (%d ? 6000 : 2000) || Number(s.accuracy) === 1; }""" % len(hidden),
+                               timeout=30000)
+        page.click("#net-run")
+        assert _canvas_digest(page, "#toy-canvas") != before  # the regions moved while it trained
+        accuracies[hidden] = float(page.get_attribute("#net-status", "data-accuracy"))
+        _shot(page, f"basics-xor-{hidden or 'linear'}")
+    assert accuracies[""] <= 0.75 and accuracies["4"] == 1.0
+    assert "cannot beat about 75%" in page.evaluate("() => { document.querySelector(\"[data-hidden='']\").click();"
+                                                    " return document.getElementById('net-note').textContent; }")
+    frame_times = page.evaluate("window.neuronscopeFrameTimes")
+    assert frame_times  # measured per frame; the benchmark reports them against the 16 ms budget
+
+
+def test_page_gradients_equal_the_library_backprop(page):
+    network = TinyNetwork.create((2, 5, 3, 1), "relu", seed=4)
+    x = np.random.default_rng(5).normal(size=(12, 2))
+    y = (x[:, 0] > x[:, 1]).astype(float)
+    page_grads = page.evaluate("""([weights, biases, x, y]) => {
+        const t = window.neuronscopeTinyNet;
+        const net = { sizes: [2, 5, 3, 1], activation: "relu", weights: weights.map((w) => Float64Array.from(w)),
+                      biases: biases.map((b) => Float64Array.from(b)) };
+        const g = t.gradients(net, Float64Array.from(x), Float64Array.from(y));
+        return { weights: g.weights.map((w) => Array.from(w)), loss: g.loss }; }""",
+        [[w.ravel().tolist() for w in network.weights], [b.tolist() for b in network.biases], x.ravel().tolist(),
+         y.tolist()])
+    expected = network.gradients(x, y)
+    for got, want in zip(page_grads["weights"], expected.weights):
+        np.testing.assert_allclose(got, want.ravel(), atol=1e-12)
+    assert page_grads["loss"] == pytest.approx(network.loss(x, y), abs=1e-12)
+
+
+def test_descent_panels_redraw_from_a_clicked_start_and_show_divergence(page):
+    _show(page, "descent")
+    verdicts = page.eval_on_selector_all(".verdict", "v => v.map(e => e.textContent)")
+    assert len(verdicts) == 3 and verdicts[2].startswith("diverges") and not verdicts[1].startswith("diverges")
+    before = [_canvas_digest(page, f"#descent-panels figure:nth-child({i}) canvas") for i in (1, 2, 3)]
+    loss_before = _canvas_digest(page, "#descent-loss")
+    box = page.locator("#descent-panels figure:nth-child(2) canvas").bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.85, box["y"] + box["height"] * 0.8)
+    page.wait_for_timeout(500)
+    after = [_canvas_digest(page, f"#descent-panels figure:nth-child({i}) canvas") for i in (1, 2, 3)]
+    assert all(a != b for a, b in zip(before, after)) and _canvas_digest(page, "#descent-loss") != loss_before
+    page.fill("#descent-panels figure:nth-child(3) input", "0.2")  # below the critical rate
+    page.press("#descent-panels figure:nth-child(3) input", "Enter")
+    page.wait_for_function("!document.querySelectorAll('.verdict')[2].textContent.startsWith('diverges')")
+    _shot(page, "basics-descent")
+
+
+def test_backprop_stages_check_out_and_a_step_lowers_the_loss(page):
+    _show(page, "backprop")
+    page.click("#bp-stages button:nth-child(7)")
+    assert float(page.get_attribute("#bp-table", "data-largest-difference")) < 1e-5
+    assert page.locator("#bp-table th").count() == 5  # finite differences shown beside backprop
+    loss = float(page.get_attribute("#bp-losses", "data-loss"))
+    page.click("#bp-step")
+    page.wait_for_function(f"Number(document.getElementById('bp-losses').dataset.loss) < {loss}")
+    _shot(page, "basics-backprop")
+    page.fill("#bp-target", "7")  # outside [0, 1]: the server refuses it and the page says why
+    page.press("#bp-target", "Enter")
+    page.wait_for_function("document.getElementById('bp-explain').textContent.startsWith('⚠')")
