@@ -1,13 +1,14 @@
 // Decision boundaries in 2-D: toy data from the server, a linear model or an MLP trained right here,
 // several gradient-descent steps and a full redraw per animation frame.
-import { $, api, CLASS_COLORS, classTint, lineChart } from "./plotting.js";
+import { $, api, CLASS_COLORS, lineChart, tintInto } from "./plotting.js";
 import { createNetwork, forward, standardizer, step } from "./tinynet.js";
 
-const GRID = 84; // decision regions are evaluated on GRID x GRID points and drawn smoothed
-const TILE = 36; // each hidden neuron's response map
+const GRID = 60; // decision regions are evaluated on GRID x GRID points and drawn smoothed
+const FRAME_BUDGET_MS = 13; // steps stop once they and the last redraw's time would pass this (a frame is 16 ms)
+const TILE = 30; // each hidden neuron's response map
 const state = {
   data: null, x: null, y: null, scaler: null, bounds: null, net: null, running: false,
-  steps: 0, losses: [], accuracy: 0, grid: null,
+  steps: 0, losses: [], accuracy: 0, grid: null, drawMs: 0,
 };
 // Step-plus-redraw times (ms) of recent frames, read by the tests and the benchmark.
 window.neuronscopeFrameTimes = [];
@@ -62,9 +63,10 @@ function measure() {
   state.accuracy = correct / p.length;
 }
 
-function train(steps) {
-  const lr = learningRate();
-  for (let i = 0; i < steps; i++) {
+// up to `steps` steps, stopping early once `budget` ms have gone so the frame still gets drawn in time
+function train(steps, budget = Infinity) {
+  const lr = learningRate(), started = performance.now();
+  for (let i = 0; i < steps && (i === 0 || performance.now() - started < budget); i++) {
     const loss = step(state.net, state.x, state.y, lr);
     state.losses.push(loss); state.steps++;
     if (!Number.isFinite(loss)) { state.running = false; break; }
@@ -88,14 +90,12 @@ function buildNeuronTiles() {
 }
 
 function draw() {
+  const started = performance.now();
   const canvas = $("toy-canvas"), ctx = canvas.getContext("2d"), size = canvas.width;
   const { z, a } = forward(state.net, state.grid, GRID * GRID);
   const p = a[a.length - 1];
   const regions = new ImageData(GRID, GRID);
-  for (let k = 0; k < GRID * GRID; k++) {
-    const [r, g, b] = classTint(p[k]);
-    regions.data.set([r, g, b, 255], k * 4);
-  }
+  for (let k = 0; k < GRID * GRID; k++) tintInto(regions.data, k * 4, p[k]);
   const offscreen = Object.assign(document.createElement("canvas"), { width: GRID, height: GRID });
   offscreen.getContext("2d").putImageData(regions, 0, 0);
   ctx.imageSmoothingEnabled = true;
@@ -111,6 +111,7 @@ function draw() {
   $("net-status").dataset.accuracy = String(state.accuracy);
   $("net-status").dataset.steps = String(state.steps);
   explain();
+  state.drawMs = performance.now() - started;
 }
 
 // the 50/50 curve by marching squares: in each grid square, join the points where p crosses 0.5 along its edges
@@ -179,7 +180,7 @@ function drawTiles(z, a) {
         const value = act[k * width + index];
         // tanh spans -1..1, sigmoid 0..1, ReLU 0..its largest value here: all shown on the same orange-blue scale
         const centred = { tanh: value, sigmoid: 2 * value - 1, relu: value / reach }[state.net.activation];
-        image.data.set([...classTint(0.5 + centred / 2), 255], (r * TILE + c) * 4);
+        tintInto(image.data, (r * TILE + c) * 4, 0.5 + centred / 2);
       }
     }
     canvas.getContext("2d").putImageData(image, 0, 0);
@@ -204,7 +205,7 @@ function explain() {
 function frame() {
   if (!state.running) return;
   const started = performance.now();
-  train(Number($("net-speed").value));
+  train(Number($("net-speed").value), FRAME_BUDGET_MS - state.drawMs);
   draw();
   window.neuronscopeFrameTimes.push(performance.now() - started);
   if (window.neuronscopeFrameTimes.length > 240) window.neuronscopeFrameTimes.shift();

@@ -14,11 +14,24 @@ export const postJSON = (path, body) =>
 
 export const CLASS_COLORS = ["#e8891d", "#2f6fb7"]; // class 0 orange, class 1 blue
 
-// value in [0, 1] -> orange (0) through white (0.5) to blue (1), as [r, g, b]
-export function classTint(value) {
-  const orange = [246, 196, 143], blue = [156, 192, 232];
-  const towards = value < 0.5 ? orange : blue, t = Math.abs(value - 0.5) * 2;
-  return towards.map((c) => Math.round(255 + (c - 255) * t));
+const ORANGE = [246, 196, 143], BLUE = [156, 192, 232];
+
+// value in [0, 1] -> orange (0) through white (0.5) to blue (1), written as RGBA into pixels at offset
+export function tintInto(pixels, offset, value) {
+  const towards = value < 0.5 ? ORANGE : BLUE, t = Math.min(1, Math.abs(value - 0.5) * 2);
+  pixels[offset] = 255 + (towards[0] - 255) * t;
+  pixels[offset + 1] = 255 + (towards[1] - 255) * t;
+  pixels[offset + 2] = 255 + (towards[2] - 255) * t;
+  pixels[offset + 3] = 255;
+}
+
+// at most `limit` evenly spaced points of a long series, always keeping the last
+function thinned(values, limit) {
+  if (values.length <= limit) return values;
+  const stride = values.length / limit, kept = [];
+  for (let k = 0; k < limit; k++) kept.push(values[Math.floor(k * stride)]);
+  kept.push(values[values.length - 1]);
+  return kept;
 }
 
 // Line chart of one or more series ({values, color, label}) with light axes; log scale on request.
@@ -26,10 +39,16 @@ export function lineChart(canvas, series, { log = false, yLabel = "", xLabel = "
   const ctx = canvas.getContext("2d"), w = canvas.width, h = canvas.height;
   const left = 46, bottom = 22, top = 8, right = 8;
   ctx.clearRect(0, 0, w, h);
-  const values = series.flatMap((s) => s.values).filter((v) => Number.isFinite(v) && (!log || v > 0));
-  if (!values.length) return;
   const scaleY = (v) => (log ? Math.log10(v) : v);
-  let lo = Math.min(...values.map(scaleY)), hi = Math.max(...values.map(scaleY));
+  const steps = Math.max(...series.map((s) => s.values.length), 2);
+  series = series.map((s) => ({ ...s, values: thinned(s.values, w) }));
+  let lo = Infinity, hi = -Infinity;
+  for (const s of series) {
+    for (const v of s.values) {
+      if (Number.isFinite(v) && (!log || v > 0)) { lo = Math.min(lo, scaleY(v)); hi = Math.max(hi, scaleY(v)); }
+    }
+  }
+  if (lo === Infinity) return;
   if (hi - lo < 1e-9) { hi += 0.5; lo -= 0.5; }
   const longest = Math.max(...series.map((s) => s.values.length), 2);
   const px = (i) => left + (i / (longest - 1)) * (w - left - right);
@@ -39,7 +58,7 @@ export function lineChart(canvas, series, { log = false, yLabel = "", xLabel = "
   ctx.fillStyle = "#5b6475"; ctx.font = "11px system-ui";
   const label = (v) => (log ? 10 ** v : v).toPrecision(2);
   ctx.fillText(label(hi), 2, top + 10); ctx.fillText(label(lo), 2, h - bottom);
-  ctx.fillText(`${xLabel} ${longest - 1}`, w - 70, h - 6); ctx.fillText(yLabel, left + 4, top + 10);
+  ctx.fillText(`${xLabel} ${steps - 1}`, w - 70, h - 6); ctx.fillText(yLabel, left + 4, top + 10);
   for (const s of series) {
     ctx.strokeStyle = s.color; ctx.lineWidth = 1.6; ctx.beginPath();
     let drawing = false;
