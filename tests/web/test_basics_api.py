@@ -50,8 +50,10 @@ def test_descent_paths_follow_the_library(basics_client):
                                       "target": 0.5}, "one neuron"),
     ("post", "/api/basics/backprop", {"weights": [[[1, 2]]], "biases": [[0]], "x": [1, 2], "target": 0.5,
                                       "activation": "step"}, "activation"),
+    ("post", "/api/basics/backprop", {"weights": [[[1, 2], [3]]], "biases": [[0, 0]], "x": [1, 2], "target": 0.5},
+     "every row the same"),
     ("post", "/api/basics/backprop", {"weights": [[[1.0] * 2] * 9, [[1.0] * 9]], "biases": [[0] * 9, [0]],
-                                      "x": [1, 2], "target": 0.5}, "at most 8 neurons"),
+                                      "x": [1, 2], "target": 0.5}, "at most 8"),
 ])
 def test_bad_basics_requests_get_one_line_errors(basics_client, method, url, payload, message):
     if isinstance(payload, str):  # raw JSON text, for tokens such as NaN that json= cannot send

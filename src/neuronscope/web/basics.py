@@ -30,7 +30,8 @@ from ..data.toy import MAX_TOY_POINTS, TOY_DATASETS, make_toy
 from ..errors import ConfigError
 
 Number = Annotated[float, Field(allow_inf_nan=False, ge=-1000, le=1000)]
-MAX_SHOWN_NEURONS = 8
+MAX_SHOWN_NEURONS = 8  # the step-by-step diagram draws every neuron
+Layer = Annotated[list[Number], Field(min_length=1, max_length=MAX_SHOWN_NEURONS)]
 SURFACE_RESOLUTION = 90
 
 router = APIRouter(prefix="/api/basics", tags=["basics"])
@@ -47,8 +48,9 @@ class ToyResponse(BaseModel):
 class BackpropRequest(BaseModel):
     """A small network (weights[l] is (out, in) as nested lists), one input and its target."""
 
-    weights: list[list[list[Number]]] = Field(min_length=1, max_length=3)
-    biases: list[list[Number]] = Field(min_length=1, max_length=3)
+    weights: list[Annotated[list[Layer], Field(min_length=1, max_length=MAX_SHOWN_NEURONS)]] = Field(min_length=1,
+                                                                                                   max_length=3)
+    biases: list[Layer] = Field(min_length=1, max_length=3)
     activation: str = Field(default="sigmoid", pattern="^(" + "|".join(TRAINABLE_ACTIVATIONS) + ")$")
     x: list[Number] = Field(min_length=1, max_length=MAX_SHOWN_NEURONS)
     target: float = Field(ge=0, le=1, allow_inf_nan=False)
@@ -87,10 +89,8 @@ async def backprop_example():
 async def backprop(body: BackpropRequest):
     """Every forward value, the loss, d loss / d z of each neuron, each gradient by backpropagation
     and by finite differences, and the loss after one step of size ``lr``."""
-    network = TinyNetwork(tuple(np.array(w, dtype=np.float64).reshape(len(w), -1) for w in body.weights),
+    network = TinyNetwork(tuple(_matrix(rows, l) for l, rows in enumerate(body.weights)),
                           tuple(np.array(b, dtype=np.float64) for b in body.biases), body.activation)
-    if max(network.sizes) > MAX_SHOWN_NEURONS:
-        raise ConfigError(f"the step-by-step view draws at most {MAX_SHOWN_NEURONS} neurons a layer, got {network.sizes}")
     trace = backprop_trace(network, body.x, body.target, body.loss, body.lr)
     return {"sizes": list(network.sizes), "z": _lists(trace.z), "a": _lists(trace.a), "loss": trace.loss,
             "deltas": _lists(trace.deltas), "weight_gradients": _lists(trace.weight_gradients),
@@ -117,6 +117,12 @@ async def descent(body: DescentRequest):
                       "surface": np.log10(surface_grid(data, bounds, SURFACE_RESOLUTION)).round(4).tolist()})
     return {"x": data.x.tolist(), "y": data.y.tolist(), "best": best.tolist(),
             "critical_lr": critical_learning_rate(data), "paths": paths}
+
+
+def _matrix(rows: list[list[float]], layer: int) -> np.ndarray:
+    if not rows or len({len(row) for row in rows}) != 1 or not rows[0]:
+        raise ConfigError(f"weights[{layer}] must be a non-empty (out, in) matrix: every row the same, non-zero length")
+    return np.array(rows, dtype=np.float64)
 
 
 def _lists(arrays) -> list:
