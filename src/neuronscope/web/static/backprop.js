@@ -94,7 +94,8 @@ function drawTable() {
   const row = (label, value, gradient, numerical, path) => {
     const tr = table.insertRow();
     tr.insertCell().textContent = label;
-    const input = Object.assign(document.createElement("input"), { type: "number", step: "0.05", value, className: "bp-param" });
+    const input = Object.assign(document.createElement("input"), { type: "number", step: "0.05",
+      value: Number(value.toPrecision(6)), className: "bp-param" });
     input.addEventListener("change", () => { path(Number(input.value)); state.previousLoss = null; refresh(); });
     tr.insertCell().append(input);
     tr.insertCell().textContent = fmt(gradient, 8);
