@@ -10,6 +10,7 @@ from pathlib import Path
 from . import __version__
 from .data import DATASETS, load_dataset
 from .cli_basics import add_basics_parser, cmd_basics
+from .cli_text import add_text_parser, cmd_text
 from .errors import NeuronscopeError
 from .models import ACTIVATIONS, INITS, OUTPUTS
 from .train import COSTS, DEFAULT_PRESET, OPTIMIZERS, PRESETS, build_configs
@@ -96,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_experiment_parsers(commands)
     add_basics_parser(commands, _int_list, _add_serve_options)
+    add_text_parser(commands)
 
     imp = commands.add_parser("import-weights", help="make a run from NumPy arrays w0, b0, w1, b1, ... (out, in)")
     imp.add_argument("file", type=Path, help=".npz file")
@@ -319,7 +321,7 @@ def cmd_import_weights(args) -> int:
 
 
 COMMANDS = {"train": cmd_train, "experiment": cmd_experiment, "demo": cmd_demo, "serve": cmd_serve,
-            "figures": cmd_figures, "report": cmd_report, "import-weights": cmd_import_weights, "basics": cmd_basics}
+            "figures": cmd_figures, "report": cmd_report, "import-weights": cmd_import_weights, "basics": cmd_basics, "text": cmd_text}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -123,7 +123,8 @@ def train_text_run(path: str | Path, corpus: Corpus, model_config: CharRNNConfig
         path.mkdir(parents=True, exist_ok=True)
         for stale in (STATE, METRICS):
             (path / stale).unlink(missing_ok=True)
-        corpus_summary = {"name": corpus.name, "characters": len(corpus.text), "is_code": corpus.is_code}
+        corpus_summary = {"name": corpus.name, "source": corpus.source, "characters": len(corpus.text),
+                          "is_code": corpus.is_code}
         atomic_write_json(path / CONFIG, {"neuronscope": __version__, "kind": KIND, "corpus": corpus_summary,
                                           "model": model_config.to_json(), "training": training.to_json()})
         _save_model(path, model, step=0)

@@ -27,6 +27,7 @@ class Corpus:
     name: str
     text: str
     is_code: bool = False
+    source: str = ""  # what load_corpus was given, to load the same text again
 
 
 def load_corpus(source: str, data_dir: str | os.PathLike | None = None, *, max_chars: int | None = None,
@@ -44,6 +45,8 @@ def load_corpus(source: str, data_dir: str | os.PathLike | None = None, *, max_c
         corpus = Corpus(path.name, _read_text(path), is_code=path.suffix in (".py", ".c", ".h", ".js", ".rs"))
     if max_chars is not None:
         corpus = Corpus(corpus.name, corpus.text[:max_chars], corpus.is_code)
+    corpus = Corpus(corpus.name, corpus.text, corpus.is_code,
+                    source if source in CORPORA else str(Path(source).expanduser().resolve()))
     if not corpus.text:
         raise DataError(f"{source}: the text is empty")
     return corpus

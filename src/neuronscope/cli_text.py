@@ -1,0 +1,118 @@
+"""``neuronscope text ...``: character-level models, their samples and their interpretable cells."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .data.text import CORPORA
+from .models.char_rnn import CELLS
+
+
+def add_text_parser(commands) -> None:
+    text = commands.add_parser("text", help="character-level LSTM/GRU/RNN: train, sample, find interpretable cells")
+    actions = text.add_subparsers(dest="action", required=True, metavar="ACTION")
+
+    train = actions.add_parser("train", help="train a character-level model into a run directory, then analyze it")
+    train.add_argument("--corpus", default="tinyshakespeare",
+                       help=f"{' or '.join(CORPORA)} (this Python's own library source), or a UTF-8 text file")
+    train.add_argument("--data-dir", help="where text/tinyshakespeare.txt is (default: $NEURONSCOPE_DATA, then "
+                                          "~/.cache/neuronscope; downloaded when missing)")
+    train.add_argument("--max-chars", type=int, help="use only the first N characters of the corpus")
+    train.add_argument("--cell", choices=CELLS, default="lstm")
+    train.add_argument("--layers", type=int, default=2)
+    train.add_argument("--hidden", type=int, default=128, help="cells per layer (default: 128)")
+    train.add_argument("--embedding", type=int, default=64)
+    train.add_argument("--dropout", type=float, default=0.0)
+    train.add_argument("--seq-len", type=int, default=100, help="characters per backpropagation chunk")
+    train.add_argument("--batch", type=int, default=64, help="parallel streams of text")
+    train.add_argument("--lr", type=float, default=2e-3)
+    train.add_argument("--epochs", type=int, default=50)
+    train.add_argument("--minutes", type=float, help="stop after this many minutes of training")
+    train.add_argument("--eval-every", type=int, default=200, help="steps between validation checks and checkpoints")
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--out", type=Path, default=Path("runs/char-lstm"))
+    train.add_argument("--resume", action="store_true", help="continue the run in --out")
+    train.add_argument("--overwrite", action="store_true", help="replace a run already in --out")
+    train.add_argument("--device", default="auto")
+    train.add_argument("--no-report", action="store_true", help="skip the analysis and report.html")
+    train.add_argument("--quiet", action="store_true")
+
+    sample = actions.add_parser("sample", help="generate text from a trained run")
+    sample.add_argument("run", type=Path)
+    sample.add_argument("--prime", default="", help="text to start from (characters the model knows)")
+    sample.add_argument("--length", type=int, default=500)
+    sample.add_argument("--temperature", type=float, default=0.8)
+    sample.add_argument("--seed", type=int, default=0)
+
+    cells = actions.add_parser("cells", help="find the cells that track quotes, brackets, line ends...; write the report")
+    cells.add_argument("run", type=Path)
+    cells.add_argument("--text", type=Path, help="UTF-8 file to analyze (default: the corpus's validation text)")
+    cells.add_argument("--chars", type=int, default=10_000, help="characters analyzed (default: 10,000)")
+    cells.add_argument("--code", action="store_true", default=None, help="add code features (comments, strings, "
+                                                                          "indentation); default: from the corpus")
+    cells.add_argument("--data-dir")
+    cells.add_argument("--out", type=Path, help="folder for report.html, cells.json and figures (default: RUN)")
+    cells.add_argument("--quiet", action="store_true")
+
+
+def cmd_text(args) -> int:
+    return {"train": _train, "sample": _sample, "cells": _cells}[args.action](args)
+
+
+def _train(args) -> int:
+    from .data.text import Vocabulary, load_corpus
+    from .models.char_rnn import CharRNNConfig
+    from .text_runs import train_text_run
+    from .train.char_loop import CharTrainConfig
+
+    corpus = load_corpus(args.corpus, args.data_dir, max_chars=args.max_chars, progress=not args.quiet)
+    training = CharTrainConfig(seq_len=args.seq_len, batch=args.batch, lr=args.lr, epochs=args.epochs,
+                               minutes=args.minutes, eval_every=args.eval_every, seed=args.seed)
+    model = CharRNNConfig(Vocabulary.of(corpus.text).chars, cell=args.cell, hidden=args.hidden, layers=args.layers,
+                          embedding=args.embedding, dropout=args.dropout)
+    print(f"training a {args.layers}x{args.hidden} {args.cell.upper()} on {corpus.name} "
+          f"({len(corpus.text):,} characters, {len(model.vocabulary)} distinct) -> {args.out}")
+    run = train_text_run(args.out, corpus, model, training, resume=args.resume, overwrite=args.overwrite,
+                         device=args.device, progress=not args.quiet)
+    final = run.history[-1]
+    print(f"validation loss {final['val_nats']:.3f} nats/char = {final['val_bits']:.3f} bits/char after "
+          f"{final['chars'] / 1e6:.1f} M characters ({final['seconds']:.0f} s)")
+    if not args.no_report:
+        _write_analysis(run, args.data_dir, None, 10_000, None, None, not args.quiet)
+    return 0
+
+
+def _sample(args) -> int:
+    from .inspect.sampling import sample_text
+    from .text_runs import load_text_run
+
+    run = load_text_run(args.run)
+    chars = sample_text(run.model, args.length, prime=args.prime, temperature=args.temperature, seed=args.seed)
+    print(args.prime + "".join(c.char for c in chars))
+    return 0
+
+
+def _cells(args) -> int:
+    from .text_runs import load_text_run
+
+    run = load_text_run(args.run)
+    _write_analysis(run, args.data_dir, args.text, args.chars, args.code, args.out, not args.quiet)
+    return 0
+
+
+def _write_analysis(run, data_dir, text_file, chars, code, out, progress) -> None:
+    from .data.text import load_corpus
+    from .report.text import analysis_text, analyze_text_run
+
+    if chars < 100:
+        from .errors import ConfigError
+        raise ConfigError(f"analyze at least 100 characters, got {chars}")
+    text = load_corpus(str(text_file), progress=False).text[:chars] if text_file else analysis_text(run, data_dir, chars)
+    report = analyze_text_run(run, text, code=code)
+    for finding in report.discovery.findings:
+        kind = "AUC" if finding.feature.binary else "|r|"
+        print(f"  {finding.feature.name:<20} layer {finding.best.layer + 1} cell {finding.best.cell:<4} "
+              f"{kind} {finding.best.score:.3f}{'  interpretable' if finding.interpretable else ''}")
+    print(f"{100 * report.discovery.interpretable_fraction:.0f}% of cells are interpretable by these features")
+    path = report.write(out, progress=progress)
+    print(f"report: {path}")

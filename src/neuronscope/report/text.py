@@ -1,0 +1,119 @@
+"""The report of a character-level run: samples, the cells that track something nameable,
+each shown on text colored character by character, and the gates' saturation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .. import __version__
+from ..data.text import load_corpus
+from ..files import atomic_write_bytes, atomic_write_json
+from ..inspect.cells import CellTrace, saturation, trace_cells
+from ..inspect.discovery import INTERPRETABLE_AUC, INTERPRETABLE_CORRELATION, CellDiscovery, discover_cells
+from ..inspect.sampling import SampledChar, sample_text
+from ..inspect.text_features import text_features
+from ..plot.text import plot_saturation, plot_text_training
+from ..text_runs import TextRun
+from ..train.char_loop import split_text
+from .figures import NamedFigure, write_figures
+from .html import render_page
+
+ANALYZED_CHARS = 10_000
+SAMPLE_TEMPERATURES = (0.5, 0.8, 1.0)
+
+
+def activation_colors(values: np.ndarray, reach: float | None = None) -> list[str]:
+    """One CSS color per value: blue for positive, red for negative, white at 0, full color at ``reach``
+    (default: the 99th percentile of |values|, so one spike does not wash out the rest)."""
+    values = np.asarray(values, dtype=np.float64)
+    if reach is None:
+        reach = float(np.percentile(np.abs(values), 99)) if values.size else 1.0
+    scaled = np.clip(values / (reach if reach > 0 else 1.0), -1, 1)
+    colors = []
+    for v in scaled:
+        target = (47, 111, 183) if v >= 0 else (192, 57, 43)
+        mix = [round(255 + (c - 255) * abs(v)) for c in target]
+        colors.append(f"#{mix[0]:02x}{mix[1]:02x}{mix[2]:02x}")
+    return colors
+
+
+def colored_chars(text: str, values: np.ndarray) -> list[dict]:
+    """What the page draws: one entry per character, with its color and value."""
+    return [{"char": c, "color": color, "value": float(v)}
+            for c, color, v in zip(text, activation_colors(values), values)]
+
+
+@dataclass
+class TextReport:
+    run: TextRun
+    trace: CellTrace
+    discovery: CellDiscovery
+    samples: dict[float, list[SampledChar]]
+
+    def results(self) -> dict:
+        final = self.run.history[-1] if self.run.history else {}
+        return {
+            "run": self.run.path.name, "corpus": self.run.corpus, "model": self.run.model.config.to_json(),
+            "final": final, "analyzed_characters": len(self.trace.text),
+            "interpretable_fraction": self.discovery.interpretable_fraction,
+            "interpretable_lines": {"auc": INTERPRETABLE_AUC, "correlation": INTERPRETABLE_CORRELATION},
+            "features": [{"feature": f.feature.name, "binary": f.feature.binary, "layer": f.best.layer + 1,
+                          "cell": f.best.cell, "score": f.best.score, "positive": f.best.positive,
+                          "runners_up": [[s.layer + 1, s.cell, s.score] for s in f.runners_up]}
+                         for f in self.discovery.findings],
+            "samples": {str(t): "".join(c.char for c in chars) for t, chars in self.samples.items()},
+        }
+
+    def figures(self) -> list[NamedFigure]:
+        figures = [NamedFigure("saturation", "How often each gate is saturated",
+                               "Each dot is one cell: the fraction of characters at which its gate was nearly "
+                               "closed (x) or nearly open (y). Dots on the axes' far ends are gates that act as "
+                               "switches; dots near the corner (0, 0) are gates that stay in between.",
+                               plot_saturation(saturation(self.trace)))]
+        if self.run.history:
+            figures.insert(0, NamedFigure("training", "Loss while training",
+                                          "Validation loss in nats per character (left) and bits (right).",
+                                          plot_text_training(self.run.history)))
+        return figures
+
+    def write(self, out_dir: str | Path | None = None, progress: bool = True) -> Path:
+        out_dir = Path(out_dir) if out_dir else self.run.path
+        figures = self.figures()
+        write_figures(figures, out_dir / "figures", progress=progress)
+        atomic_write_json(out_dir / "cells.json", {"neuronscope": __version__, **self.results()})
+        findings = []
+        for f in self.discovery.findings:
+            piece = self.trace.text[f.snippet]
+            values = self.trace.states(f.best.layer)[f.snippet, f.best.cell]
+            findings.append({"finding": f, "chars": colored_chars(piece, values)})
+        final = self.run.history[-1] if self.run.history else None
+        html = render_page("text_report.html", figures, run_name=self.run.path.name, run=self.run, final=final,
+                           findings=findings, discovery=self.discovery, samples=self.samples,
+                           auc_line=INTERPRETABLE_AUC, correlation_line=INTERPRETABLE_CORRELATION,
+                           state_name=self.trace.state_name)
+        atomic_write_bytes(out_dir / "report.html", html.encode())
+        return out_dir / "report.html"
+
+
+def analysis_text(run: TextRun, data_dir=None, chars: int = ANALYZED_CHARS) -> str:
+    """Text the model did not train on: the start of its corpus's validation part."""
+    corpus = load_corpus(run.corpus.get("source") or run.corpus["name"], data_dir, progress=False,
+                         max_chars=run.corpus.get("characters"))
+    _, val = split_text(np.arange(len(corpus.text)), run.training)
+    return corpus.text[int(val[0]): int(val[0]) + chars]
+
+
+def analyze_text_run(run: TextRun, text: str, *, code: bool | None = None, sample_chars: int = 400,
+                     seed: int = 0) -> TextReport:
+    """Trace ``text`` through the run's model, find its interpretable cells, and sample from it."""
+    trace = trace_cells(run.model, text)
+    features = text_features(text, code=run.corpus.get("is_code", False) if code is None else code)
+    discovery = discover_cells(trace, features)
+    samples = {t: sample_text(run.model, sample_chars, temperature=t, seed=seed) for t in SAMPLE_TEMPERATURES}
+    return TextReport(run, trace, discovery, samples)
+
+
+__all__ = ["TextReport", "activation_colors", "analysis_text", "analyze_text_run", "colored_chars"]
