@@ -28,6 +28,7 @@ from ..errors import ConfigError, NeuronscopeError
 from ..models.mlp import probabilities
 from ..runs import CONFIG
 from .basics import router as basics_router
+from .text import text_router
 from .registry import LoadedRun, RunRegistry, UnknownRun
 from .schemas import (
     InferRequest,
@@ -247,6 +248,11 @@ def create_app(runs_dir: str | Path, data_dir=None) -> FastAPI:
         return Response(figure_cache[key], media_type="image/png")
 
     app.include_router(basics_router)
+    app.include_router(text_router(RunRegistry(runs_dir, data_dir, text=True)))
+
+    @app.get("/text", include_in_schema=False)
+    async def text_page():
+        return FileResponse(STATIC / "text.html")
 
     @app.get("/basics", include_in_schema=False)
     async def basics():

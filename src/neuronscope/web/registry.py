@@ -12,6 +12,7 @@ import numpy as np
 from ..data import Dataset
 from ..errors import CheckpointError, NeuronscopeError
 from ..runs import CONFIG, Run, load_run
+from ..text_runs import TextRun, is_text_run, load_text_run
 
 RUN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
@@ -38,32 +39,38 @@ class LoadedRun:
 
 
 class RunRegistry:
-    def __init__(self, runs_dir: str | Path, data_dir=None):
+    """The image runs (``text=False``) or the character-level runs (``text=True``) of one folder."""
+
+    def __init__(self, runs_dir: str | Path, data_dir=None, *, text: bool = False):
         self.runs_dir = Path(runs_dir).resolve()
         self.data_dir = data_dir
-        self._loaded: dict[str, LoadedRun] = {}
+        self.text = text
+        self._loaded: dict[str, LoadedRun | TextRun] = {}
         self._lock = threading.Lock()
+
+    def _serves(self, path: Path) -> bool:
+        return (path / CONFIG).is_file() and is_text_run(path) == self.text
 
     def names(self) -> list[str]:
         if not self.runs_dir.is_dir():
             return []
-        return sorted(p.name for p in self.runs_dir.iterdir()
-                      if RUN_NAME.match(p.name) and (p / CONFIG).is_file())
+        return sorted(p.name for p in self.runs_dir.iterdir() if RUN_NAME.match(p.name) and self._serves(p))
 
     def path(self, name: str) -> Path:
         if not RUN_NAME.match(name):
             raise UnknownRun(f"invalid run name {name!r}: use letters, digits, '.', '_' and '-' only")
         path = (self.runs_dir / name).resolve()
-        if path.parent != self.runs_dir or not (path / CONFIG).is_file():
-            raise UnknownRun(f"no run named {name!r} in {self.runs_dir}")
+        if path.parent != self.runs_dir or not self._serves(path):
+            raise UnknownRun(f"no {'character-level ' if self.text else ''}run named {name!r} in {self.runs_dir}")
         return path
 
-    def get(self, name: str) -> LoadedRun:
+    def get(self, name: str):
+        """A LoadedRun for image runs, a TextRun for character-level ones; loaded once."""
         path = self.path(name)
         with self._lock:
             if name not in self._loaded:
                 try:
-                    self._loaded[name] = LoadedRun(load_run(path), self.data_dir)
+                    self._loaded[name] = load_text_run(path) if self.text else LoadedRun(load_run(path), self.data_dir)
                 except CheckpointError as e:
                     raise UnknownRun(f"run {name!r} cannot be loaded: {e}") from None
             return self._loaded[name]
