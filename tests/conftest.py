@@ -1,4 +1,7 @@
+import functools
 import os
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import numpy as np
@@ -6,9 +9,12 @@ import pytest
 import torch
 
 from neuronscope.data import load_dataset
-from neuronscope.models import MLP, MLPConfig
+from neuronscope.data.text import Corpus, Vocabulary
+from neuronscope.models import MLP, CharRNNConfig, MLPConfig
 from neuronscope.runs import train_run
+from neuronscope.text_runs import train_text_run
 from neuronscope.train import build_configs
+from neuronscope.train.char_loop import CharTrainConfig
 
 SHARED_DATA = Path(os.environ.get("NEURONSCOPE_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data")
 MNIST_DIR = SHARED_DATA / "mnist"
@@ -53,3 +59,51 @@ def numpy_sigmoid_net(x: np.ndarray, weights: list[np.ndarray], biases: list[np.
     for w, b in zip(weights, biases):
         x = 1 / (1 + np.exp(-(x @ w.T + b.reshape(-1))))
     return x
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def file_server():
+    """Serve a folder over HTTP on 127.0.0.1; yields a function folder -> base URL."""
+    servers = []
+
+    def serve(folder: Path) -> str:
+        server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(folder)))
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}/"
+
+    yield serve
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def quote_text(n: int, seed: int) -> str:
+    """Random letters where a quote state is the only thing worth remembering: a-h outside quotes,
+    i-p inside them; each character opens or closes a quote with probability 0.08."""
+    rng = np.random.default_rng(seed)
+    out, inside = [], False
+    for _ in range(n):
+        if rng.random() < 0.08:
+            out.append('"')
+            inside = not inside
+        else:
+            out.append(chr(ord("i" if inside else "a") + int(rng.integers(8))))
+    return "".join(out)
+
+
+QUOTE_TRAINING = CharTrainConfig(seq_len=50, batch=32, lr=0.01, epochs=4, eval_every=20)
+
+
+@pytest.fixture(scope="session")
+def quote_run(tmp_path_factory):
+    """A 1x16 LSTM trained on 30,000 characters of quote text, in a runs folder of its own."""
+    text = quote_text(30_000, seed=0)
+    config = CharRNNConfig(Vocabulary.of(text).chars, hidden=16, layers=1, embedding=8)
+    path = tmp_path_factory.mktemp("text-runs") / "quotes"
+    return train_text_run(path, Corpus("quotes", text), config, QUOTE_TRAINING, progress=False)

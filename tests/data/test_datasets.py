@@ -1,7 +1,4 @@
-import functools
 import shutil
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import numpy as np
@@ -9,28 +6,6 @@ import pytest
 
 from neuronscope.data import data_roots, load_dataset, read_idx
 from neuronscope.errors import DataError, DownloadError
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def file_server():
-    """Serve a folder over HTTP on 127.0.0.1; yields a function folder -> base URL."""
-    servers = []
-
-    def serve(folder: Path) -> str:
-        server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(folder)))
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}/"
-
-    yield serve
-    for server in servers:
-        server.shutdown()
-        server.server_close()
 
 
 def test_mnist_slices_are_scaled_floats(mnist_small):

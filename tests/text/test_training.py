@@ -1,0 +1,54 @@
+"""Training character-level runs: checkpoints that resume exactly, and corpora too short to train on."""
+
+import pytest
+import torch
+
+from neuronscope.data.text import Corpus, Vocabulary
+from neuronscope.errors import CheckpointError, DataError
+from neuronscope.models.char_rnn import CharRNNConfig
+from neuronscope.text_runs import load_text_run, train_text_run
+from neuronscope.train.char_loop import CharTrainConfig
+from tests.conftest import quote_text
+
+
+def _setup(cell="lstm"):
+    text = quote_text(6000, seed=5)
+    return Corpus("quotes", text), CharRNNConfig(Vocabulary.of(text).chars, cell=cell, hidden=8, layers=2, embedding=4)
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_resume_continues_exactly(tmp_path, cell):
+    corpus, config = _setup(cell)
+    training = CharTrainConfig(seq_len=20, batch=8, epochs=2, eval_every=7)
+    whole = train_text_run(tmp_path / "whole", corpus, config, training, progress=False)
+    train_text_run(tmp_path / "split", corpus, config, CharTrainConfig(**{**training.to_json(), "epochs": 1}),
+                   progress=False)
+    resumed = train_text_run(tmp_path / "split", corpus, config, training, resume=True, progress=False)
+    for name, tensor in whole.model.state_dict().items():
+        assert torch.equal(tensor, resumed.model.state_dict()[name]), name
+    assert [h["step"] for h in resumed.history][-1] == whole.history[-1]["step"]
+    assert load_text_run(tmp_path / "split").history[-1]["val_nats"] == pytest.approx(whole.history[-1]["val_nats"])
+
+
+def test_a_corpus_shorter_than_one_sequence_is_refused(tmp_path):
+    corpus = Corpus("short", "abc" * 10)
+    config = CharRNNConfig(Vocabulary.of(corpus.text).chars, hidden=4, layers=1)
+    with pytest.raises(DataError, match="too short for sequences of 100"):
+        train_text_run(tmp_path / "run", corpus, config, CharTrainConfig(), progress=False)
+
+
+def test_a_tampered_checkpoint_is_refused(tmp_path, quote_run):
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(quote_run.path, copy)
+    data = bytearray((copy / "model.safetensors").read_bytes())
+    data[-10] ^= 0xFF
+    (copy / "model.safetensors").write_bytes(bytes(data))
+    with pytest.raises(CheckpointError, match="do not match their recorded sha256"):
+        load_text_run(copy)
+
+
+def test_an_image_run_is_not_a_text_run(digits_run):
+    with pytest.raises(CheckpointError, match="not a character-level run"):
+        load_text_run(digits_run.path)

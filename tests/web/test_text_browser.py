@@ -1,0 +1,66 @@
+"""The text page in a real headless Chromium: typing colors every character by the chosen cell."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from neuronscope.cli import main
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
+SCREENSHOTS = Path(os.environ.get("NEURONSCOPE_SCREENSHOTS", "/tmp/neuronscope-screenshots"))
+
+
+@pytest.fixture(scope="module")
+def page(quote_run, tmp_path_factory):
+    from playwright.sync_api import sync_playwright
+
+    from .conftest import _serving
+    from neuronscope.web.app import create_app
+
+    root = tmp_path_factory.mktemp("text-lab")
+    shutil.copytree(quote_run.path, root / "quotes")
+    assert main(["text", "cells", str(root / "quotes"), "--chars", "2000", "--quiet"]) == 0
+    with _serving(create_app(root)) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{url}/text")
+        page.wait_for_selector("body[data-ready=true]", timeout=20000)
+        yield page
+        browser.close()
+
+
+def _colors(page) -> list[str]:
+    return page.eval_on_selector_all("#text-view > span", "spans => spans.map(s => s.style.background)")
+
+
+def test_typing_colors_one_span_per_character_and_cells_can_be_scrolled(page):
+    typed = 'abc"ijk"de"mn'
+    page.fill("#text-input", "")
+    page.type("#text-input", typed, delay=5)
+    page.wait_for_function(f"document.querySelectorAll('#text-view > span').length === {len(typed)}")
+    first = _colors(page)
+    assert len(set(first)) > 3  # the cell's activation varies along the text
+    page.click("#cell-next")
+    assert page.input_value("#cell-index") == "1" and _colors(page) != first
+    page.click("#found-cells li")  # jump to the cell found for the first feature
+    page.wait_for_timeout(300)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "text-cells.png"), full_page=True)
+
+
+def test_samples_show_probabilities_on_hover(page):
+    page.click("#sample-run")
+    page.wait_for_function("document.querySelectorAll('#sample-view span[data-tip]').length === 400")
+    tip = page.get_attribute("#sample-view span[data-tip]", "data-tip")
+    assert tip.startswith("p = ") and len(tip.splitlines()) == 6  # probability and five alternatives
+
+
+def test_characters_outside_the_vocabulary_are_marked_not_fatal(page):
+    page.fill("#text-input", "abXc")
+    page.wait_for_function("document.querySelectorAll('#text-view > span').length === 4")
+    assert page.get_attribute("#text-view > span:nth-child(3)", "class") == "unknown"
+    assert "never saw" in page.text_content("#text-error")
