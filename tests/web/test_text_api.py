@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from neuronscope.cli import main
 from neuronscope.inspect.cells import trace_cells
 from neuronscope.web.app import create_app
+from tests.conftest import quote_text
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +52,9 @@ def test_samples_and_cells(text_client):
     assert len(sample["chars"]) == 30 and all(0 < c["probability"] <= 1 for c in sample["chars"])
     missing = client.get("/api/text/quotes/cells")
     assert missing.status_code == 404 and "neuronscope text cells" in missing.json()["error"]
-    assert main(["text", "cells", str(root / "quotes"), "--chars", "2000", "--quiet"]) == 0
+    text = root / "quotes.txt"
+    text.write_text(quote_text(2000, seed=6))
+    assert main(["text", "cells", str(root / "quotes"), "--text", str(text), "--quiet"]) == 0
     found = client.get("/api/text/quotes/cells").json()
     assert any(f["feature"] == "inside quotes" for f in found["features"])
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from neuronscope.cli import main
+from tests.conftest import quote_text
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
@@ -22,7 +23,9 @@ def page(quote_run, tmp_path_factory):
 
     root = tmp_path_factory.mktemp("text-lab")
     shutil.copytree(quote_run.path, root / "quotes")
-    assert main(["text", "cells", str(root / "quotes"), "--chars", "2000", "--quiet"]) == 0
+    text = root / "quotes.txt"
+    text.write_text(quote_text(2000, seed=6))
+    assert main(["text", "cells", str(root / "quotes"), "--text", str(text), "--quiet"]) == 0
     with _serving(create_app(root)) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=[
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])

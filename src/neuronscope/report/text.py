@@ -10,6 +10,7 @@ import numpy as np
 
 from .. import __version__
 from ..data.text import load_corpus
+from ..errors import DataError
 from ..files import atomic_write_bytes, atomic_write_json
 from ..inspect.cells import CellTrace, saturation, trace_cells
 from ..inspect.discovery import INTERPRETABLE_AUC, INTERPRETABLE_CORRELATION, CellDiscovery, discover_cells
@@ -100,7 +101,9 @@ class TextReport:
 
 def analysis_text(run: TextRun, data_dir=None, chars: int = ANALYZED_CHARS) -> str:
     """Text the model did not train on: the start of its corpus's validation part."""
-    corpus = load_corpus(run.corpus.get("source") or run.corpus["name"], data_dir, progress=False,
+    if not run.corpus.get("source"):
+        raise DataError(f"{run.path} does not record where its text came from; give the text to analyze")
+    corpus = load_corpus(run.corpus["source"], data_dir, progress=False,
                          max_chars=run.corpus.get("characters"))
     _, val = split_text(np.arange(len(corpus.text)), run.training)
     return corpus.text[int(val[0]): int(val[0]) + chars]
