@@ -1,0 +1,70 @@
+"""Reading any layer of any ``torch.nn.Module`` by name, with forward hooks: no model-specific code,
+so the same analyses work on neuronscope's networks and on models users bring."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from ..errors import ConfigError
+
+
+def layer_names(model: nn.Module) -> list[str]:
+    """Every named submodule, in definition order (``conv1``, ``layer1.0.conv2``, ...)."""
+    return [name for name, _ in model.named_modules() if name]
+
+
+def find_layer(model: nn.Module, name: str) -> nn.Module:
+    modules = dict(model.named_modules())
+    if not name or name not in modules:
+        names = layer_names(model)
+        shown = ", ".join(names[:30]) + (f", ... ({len(names)} in all)" if len(names) > 30 else "")
+        raise ConfigError(f"no layer named {name!r}; the layers are: {shown}")
+    return modules[name]
+
+
+class LayerRecorder:
+    """Records the output of the named layers on every forward pass while the ``with`` block lasts."""
+
+    def __init__(self, model: nn.Module, names: list[str]):
+        self.outputs: dict[str, torch.Tensor] = {}
+        self._handles = []
+        for name in names:
+            def keep(module, inputs, output, name=name):
+                self.outputs[name] = output[0] if isinstance(output, tuple) else output
+            self._handles.append(find_layer(model, name).register_forward_hook(keep))
+
+    def __enter__(self) -> LayerRecorder:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for handle in self._handles:
+            handle.remove()
+
+
+def channel_count(model: nn.Module, layer: str, input_shape: tuple[int, ...]) -> int:
+    """How many channels (conv layers) or neurons (dense layers) ``layer`` has for inputs of
+    ``input_shape`` (C, H, W)."""
+    device = next(model.parameters()).device
+    with torch.no_grad(), LayerRecorder(model, [layer]) as recorder:
+        model(torch.zeros(1, *input_shape, device=device))
+    return int(recorder.outputs[layer].shape[1])
+
+
+def check_image_model(model: nn.Module, input_shape: tuple[int, ...]) -> int:
+    """The number of classes of an image classifier taking (n, *input_shape); a clear error otherwise."""
+    if len(input_shape) != 3:
+        raise ConfigError(f"an image input is (channels, height, width), got {tuple(input_shape)}")
+    try:
+        parameter = next(model.parameters())
+    except StopIteration:
+        raise ConfigError("the model has no parameters") from None
+    try:
+        with torch.no_grad():
+            scores = model(torch.zeros(2, *input_shape, device=parameter.device))
+    except (RuntimeError, ValueError, TypeError) as e:
+        raise ConfigError(f"the model does not take images of shape {tuple(input_shape)}: "
+                          f"{str(e).splitlines()[0]}") from None
+    if not isinstance(scores, torch.Tensor) or scores.ndim != 2 or scores.shape[0] != 2:
+        raise ConfigError("the model is not an image classifier: it must return class scores of shape (n, classes)")
+    return int(scores.shape[1])
