@@ -2,44 +2,28 @@
 page's own arithmetic agrees with the library's."""
 
 import hashlib
-import os
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from neuronscope.basics import TinyNetwork, festival_decision
 
-CHROMIUM = "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
-SCREENSHOTS = Path(os.environ.get("NEURONSCOPE_SCREENSHOTS", "/tmp/neuronscope-screenshots"))
+from .browser import needs_chromium, open_page, save_screenshot
+
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
 def page(basics_server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        errors = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto(f"{basics_server}/basics")
-        page.wait_for_selector("body[data-ready=true]", timeout=20000)
+    errors = []
+    with open_page(f"{basics_server}/basics", errors) as page:
         yield page
-        browser.close()
-        assert not errors, errors
+    assert not errors, errors
 
 
 def _canvas_digest(page, selector: str) -> str:
     data_url = page.eval_on_selector(selector, "c => c.toDataURL()")
     return hashlib.sha256(data_url.encode()).hexdigest()
-
-
-def _shot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
 def _show(page, tab: str) -> None:
@@ -61,7 +45,7 @@ def test_festival_sliders_decide_like_the_library(page):
     page.fill("#neuron-threshold", "2")
     assert page.get_attribute("#neuron-decision", "data-fires") == "true"
     assert "b = -2.0" in page.text_content("#neuron-sum")
-    _shot(page, "basics-neuron")
+    save_screenshot(page, "basics-neuron")
 
 
 def test_a_line_cannot_learn_xor_in_the_page_but_four_hidden_neurons_can(page):
@@ -81,7 +65,7 @@ def test_a_line_cannot_learn_xor_in_the_page_but_four_hidden_neurons_can(page):
         page.click("#net-run")
         assert _canvas_digest(page, "#toy-canvas") != before  # the regions moved while it trained
         accuracies[hidden] = float(page.get_attribute("#net-status", "data-accuracy"))
-        _shot(page, f"basics-xor-{hidden or 'linear'}")
+        save_screenshot(page, f"basics-xor-{hidden or 'linear'}")
     assert accuracies[""] <= 0.75 and accuracies["4"] == 1.0
     assert "cannot beat about 75%" in page.evaluate("() => { document.querySelector(\"[data-hidden='']\").click();"
                                                     " return document.getElementById('net-note').textContent; }")
@@ -121,7 +105,7 @@ def test_descent_panels_redraw_from_a_clicked_start_and_show_divergence(page):
     page.fill("#descent-panels figure:nth-child(3) input", "0.2")  # below the critical rate
     page.press("#descent-panels figure:nth-child(3) input", "Enter")
     page.wait_for_function("!document.querySelectorAll('.verdict')[2].textContent.startsWith('diverges')")
-    _shot(page, "basics-descent")
+    save_screenshot(page, "basics-descent")
 
 
 def test_backprop_stages_check_out_and_a_step_lowers_the_loss(page):
@@ -132,7 +116,7 @@ def test_backprop_stages_check_out_and_a_step_lowers_the_loss(page):
     loss = float(page.get_attribute("#bp-losses", "data-loss"))
     page.click("#bp-step")
     page.wait_for_function(f"Number(document.getElementById('bp-losses').dataset.loss) < {loss}")
-    _shot(page, "basics-backprop")
+    save_screenshot(page, "basics-backprop")
     page.fill("#bp-target", "7")  # outside [0, 1]: the server refuses it and the page says why
     page.press("#bp-target", "Enter")
     page.wait_for_function("document.getElementById('bp-explain').textContent.startsWith('⚠')")

@@ -1,36 +1,20 @@
 """The lab in a real headless Chromium: draw with the mouse, watch neurons change, inspect one."""
 
-import os
-from pathlib import Path
-
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
-SCREENSHOTS = Path(os.environ.get("NEURONSCOPE_SCREENSHOTS", "/tmp/neuronscope-screenshots"))
+from .browser import needs_chromium, open_page, save_screenshot
+
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
 def page(live_server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(f"{live_server}/?run=mnist-3b1b")
-        page.wait_for_selector("body[data-ready=true]", timeout=20000)
+    with open_page(f"{live_server}/?run=mnist-3b1b") as page:
         yield page
-        browser.close()
 
 
 def _activations(page) -> list[str]:
     return page.eval_on_selector_all(".cell", "cells => cells.map(c => c.dataset.activation)")
-
-
-def _shot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
 def test_neurons_update_while_the_stroke_is_drawn(page):
@@ -58,7 +42,7 @@ def test_neurons_update_while_the_stroke_is_drawn(page):
         const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
         let lit = 0; for (let i = 0; i < d.length; i += 4) lit += d[i] > 128; return lit; }""")
     assert input_pixels > 100  # the 28x28 input shows the stroke
-    _shot(page, "lab-drawing")
+    save_screenshot(page, "lab-drawing")
 
 
 def test_clicking_a_neuron_shows_its_weights_image(page):
@@ -71,7 +55,7 @@ def test_clicking_a_neuron_shows_its_weights_image(page):
     assert colors[0] > 200 and colors[1] > 200  # a blue/red weights image, not a blank canvas
     assert page.locator("#neuron-pushes li").count() >= 1
     assert "pushes up" in page.text_content("#neuron-digits")
-    _shot(page, "lab-neuron")
+    save_screenshot(page, "lab-neuron")
 
 
 def test_noise_gets_a_confident_answer_anyway(page):
@@ -81,7 +65,7 @@ def test_noise_gets_a_confident_answer_anyway(page):
     probabilities = page.eval_on_selector_all(".out-row", "rows => rows.map(r => Number(r.dataset.probability))")
     assert len(probabilities) == 10 and all(0 <= p <= 1 for p in probabilities)
     assert "output activation" in page.text_content("#confidence")  # sigmoid outputs: not probabilities
-    _shot(page, "lab-noise")
+    save_screenshot(page, "lab-noise")
 
 
 def test_morph_between_two_test_digits(page):
@@ -96,7 +80,7 @@ def test_morph_between_two_test_digits(page):
     assert page.locator("#morph-strip span").count() == 21
     page.fill("#morph-slider", "10")
     page.wait_for_function("document.getElementById('source-note').textContent.includes('50%')")
-    _shot(page, "lab-morph")
+    save_screenshot(page, "lab-morph")
 
 
 def test_gallery_shows_the_run_figures(page, live_server):
@@ -105,7 +89,7 @@ def test_gallery_shows_the_run_figures(page, live_server):
                            timeout=30000)
     widths = page.eval_on_selector_all("img", "imgs => imgs.map(i => i.naturalWidth)")
     assert all(w > 200 for w in widths)
-    _shot(page, "gallery")
+    save_screenshot(page, "gallery")
 
 
 def test_page_arithmetic_matches_the_server(page, live_server, mnist_small):

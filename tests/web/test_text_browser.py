@@ -1,39 +1,28 @@
 """The text page in a real headless Chromium: typing colors every character by the chosen cell."""
 
-import os
 import shutil
-from pathlib import Path
 
 import pytest
 
 from neuronscope.cli import main
+from neuronscope.web.app import create_app
 from tests.conftest import quote_text
 
-CHROMIUM = "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
-SCREENSHOTS = Path(os.environ.get("NEURONSCOPE_SCREENSHOTS", "/tmp/neuronscope-screenshots"))
+from .browser import needs_chromium, open_page, save_screenshot
+from .conftest import _serving
+
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
 def page(quote_run, tmp_path_factory):
-    from playwright.sync_api import sync_playwright
-
-    from .conftest import _serving
-    from neuronscope.web.app import create_app
-
     root = tmp_path_factory.mktemp("text-lab")
     shutil.copytree(quote_run.path, root / "quotes")
     text = root / "quotes.txt"
     text.write_text(quote_text(2000, seed=6))
     assert main(["text", "cells", str(root / "quotes"), "--text", str(text), "--quiet"]) == 0
-    with _serving(create_app(root)) as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(f"{url}/text")
-        page.wait_for_selector("body[data-ready=true]", timeout=20000)
+    with _serving(create_app(root)) as url, open_page(f"{url}/text") as page:
         yield page
-        browser.close()
 
 
 def _colors(page) -> list[str]:
@@ -51,8 +40,7 @@ def test_typing_colors_one_span_per_character_and_cells_can_be_scrolled(page):
     assert page.input_value("#cell-index") == "1" and _colors(page) != first
     page.click("#found-cells li")  # jump to the cell found for the first feature
     page.wait_for_timeout(300)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "text-cells.png"), full_page=True)
+    save_screenshot(page, "text-cells")
 
 
 def test_samples_show_probabilities_on_hover(page):

@@ -1,0 +1,34 @@
+"""Driving Debian's Chromium with Playwright, shared by the lab's browser tests."""
+
+import contextlib
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
+SCREENSHOTS = Path(os.environ.get("NEURONSCOPE_SCREENSHOTS", "/tmp/neuronscope-screenshots"))
+
+
+@contextlib.contextmanager
+def open_page(url: str, errors: list[str] | None = None):
+    """A 1280x900 headless page at ``url``, yielded once the page marks itself ready; uncaught
+    script errors are appended to ``errors`` when given."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        if errors is not None:
+            page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(url)
+        page.wait_for_selector("body[data-ready=true]", timeout=20000)
+        yield page
+        browser.close()
+
+
+def save_screenshot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
