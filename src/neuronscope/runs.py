@@ -67,7 +67,9 @@ def save_model(path: Path, model: MLP, epoch: int) -> None:
     save_tensors(path / MODEL, model.state_dict(), {"model": model.config.to_json(), "epoch": epoch})
 
 
-def _load_weights(file: Path, model: MLP, prefix: str = "") -> dict:
+def _load_weights(file: Path, model: torch.nn.Module, prefix: str = "") -> dict:
+    """Load ``model``'s weights (those under ``prefix``) from ``file``, refusing a file saved for
+    another model than ``model.config`` describes; returns the file's tensors and metadata."""
     tensors, meta = load_tensors(file)
     if meta.get("model") != model.config.to_json():
         raise CheckpointError(f"{file}: saved for model {meta.get('model')}, but config.json describes "
@@ -92,8 +94,11 @@ def load_run(path: str | Path, device: str | None = "cpu") -> Run:
         raise CheckpointError(f"{path / CONFIG}: malformed ({e})") from None
     model = MLP(model_config)
     _load_weights(path / MODEL, model)
-    history = _read_json(path / METRICS).get("history", []) if (path / METRICS).exists() else []
-    return Run(path, model.to(pick_device(device)).eval(), training, dataset, history)
+    return Run(path, model.to(pick_device(device)).eval(), training, dataset, _read_history(path))
+
+
+def _read_history(path: Path) -> list[dict]:
+    return _read_json(path / METRICS).get("history", []) if (path / METRICS).exists() else []
 
 
 def _save_epoch(path: Path, model: MLP, history: list[dict], state: TrainingState) -> None:

@@ -10,12 +10,12 @@ from pathlib import Path
 import torch
 
 from . import __version__
-from .checkpoint import check_state_dict, load_tensors, save_tensors
+from .checkpoint import save_tensors
 from .data.text import Corpus, Vocabulary
 from .errors import CheckpointError, ConfigError, DataError
 from .files import atomic_write_json
 from .models.char_rnn import CharRNN, CharRNNConfig
-from .runs import CONFIG, METRICS, MODEL, STATE, _read_json, _remove_stale_temporaries
+from .runs import CONFIG, METRICS, MODEL, STATE, _load_weights, _read_history, _read_json, _remove_stale_temporaries
 from .train.char_loop import CharTrainConfig, CharTrainingState, train_chars
 from .train.loop import pick_device
 
@@ -43,16 +43,6 @@ def _save_model(path: Path, model: CharRNN, step: int) -> None:
     save_tensors(path / MODEL, model.state_dict(), {"model": model.config.to_json(), "step": step})
 
 
-def _load_weights(file: Path, model: CharRNN, prefix: str = "") -> tuple[dict, dict]:
-    tensors, meta = load_tensors(file)
-    if meta.get("model") != model.config.to_json():
-        raise CheckpointError(f"{file}: saved for another model than config.json describes")
-    weights = {k.removeprefix(prefix): v for k, v in tensors.items() if k.startswith(prefix)}
-    check_state_dict(file, weights, model.state_dict())
-    model.load_state_dict(weights)
-    return tensors, meta
-
-
 def load_text_run(path: str | Path, device: str | None = "cpu") -> TextRun:
     """Open a char-RNN run; refuse it if any file is missing, corrupt or does not fit the others."""
     path = Path(path)
@@ -67,9 +57,8 @@ def load_text_run(path: str | Path, device: str | None = "cpu") -> TextRun:
         raise CheckpointError(f"{path / CONFIG}: malformed ({e})") from None
     model = CharRNN(model_config)
     _load_weights(path / MODEL, model)
-    history = _read_json(path / METRICS).get("history", []) if (path / METRICS).exists() else []
     return TextRun(path, model.to(pick_device(device)).eval(), Vocabulary(model_config.vocabulary), training,
-                   corpus, history)
+                   corpus, _read_history(path))
 
 
 def _save_checkpoint(path: Path, model: CharRNN, history: list[dict], state: CharTrainingState) -> None:
@@ -83,8 +72,8 @@ def _save_checkpoint(path: Path, model: CharRNN, history: list[dict], state: Cha
 
 
 def _load_state(path: Path, model: CharRNN) -> CharTrainingState:
-    tensors, meta = _load_weights(path / STATE, model, prefix="model.")
-    position = meta.get("position") or {}
+    loaded = _load_weights(path / STATE, model, prefix="model.")
+    tensors, position = loaded["tensors"], loaded["meta"].get("position") or {}
     try:
         return CharTrainingState(step=int(position["step"]), epoch=int(position["epoch"]),
                                  chunk=int(position["chunk"]), seconds=float(position["seconds"]),
