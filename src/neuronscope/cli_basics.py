@@ -65,12 +65,12 @@ def _festival(args) -> int:
         print(f"  {name:<20} x = {decision.inputs[name]:.0f}   weight {weight:g}")
     verdict = "go" if decision.go else "stay home"
     print(f"w·x = {decision.weighted_sum:g} {'>' if decision.go else '<='} threshold {decision.threshold:g}"
-          f"  (z = w·x + b = {decision.weighted_sum - decision.threshold:g} with bias b = {-decision.threshold:g}): {verdict}")
+          f"  (z = w·x + b = {decision.z:g} with bias b = {-decision.threshold:g}): {verdict}")
     if args.out:
         from .plot import save_figure
         from .plot.basics import plot_activations
 
-        path = save_figure(plot_activations(decision.weighted_sum - decision.threshold), args.out / "activations.png")
+        path = save_figure(plot_activations(decision.z), args.out / "activations.png")
         print(f"figure: {path}")
     return 0
 

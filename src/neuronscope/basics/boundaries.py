@@ -8,7 +8,7 @@ import numpy as np
 
 from ..data.toy import ToyData
 from ..errors import ConfigError
-from .network import TinyNetwork
+from .network import TinyNetwork, mean_loss
 
 MAX_TOY_STEPS = 100_000
 
@@ -68,7 +68,7 @@ def fit_toy(data: ToyData, hidden: tuple[int, ...] = (4,), activation: str = "ta
     for i in range(steps):
         network = network.step(x, y, lr)
         p = network.probability(x)
-        losses[i] = network.loss(x, y)
+        losses[i] = mean_loss(p, y)  # from this forward pass, not another one
         accuracies[i] = np.mean((p > 0.5) == y)
     return ToyFit(network, standardizer, losses, accuracies)
 

@@ -107,7 +107,7 @@ class TinyNetwork:
         return self.forward(x).probability
 
     def loss(self, x, y, loss: str = "cross-entropy") -> float:
-        return _loss(self.forward(x).probability, _as_targets(y), loss)
+        return mean_loss(self.forward(x).probability, _as_targets(y), loss)
 
     def gradients(self, x, y, loss: str = "cross-entropy") -> Gradients:
         """Backpropagation: the mean loss's gradient with respect to every weight and bias."""
@@ -171,7 +171,8 @@ def _as_targets(y) -> np.ndarray:
     return y
 
 
-def _loss(p: np.ndarray, y: np.ndarray, loss: str) -> float:
+def mean_loss(p: np.ndarray, y: np.ndarray, loss: str = "cross-entropy") -> float:
+    """The mean loss of probabilities of class 1 ``p`` (n,) against targets ``y`` (n,)."""
     if len(p) != len(y):
         raise ConfigError(f"{len(p)} inputs but {len(y)} targets")
     if loss == "cross-entropy":

@@ -40,7 +40,7 @@ def activation(name: str):
 
 @dataclass(frozen=True)
 class Neuron:
-    """``weights`` (k,), ``bias`` a number; ``fire(x)`` for one input (k,) or a batch (n, k)."""
+    """``weights`` (k,), ``bias`` a number; ``z(x)`` and ``fire(x)`` for one input (k,) or a batch (n, k)."""
 
     weights: tuple[float, ...]
     bias: float
@@ -51,14 +51,15 @@ class Neuron:
         """The neuron that fires when ``w·x > threshold``: its bias is ``-threshold``."""
         return cls(tuple(float(w) for w in weights), -float(threshold), activation)
 
-    def weighted_sum(self, x) -> np.ndarray:
+    def z(self, x) -> np.ndarray:
+        """The weighted sum plus the bias, z = w·x + b: what the activation receives."""
         x = np.asarray(x, dtype=np.float64)
         if x.shape[-1] != len(self.weights):
             raise ConfigError(f"this neuron has {len(self.weights)} inputs, got {x.shape[-1]}")
         return x @ np.asarray(self.weights) + self.bias
 
     def fire(self, x) -> np.ndarray:
-        return activation(self.activation)(self.weighted_sum(x))
+        return activation(self.activation)(self.z(x))
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,13 @@ class Decision:
     inputs: dict[str, float]
     weights: dict[str, float]
     threshold: float
-    weighted_sum: float
+    weighted_sum: float  # w·x, without the bias
     go: bool
+
+    @property
+    def z(self) -> float:
+        """w·x + b with b = -threshold: positive exactly when the neuron goes."""
+        return self.weighted_sum - self.threshold
 
 
 # "Should I go to the festival?": each factor is 1 (yes) or 0 (no); the weights say how much it matters.
@@ -83,6 +89,6 @@ def festival_decision(inputs: dict[str, float], weights: dict[str, float] | None
     if unknown:
         raise ConfigError(f"unknown factor {unknown[0]!r}; the factors are {', '.join(weights)}")
     values = {name: float(inputs.get(name, 0.0)) for name in weights}
+    x = list(values.values())
     neuron = Neuron.with_threshold(list(weights.values()), threshold)
-    total = float(neuron.weighted_sum(list(values.values())))
-    return Decision(values, weights, float(threshold), total + threshold, bool(neuron.fire(list(values.values()))))
+    return Decision(values, weights, float(threshold), float(neuron.z(x) - neuron.bias), bool(neuron.fire(x)))
