@@ -20,6 +20,7 @@ SHAKESPEARE_MD5 = "6fb458f1232090904fb40fe944165e91"  # the 1,115,394-character 
 SHAKESPEARE_MIRRORS = ("https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt",)
 STDLIB_CHARS = 3_000_000  # enough code for many epochs' worth of patterns; reading all 20+ MB adds little
 MAX_CORPUS_BYTES = 200 * 1024 * 1024
+CODE_SUFFIXES = (".py", ".c", ".h", ".js", ".rs")
 
 
 @dataclass(frozen=True)
@@ -35,21 +36,18 @@ def load_corpus(source: str, data_dir: str | os.PathLike | None = None, *, max_c
     """``source`` is ``tinyshakespeare`` (found under ``DATA/text/`` or downloaded), ``python-stdlib``
     (this Python's own standard library source, on every machine) or the path of a UTF-8 text file."""
     if source == "tinyshakespeare":
-        corpus = Corpus(source, _read_text(_find_shakespeare(data_dir, download, progress)))
+        name, text, is_code, origin = source, _read_text(_find_shakespeare(data_dir, download, progress)), False, source
     elif source == "python-stdlib":
-        corpus = Corpus(source, _stdlib_source(max_chars or STDLIB_CHARS), is_code=True)
+        name, text, is_code, origin = source, _stdlib_source(max_chars or STDLIB_CHARS), True, source
     else:
         path = Path(source).expanduser()
         if not path.is_file():
             raise DataError(f"{source}: no such file; give a text file or one of {', '.join(CORPORA)}")
-        corpus = Corpus(path.name, _read_text(path), is_code=path.suffix in (".py", ".c", ".h", ".js", ".rs"))
-    if max_chars is not None:
-        corpus = Corpus(corpus.name, corpus.text[:max_chars], corpus.is_code)
-    corpus = Corpus(corpus.name, corpus.text, corpus.is_code,
-                    source if source in CORPORA else str(Path(source).expanduser().resolve()))
-    if not corpus.text:
+        name, text, is_code, origin = path.name, _read_text(path), path.suffix in CODE_SUFFIXES, str(path.resolve())
+    text = text if max_chars is None else text[:max_chars]
+    if not text:
         raise DataError(f"{source}: the text is empty")
-    return corpus
+    return Corpus(name, text, is_code, origin)
 
 
 def _find_shakespeare(data_dir, download: bool, progress: bool) -> Path:

@@ -18,7 +18,7 @@ from ..inspect.sampling import SampledChar, sample_text
 from ..inspect.text_features import text_features
 from ..plot.text import plot_saturation, plot_text_training
 from ..text_runs import TextRun
-from ..train.char_loop import split_text
+from ..train.char_loop import validation_start
 from .figures import NamedFigure, write_figures
 from .html import render_page
 
@@ -105,8 +105,8 @@ def analysis_text(run: TextRun, data_dir=None, chars: int = ANALYZED_CHARS) -> s
         raise DataError(f"{run.path} does not record where its text came from; give the text to analyze")
     corpus = load_corpus(run.corpus["source"], data_dir, progress=False,
                          max_chars=run.corpus.get("characters"))
-    _, val = split_text(np.arange(len(corpus.text)), run.training)
-    return corpus.text[int(val[0]): int(val[0]) + chars]
+    start = validation_start(len(corpus.text), run.training)
+    return corpus.text[start: start + chars]
 
 
 def analyze_text_run(run: TextRun, text: str, *, code: bool | None = None, sample_chars: int = 400,

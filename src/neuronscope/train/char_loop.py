@@ -81,15 +81,20 @@ class CharTrainingState:
     optimizer: dict[str, torch.Tensor] = field(default_factory=dict)
 
 
-def split_text(tokens: np.ndarray, config: CharTrainConfig) -> tuple[np.ndarray, np.ndarray]:
-    """The first part trains, the last ``val_fraction`` validates."""
-    cut = int(len(tokens) * (1 - config.val_fraction))
-    train, val = tokens[:cut], tokens[cut:]
-    if len(val) < 2 or len(train) < config.seq_len + 1:
-        raise DataError(f"the corpus has {len(tokens)} characters: too short for sequences of {config.seq_len} "
+def validation_start(length: int, config: CharTrainConfig) -> int:
+    """Where the validation part of a text of ``length`` characters begins: the first part trains,
+    the last ``val_fraction`` validates."""
+    cut = int(length * (1 - config.val_fraction))
+    if length - cut < 2 or cut < config.seq_len + 1:
+        raise DataError(f"the corpus has {length} characters: too short for sequences of {config.seq_len} "
                         f"(it needs more than {math.ceil((config.seq_len + 1) / (1 - config.val_fraction))}); "
                         f"use a longer text or a shorter --seq-len")
-    return train, val
+    return cut
+
+
+def split_text(tokens: np.ndarray, config: CharTrainConfig) -> tuple[np.ndarray, np.ndarray]:
+    cut = validation_start(len(tokens), config)
+    return tokens[:cut], tokens[cut:]
 
 
 def streams(tokens: np.ndarray, batch: int, seq_len: int) -> tuple[torch.Tensor, torch.Tensor]:
