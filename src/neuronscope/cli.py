@@ -297,19 +297,14 @@ def cmd_demo(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    import uvicorn
-
     from .text_runs import is_text_run
-    from .web.app import create_app, runs_dir_for
+    from .web.app import runs_dir_for, serve_lab
 
     runs_dir, selected = runs_dir_for(args.path)
-    if not 1 <= args.port <= 65535:
-        raise NeuronscopeError(f"port must be between 1 and 65535, got {args.port}")
     page = "text" if selected and is_text_run(runs_dir / selected) else ""
     url = f"http://{args.host}:{args.port}/{page}" + (f"?run={selected}" if selected else "")
-    print(f"neuronscope lab: {url}  (serving runs in {runs_dir}; Ctrl-C stops)", flush=True)
-    uvicorn.run(create_app(runs_dir, args.data_dir), host=args.host, port=args.port, log_level="warning",
-                access_log=False)
+    serve_lab(runs_dir, args.data_dir, args.host, args.port,
+              f"neuronscope lab: {url}  (serving runs in {runs_dir}; Ctrl-C stops)")
     return 0
 
 

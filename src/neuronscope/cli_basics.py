@@ -135,15 +135,10 @@ def _entries(matrix):
 
 
 def _lab(args) -> int:
-    import uvicorn
+    from .web.app import serve_lab
 
-    from .errors import NeuronscopeError
-    from .web.app import create_app
-
-    if not 1 <= args.port <= 65535:
-        raise NeuronscopeError(f"port must be between 1 and 65535, got {args.port}")
-    print(f"neuronscope basics: http://{args.host}:{args.port}/basics  (Ctrl-C stops)", flush=True)
-    uvicorn.run(create_app(args.runs), host=args.host, port=args.port, log_level="warning", access_log=False)
+    serve_lab(args.runs, None, args.host, args.port,
+              f"neuronscope basics: http://{args.host}:{args.port}/basics  (Ctrl-C stops)")
     return 0
 
 

@@ -270,6 +270,16 @@ def create_app(runs_dir: str | Path, data_dir=None) -> FastAPI:
     return app
 
 
+def serve_lab(runs_dir: str | Path, data_dir, host: str, port: int, banner: str) -> None:
+    """Check the port, print ``banner`` (where to point the browser), then serve the lab until Ctrl-C."""
+    import uvicorn
+
+    if not 1 <= port <= 65535:
+        raise NeuronscopeError(f"port must be between 1 and 65535, got {port}")
+    print(banner, flush=True)
+    uvicorn.run(create_app(runs_dir, data_dir), host=host, port=port, log_level="warning", access_log=False)
+
+
 def runs_dir_for(path: str | Path) -> tuple[Path, str | None]:
     """A run directory serves its parent folder with itself selected; any other folder is served as is."""
     path = Path(path)
@@ -280,4 +290,4 @@ def runs_dir_for(path: str | Path) -> tuple[Path, str | None]:
     return path.resolve(), None
 
 
-__all__ = ["create_app", "runs_dir_for"]
+__all__ = ["create_app", "runs_dir_for", "serve_lab"]
