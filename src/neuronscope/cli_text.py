@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from .data.text import CORPORA
+from .errors import ConfigError
+from .inspect.cells import ANALYZED_CHARS
 from .models.char_rnn import CELLS
 
 
@@ -47,7 +49,8 @@ def add_text_parser(commands) -> None:
     cells = actions.add_parser("cells", help="find the cells that track quotes, brackets, line ends...; write the report")
     cells.add_argument("run", type=Path)
     cells.add_argument("--text", type=Path, help="UTF-8 file to analyze (default: the corpus's validation text)")
-    cells.add_argument("--chars", type=int, default=10_000, help="characters analyzed (default: 10,000)")
+    cells.add_argument("--chars", type=int, default=ANALYZED_CHARS,
+                       help=f"characters analyzed (default: {ANALYZED_CHARS:,})")
     cells.add_argument("--code", action="store_true", default=None, help="add code features (comments, strings, "
                                                                           "indentation); default: from the corpus")
     cells.add_argument("--data-dir")
@@ -78,7 +81,7 @@ def _train(args) -> int:
     print(f"validation loss {final['val_nats']:.3f} nats/char = {final['val_bits']:.3f} bits/char after "
           f"{final['chars'] / 1e6:.1f} M characters ({final['seconds']:.0f} s)")
     if not args.no_report:
-        _write_analysis(run, args.data_dir, None, 10_000, None, None, not args.quiet)
+        _write_analysis(run, data_dir=args.data_dir, progress=not args.quiet)
     return 0
 
 
@@ -96,16 +99,17 @@ def _cells(args) -> int:
     from .text_runs import load_text_run
 
     run = load_text_run(args.run)
-    _write_analysis(run, args.data_dir, args.text, args.chars, args.code, args.out, not args.quiet)
+    _write_analysis(run, data_dir=args.data_dir, text_file=args.text, chars=args.chars, code=args.code, out=args.out,
+                    progress=not args.quiet)
     return 0
 
 
-def _write_analysis(run, data_dir, text_file, chars, code, out, progress) -> None:
+def _write_analysis(run, *, data_dir=None, text_file: Path | None = None, chars: int = ANALYZED_CHARS,
+                    code: bool | None = None, out: Path | None = None, progress: bool = True) -> None:
     from .data.text import load_corpus
     from .report.text import analysis_text, analyze_text_run
 
     if chars < 100:
-        from .errors import ConfigError
         raise ConfigError(f"analyze at least 100 characters, got {chars}")
     text = load_corpus(str(text_file), progress=False).text[:chars] if text_file else analysis_text(run, data_dir, chars)
     report = analyze_text_run(run, text, code=code)

@@ -12,7 +12,7 @@ from .. import __version__
 from ..data.text import load_corpus
 from ..errors import DataError
 from ..files import atomic_write_bytes, atomic_write_json
-from ..inspect.cells import CellTrace, saturation, trace_cells
+from ..inspect.cells import ANALYZED_CHARS, CellTrace, saturation, trace_cells
 from ..inspect.discovery import INTERPRETABLE_AUC, INTERPRETABLE_CORRELATION, CellDiscovery, discover_cells
 from ..inspect.sampling import SampledChar, sample_text
 from ..inspect.text_features import text_features
@@ -22,7 +22,6 @@ from ..train.char_loop import validation_start
 from .figures import NamedFigure, write_figures
 from .html import render_page
 
-ANALYZED_CHARS = 10_000
 SAMPLE_TEMPERATURES = (0.5, 0.8, 1.0)
 
 
