@@ -76,27 +76,8 @@ def test_noise_can_be_made_into_a_confident_five(convnet):
         assert torch.softmax(model(fooled.image[None]), 1)[0, 5] >= 0.99
 
 
-class _Block(nn.Module):
-    def __init__(self, channels):
-        super().__init__()
-        self.conv1 = nn.Conv2d(channels, channels, 3, padding=1)
-        self.bn1 = nn.BatchNorm2d(channels)
-        self.conv2 = nn.Conv2d(channels, channels, 3, padding=1)
-
-    def forward(self, x):
-        return torch.relu(x + self.conv2(torch.relu(self.bn1(self.conv1(x)))))
-
-
-def _resnet_like():
-    """A torchvision-style residual network built here, with random weights (nothing downloaded)."""
-    torch.manual_seed(0)
-    return nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.ReLU(),
-                         nn.Sequential(_Block(8), _Block(8)), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
-                         nn.Linear(8, 4)).eval()
-
-
-def test_a_brought_model_is_read_and_attacked_through_hooks():
-    model = _resnet_like()
+def test_a_brought_model_is_read_and_attacked_through_hooks(brought_model):
+    model = brought_model
     x = torch.rand(6, 3, 16, 16)
     y = model(x).argmax(1)
     with LayerRecorder(model, ["2.1.conv2"]) as recorder:

@@ -84,6 +84,7 @@ def _step_direction(grad: torch.Tensor, norm: str) -> torch.Tensor:
     return grad / grad.flatten(1).norm(dim=1).clamp_min(1e-12).view(-1, 1, 1, 1)
 
 
+@torch.enable_grad()  # callers may be inside torch.no_grad(); the image needs gradients
 def pgd(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, epsilon: float, *, steps: int = 20,
         step_size: float | None = None, norm: str = "linf", random_start: bool = False, target: int | None = None,
         seed: int = 0) -> Attack:
@@ -143,6 +144,7 @@ class FoolingImage:
     steps: int
 
 
+@torch.enable_grad()  # callers may be inside torch.no_grad(); the image needs gradients
 def fooling_image(model: nn.Module, target: int, input_shape: tuple[int, ...], *, confidence: float = 0.99,
                   max_steps: int = 500, lr: float = 0.05, seed: int = 0) -> FoolingImage:
     """Start from uniform noise and change it until the model calls it ``target`` with at least

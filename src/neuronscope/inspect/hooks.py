@@ -9,13 +9,20 @@ from torch import nn
 from ..errors import ConfigError
 
 
+def _modules(model: nn.Module) -> dict[str, nn.Module]:
+    """Every named submodule (``conv1``, ``layer1.0.conv2``, ...), after the friendlier names a model may
+    give its layers through ``named_layers()`` (an MLP's ``hidden1`` for ``layers.0``)."""
+    aliases = model.named_layers() if callable(getattr(model, "named_layers", None)) else {}
+    return {**aliases, **{name: module for name, module in model.named_modules() if name}}
+
+
 def layer_names(model: nn.Module) -> list[str]:
-    """Every named submodule, in definition order (``conv1``, ``layer1.0.conv2``, ...)."""
-    return [name for name, _ in model.named_modules() if name]
+    """Every layer a hook can read, in definition order."""
+    return list(_modules(model))
 
 
 def find_layer(model: nn.Module, name: str) -> nn.Module:
-    modules = dict(model.named_modules())
+    modules = _modules(model)
     if not name or name not in modules:
         names = layer_names(model)
         shown = ", ".join(names[:30]) + (f", ... ({len(names)} in all)" if len(names) > 30 else "")

@@ -65,7 +65,8 @@ class MLPConfig:
 class MLP(nn.Module):
     """A stack of dense layers. ``forward`` returns the output layer's scores (weighted sums).
 
-    Inputs are (n, input_size) float32, or images (n, height, width) which are flattened.
+    Inputs are (n, input_size) float32, or images (n, height, width) or (n, 1, height, width), which
+    are flattened.
     """
 
     def __init__(self, config: MLPConfig):
@@ -87,6 +88,8 @@ class MLP(nn.Module):
         return self
 
     def _flatten(self, x: torch.Tensor) -> torch.Tensor:
+        if x.dim() == 4 and x.shape[1] == 1:  # (n, 1, H, W), the layout of image tools
+            x = x[:, 0]
         if x.dim() == 3 and tuple(x.shape[1:]) == self.config.image_shape:
             return x.reshape(x.shape[0], -1)
         if x.dim() != 2 or x.shape[1] != self.config.layers[0]:
@@ -116,6 +119,11 @@ class MLP(nn.Module):
         for layer in self.layers[1:]:
             sums = layer(self._activation(sums))
         return sums
+
+    def named_layers(self) -> dict[str, nn.Module]:
+        """The dense layers by the names used everywhere (hidden1, ..., output). Hooked, each gives its
+        weighted sums z, before the activation."""
+        return dict(zip(self.config.layer_names, self.layers))
 
     def weight_matrices(self) -> list[torch.Tensor]:
         """Each layer's (out, in) weight matrix, detached."""

@@ -1,0 +1,133 @@
+"""The optimization loop of activation maximization: start from noise, then repeatedly change the
+image (through its parameterization, after random transforms) to raise the objective."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import torch
+from torch import nn
+from tqdm.auto import tqdm
+
+from ...errors import ConfigError
+from ..hooks import LayerRecorder, check_image_model
+from .objectives import SCORES, Objective, l2, total_variation
+from .param import PARAMS, make_param
+from .transforms import standard
+
+MAX_STEPS = 10_000
+MAX_BATCH = 256
+
+
+@dataclass(frozen=True)
+class Regularization:
+    """Everything that keeps the optimizer from the pixel noise a network also loves.
+
+    param: ``pixel`` or ``fourier`` (high frequencies damped, colors decorrelated); transforms:
+    random jitter, scale and rotation before each step; total_variation, l2: weights of those
+    penalties on the image; blur_every: smooth pixel images every that many steps (0 = never)."""
+
+    param: str = "fourier"
+    transforms: bool = True
+    total_variation: float = 0.0
+    l2: float = 0.0
+    blur_every: int = 0
+    blur_sigma: float = 0.5
+
+    def __post_init__(self):
+        if self.param not in PARAMS:
+            raise ConfigError(f"unknown parameterization {self.param!r}; choose one of {', '.join(PARAMS)}")
+        numbers = (self.total_variation, self.l2, self.blur_sigma)
+        if not all(math.isfinite(v) and 0 <= v <= 1e4 for v in numbers) or not 0 <= self.blur_every <= MAX_STEPS:
+            raise ConfigError("total_variation, l2 and blur_sigma must be in [0, 10000], blur_every in "
+                              f"0..{MAX_STEPS}")
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+RAW = Regularization(param="pixel", transforms=False)
+REGULARIZED = Regularization(param="fourier", transforms=True, total_variation=0.0, l2=0.0)
+
+
+@dataclass(frozen=True)
+class Rendering:
+    """images (batch, C, H, W) in [0, 1]; start, final (batch,): the objective (without penalties) on the
+    untransformed starting noise and on the result; history (steps, batch): its value at each step."""
+
+    images: torch.Tensor
+    start: np.ndarray
+    final: np.ndarray
+    history: np.ndarray
+    objective: str
+    regularization: Regularization
+
+
+def evaluate(model: nn.Module, objective: Objective, images: torch.Tensor) -> torch.Tensor:
+    """The objective's value for each image, (batch,)."""
+    layers = sorted(objective.layers)
+    with LayerRecorder(model, layers) as recorder:
+        scores = model(images)
+    return objective({**recorder.outputs, SCORES: scores}, images)
+
+
+@torch.enable_grad()  # callers may be inside torch.no_grad(); the image needs gradients
+def render(model: nn.Module, objective: Objective, input_shape: tuple[int, int, int], *, batch: int = 1,
+           steps: int = 256, lr: float = 0.1, regularization: Regularization = REGULARIZED, seed: int = 0,
+           progress: bool = False) -> Rendering:
+    """Maximize ``objective`` over a batch of images of ``input_shape`` (C, H, W) fed to ``model``."""
+    check_image_model(model, tuple(input_shape))
+    if not 1 <= steps <= MAX_STEPS:
+        raise ConfigError(f"steps must be 1..{MAX_STEPS}, got {steps}")
+    if not 1 <= batch <= MAX_BATCH:
+        raise ConfigError(f"batch must be 1..{MAX_BATCH}, got {batch}")
+    if not (math.isfinite(lr) and 0 < lr <= 10):
+        raise ConfigError(f"lr must be in (0, 10], got {lr}")
+    was_training = model.training
+    model.eval()
+    device = next(model.parameters()).device
+    param = make_param(regularization.param, (batch, *input_shape), seed).to(device)
+    penalized = objective
+    if regularization.total_variation:
+        penalized = penalized - regularization.total_variation * total_variation()
+    if regularization.l2:
+        penalized = penalized - regularization.l2 * l2()
+    transform = standard(min(input_shape[1:])) if regularization.transforms else None
+    generator = torch.Generator().manual_seed(seed)
+    optimizer = torch.optim.Adam(param.parameters(), lr=lr)
+    history = np.empty((steps, batch))
+    with torch.no_grad():
+        start = evaluate(model, objective, param()).cpu().numpy()
+    for step in tqdm(range(steps), disable=not progress, desc=objective.description, leave=False):
+        images = param()
+        seen = transform(images, generator) if transform else images
+        layers = sorted(penalized.layers)
+        with LayerRecorder(model, layers) as recorder:
+            scores = model(seen)
+        activations = {**recorder.outputs, SCORES: scores}
+        values = penalized(activations, images)
+        history[step] = objective(activations, images).detach().cpu().numpy()
+        grads = torch.autograd.grad(-values.sum(), list(param.parameters()))
+        for parameter, grad in zip(param.parameters(), grads):
+            parameter.grad = grad
+        optimizer.step()
+        if regularization.blur_every and regularization.param == "pixel" and (step + 1) % regularization.blur_every == 0:
+            param.blur_(regularization.blur_sigma)
+    with torch.no_grad():
+        images = param()
+        final = evaluate(model, objective, images).cpu().numpy()
+    model.train(was_training)
+    if not np.all(np.isfinite(final)):
+        raise ConfigError(f"the objective became {final} (not finite); try a lower lr")
+    return Rendering(images.detach().cpu(), start, final, history, objective.description, regularization)
+
+
+def raw_and_regularized(model: nn.Module, objective: Objective, input_shape: tuple[int, int, int], *,
+                        regularization: Regularization = REGULARIZED, **options) -> tuple[Rendering, Rendering]:
+    """The same objective rendered twice from the same seed: pixels with no help ("noise the network
+    loves") and with ``regularization``."""
+    return (render(model, objective, input_shape, regularization=RAW, **options),
+            render(model, objective, input_shape, regularization=regularization, **options))
+

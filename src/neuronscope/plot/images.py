@@ -1,0 +1,23 @@
+"""Showing input images the same way everywhere: grayscale ink dark on white (as digits are seen on
+paper), color as color."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+
+def as_picture(image) -> np.ndarray:
+    """(C, H, W) or (H, W) tensor/array in [0, 1] -> (H, W) or (H, W, 3) for ``imshow``."""
+    array = image.detach().cpu().numpy() if isinstance(image, torch.Tensor) else np.asarray(image)
+    if array.ndim == 3 and array.shape[0] in (1, 3):
+        array = array[0] if array.shape[0] == 1 else array.transpose(1, 2, 0)
+    return np.clip(array, 0, 1)
+
+
+def show_image(ax, image) -> None:
+    picture = as_picture(image)
+    if picture.ndim == 2:
+        ax.imshow(picture, cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
+    else:
+        ax.imshow(picture, interpolation="nearest")
