@@ -11,6 +11,7 @@ from . import __version__
 from .data import DATASETS, load_dataset
 from .cli_basics import add_basics_parser, cmd_basics
 from .cli_text import add_text_parser, cmd_text
+from .cli_vision import VISION_COMMANDS, add_vision_parsers
 from .errors import NeuronscopeError
 from .models import ACTIVATIONS, INITS, OUTPUTS
 from .train import COSTS, DEFAULT_PRESET, OPTIMIZERS, PRESETS, build_configs
@@ -98,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_experiment_parsers(commands)
     add_basics_parser(commands, _int_list, _add_serve_options)
     add_text_parser(commands)
+    add_vision_parsers(commands, _add_data_options, _int_list)
 
     imp = commands.add_parser("import-weights", help="make a run from NumPy arrays w0, b0, w1, b1, ... (out, in)")
     imp.add_argument("file", type=Path, help=".npz file")
@@ -213,6 +215,9 @@ def cmd_train(args) -> int:
     else:
         data = load_dataset(args.dataset, args.data_dir, train_size=args.train_size, test_size=args.test_size,
                             progress=progress)
+        if data.tensor_shape[0] != 1:
+            raise NeuronscopeError(f"dense networks take grayscale images; for {data.name} use `neuronscope templates "
+                                   f"--dataset {data.name}` or `neuronscope convnet train --dataset {data.name}`")
         model_config, training = build_configs(
             input_size=data.input_size, num_classes=data.num_classes, image_shape=data.image_shape,
             preset=args.preset, layers=args.layers, activation=args.activation, output=args.output,
@@ -318,7 +323,8 @@ def cmd_import_weights(args) -> int:
 
 
 COMMANDS = {"train": cmd_train, "experiment": cmd_experiment, "demo": cmd_demo, "serve": cmd_serve,
-            "figures": cmd_figures, "report": cmd_report, "import-weights": cmd_import_weights, "basics": cmd_basics, "text": cmd_text}
+            "figures": cmd_figures, "report": cmd_report, "import-weights": cmd_import_weights, "basics": cmd_basics, "text": cmd_text,
+            **VISION_COMMANDS}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -30,8 +30,8 @@ class Run:
     """A trained (or training) network with everything needed to recompute its figures."""
 
     path: Path
-    model: MLP
-    training: TrainConfig | None
+    model: torch.nn.Module  # an MLP here; ConvNets and linear classifiers in ``module_runs``
+    training: object | None  # the model's training configuration; None for imported weights
     dataset: dict
     history: list[dict] = field(default_factory=list)
 
@@ -44,6 +44,12 @@ class Run:
         return load_dataset(self.dataset["name"], data_dir,
                             train_size=train_size or self.dataset.get("train_size"),
                             test_size=test_size or self.dataset.get("test_size"), progress=progress)
+
+
+def run_kind(path: str | Path) -> str:
+    """What a run directory holds: ``mlp`` (also runs saved before kinds were recorded), ``convnet``,
+    ``linear`` or ``char-rnn``."""
+    return str(_read_json(Path(path) / CONFIG).get("kind", "mlp"))
 
 
 def _read_json(path: Path) -> dict:

@@ -4,7 +4,7 @@ from torch import nn
 
 from neuronscope.data import load_dataset
 from neuronscope.models.convnet import ConvNet, ConvNetConfig
-from neuronscope.train.module_loop import train_module
+from neuronscope.train.module_loop import ModuleTrainConfig, train_module
 
 
 class _Block(nn.Module):
@@ -34,5 +34,5 @@ def quick_convnet(shared_data) -> ConvNet:
     data = load_dataset("mnist", shared_data, train_size=3000, test_size=500, progress=False)
     torch.manual_seed(0)
     model = ConvNet(ConvNetConfig())
-    train_module(model, data, epochs=1, lr=2e-3, progress=False)
+    train_module(model, data, ModuleTrainConfig(epochs=1, lr=2e-3), progress=False)
     return model.eval()

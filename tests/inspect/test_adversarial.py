@@ -11,7 +11,7 @@ from neuronscope.errors import ConfigError
 from neuronscope.inspect.adversarial import accuracy_under_attack, fgsm, fooling_image, pgd
 from neuronscope.inspect.hooks import LayerRecorder, channel_count, find_layer
 from neuronscope.models.convnet import ConvNet, ConvNetConfig
-from neuronscope.train.module_loop import image_tensor, train_module
+from neuronscope.train.module_loop import ModuleTrainConfig, image_tensor, train_module
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +23,7 @@ def mnist_10k(shared_data):
 def convnet(mnist_10k):
     torch.manual_seed(0)
     model = ConvNet(ConvNetConfig())
-    history = train_module(model, mnist_10k, epochs=5, lr=2e-3, progress=False)
+    history = train_module(model, mnist_10k, ModuleTrainConfig(epochs=5, lr=2e-3), progress=False)
     return model, history
 
 

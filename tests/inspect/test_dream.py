@@ -47,8 +47,7 @@ def test_bad_requests_get_clear_errors(quick_convnet, digit, options, message):
 
 
 def test_an_image_the_layer_ignores_is_refused():
-    silent = torch.nn.Sequential(torch.nn.Conv2d(1, 2, 3), torch.nn.ReLU(), torch.nn.Flatten(), torch.nn.LazyLinear(3))
-    silent(torch.zeros(1, 1, 8, 8))
+    silent = torch.nn.Sequential(torch.nn.Conv2d(1, 2, 3), torch.nn.ReLU(), torch.nn.Flatten(), torch.nn.Linear(72, 3))
     torch.nn.init.constant_(silent[0].bias, -1.0)
     with pytest.raises(ConfigError, match="does not respond"):
         dream(silent, torch.zeros(1, 8, 8), "1")

@@ -15,10 +15,12 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import DataError
+from .cifar import CLASSES as CIFAR_CLASSES
+from .cifar import locate_cifar10, read_cifar10
 from .download import download_first, env_mirrors
 from .idx import read_idx
 
-DATASETS = ("mnist", "fashion-mnist", "digits")
+DATASETS = ("mnist", "fashion-mnist", "digits", "cifar10")
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,8 @@ SOURCES = {
 
 @dataclass(frozen=True)
 class Dataset:
-    """Images as float32 in [0, 1] with shape (n, height, width); labels as int64 class indices."""
+    """Images as float32 in [0, 1] with shape (n, height, width), or (n, height, width, 3) for color;
+    labels as int64 class indices."""
 
     name: str
     train_images: np.ndarray
@@ -87,6 +90,11 @@ class Dataset:
     @property
     def image_shape(self) -> tuple[int, int]:
         return tuple(self.train_images.shape[1:])
+
+    @property
+    def tensor_shape(self) -> tuple[int, int, int]:
+        """(channels, height, width): one image as models take it."""
+        return (3 if self.train_images.ndim == 4 else 1, *self.image_shape[:2])
 
     @property
     def input_size(self) -> int:
@@ -180,10 +188,15 @@ def load_digits_dataset(*, train_size: int | None = None, test_size: int | None 
 
 def load_dataset(name: str, data_dir=None, *, train_size: int | None = None, test_size: int | None = None,
                  download: bool = True, progress: bool = True) -> Dataset:
-    """Load ``mnist``, ``fashion-mnist`` or ``digits``; optionally only the first ``train_size`` training
+    """Load ``mnist``, ``fashion-mnist``, ``digits`` or ``cifar10`` (color); optionally only the first ``train_size`` training
     and ``test_size`` test images."""
     if name == "digits":
         return load_digits_dataset(train_size=train_size, test_size=test_size)
+    if name == "cifar10":
+        archive = locate_cifar10(data_roots(data_dir), download=download, progress=progress)
+        splits = read_cifar10(archive, train_size=_limit(train_size, "train size"),
+                              test_size=_limit(test_size, "test size"), progress=progress)
+        return Dataset("cifar10", *splits["train"], *splits["test"], class_names=CIFAR_CLASSES)
     if name not in SOURCES:
         raise DataError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
     return load_idx_dataset(name, data_dir, train_size=train_size, test_size=test_size,

@@ -31,8 +31,18 @@ def content_md5(path: Path) -> str:
     return digest.hexdigest()
 
 
-def download(url: str, dest: Path, expected_md5: str, *, progress: bool = True, timeout: float = 60.0) -> Path:
-    """Download ``url`` to ``dest``; ``dest`` appears only if its content md5 equals ``expected_md5``."""
+def file_md5(path: Path) -> str:
+    digest = hashlib.md5(usedforsecurity=False)
+    with open(path, "rb") as f:
+        while chunk := f.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def download(url: str, dest: Path, expected_md5: str, *, progress: bool = True, timeout: float = 60.0,
+             whole_file: bool = False) -> Path:
+    """Download ``url`` to ``dest``; ``dest`` appears only if its md5 equals ``expected_md5``: the md5 of
+    its content (decompressed when gzip), or with ``whole_file`` of the bytes as downloaded (archives)."""
 
     def fetch(tmp: Path) -> None:
         try:
@@ -44,7 +54,7 @@ def download(url: str, dest: Path, expected_md5: str, *, progress: bool = True, 
                         bar.update(len(chunk))
         except (urllib.error.URLError, OSError) as e:
             raise DownloadError(f"{url}: download failed ({getattr(e, 'reason', e)})") from None
-        got = content_md5(tmp)
+        got = file_md5(tmp) if whole_file else content_md5(tmp)
         if got != expected_md5:
             raise DownloadError(f"{url}: checksum mismatch (md5 {got}, expected {expected_md5}); file discarded")
 
@@ -52,12 +62,13 @@ def download(url: str, dest: Path, expected_md5: str, *, progress: bool = True, 
     return dest
 
 
-def download_first(urls: list[str], dest: Path, expected_md5: str, *, progress: bool = True) -> Path:
+def download_first(urls: list[str], dest: Path, expected_md5: str, *, progress: bool = True,
+                   whole_file: bool = False) -> Path:
     """Try each mirror in turn; raise the last error if none delivers a verified file."""
     errors = []
     for url in urls:
         try:
-            return download(url, dest, expected_md5, progress=progress)
+            return download(url, dest, expected_md5, progress=progress, whole_file=whole_file)
         except DownloadError as e:
             errors.append(str(e))
     raise DownloadError(f"{dest.name}: no mirror delivered a verified copy: " + " | ".join(errors))

@@ -1,14 +1,17 @@
-"""Figures of activation maximization: what each unit wants to see, raw pixels beside regularized."""
+"""Figures of activation maximization (what each unit wants to see, raw pixels beside regularized) and
+of deep dreams."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 from matplotlib.figure import Figure
 
+from ..inspect.dream import Dream
 from ..inspect.featurevis import Rendering, total_variation_of
 from .images import show_image
-from .style import new_figure, tiles
+from .style import DIVERGING, hide_ticks, new_figure, symmetric_norm, tiles
 
 
 def plot_raw_vs_regularized(raw: Rendering, regularized: Rendering, labels: Sequence[str], title: str) -> Figure:
@@ -27,5 +30,35 @@ def plot_raw_vs_regularized(raw: Rendering, regularized: Rendering, labels: Sequ
             ax.set_title(f"{labels[i]}  {rendering.final[i]:.3g}", fontsize=8, pad=2)
             if i % cols == 0:
                 ax.set_ylabel(f"{name}\nTV {tv.mean():.2f}", fontsize=9)
+    fig.suptitle(title, fontsize=11)
+    return fig
+
+
+def plot_dream(dream: Dream, title: str) -> Figure:
+    """The original, the dream, what changed (blue added, red removed) and the amplification per step."""
+    fig = new_figure(12, 3.4)
+    grid = fig.add_gridspec(1, 4, width_ratios=[1, 1, 1, 1.6])
+    for i, (image, name) in enumerate(((dream.original, "original"), (dream.image, "dreamed"))):
+        ax = fig.add_subplot(grid[0, i])
+        show_image(ax, image)
+        ax.set_title(name, fontsize=10)
+        hide_ticks(ax)
+    change = (dream.image - dream.original).numpy()
+    change = change.mean(0)
+    norm, reach = symmetric_norm(change)
+    ax = fig.add_subplot(grid[0, 2])
+    ax.imshow(change, cmap=DIVERGING, norm=norm, interpolation="nearest")
+    ax.set_title(f"change (±{reach:.2g})", fontsize=10)
+    hide_ticks(ax)
+    ax = fig.add_subplot(grid[0, 3])
+    steps = np.arange(1, len(dream.amplification) + 1)
+    ax.plot(steps, dream.amplification, color="#1f5fbf")
+    per_octave = len(steps) // len(dream.octave_sizes)
+    for k, size in enumerate(dream.octave_sizes):
+        ax.axvline(k * per_octave + 0.5, color="gray", lw=0.6, ls=":")
+        ax.text(k * per_octave + 1, ax.get_ylim()[1], f"{size[0]}px", fontsize=7, va="top", color="gray")
+    ax.set_xlabel("step")
+    ax.set_ylabel(f"{dream.layer} activation² vs original")
+    ax.grid(alpha=0.3)
     fig.suptitle(title, fontsize=11)
     return fig

@@ -89,3 +89,29 @@ def plot_lego_blocks(blocks: Sequence[LegoBlocks], names: Sequence[str] | None =
     bar = fig.colorbar(shown, cax=fig.add_axes([1 - 1.0 / width, 0.3, 0.15 / width, 0.4]))
     bar.set_label(f"weight  (blue likes, red dislikes; clipped at ±{reach:.2g})")
     return fig
+
+
+def plot_templates(templates: np.ndarray, class_names: Sequence[str], title: str) -> Figure:
+    """A linear classifier's weights per class (classes, C, H, W): blue/red on one shared scale for
+    grayscale, colors stretched per class (gray = 0) for RGB."""
+    n, channels = templates.shape[:2]
+    rows, cols = grid_shape(n, max_columns=10)
+    fig = new_figure(1.45 * cols + (1.6 if channels == 1 else 0.4), 1.6 * rows + 0.7)
+    axes, used = tiles(fig, n, rows, cols)
+    norm, reach = symmetric_norm(templates)
+    for i, ax in enumerate(used):
+        if channels == 3:
+            ax.imshow(_stretched_rgb(templates[i]), interpolation="bilinear")
+        else:
+            shown = ax.imshow(templates[i, 0], cmap=DIVERGING, norm=norm, interpolation="nearest")
+        ax.set_title(class_names[i], fontsize=10, pad=2)
+    if channels == 1:
+        _colorbar(fig, shown, axes, reach, "weight")
+    fig.suptitle(title, fontsize=12)
+    return fig
+
+
+def _stretched_rgb(template: np.ndarray) -> np.ndarray:
+    """(3, H, W) weights -> (H, W, 3) in [0, 1]: each class's own range stretched, as in CS231n."""
+    low, high = template.min(), template.max()
+    return ((template - low) / ((high - low) or 1.0)).transpose(1, 2, 0)

@@ -1,19 +1,55 @@
-"""Training any image classifier ``nn.Module`` with autograd: Adam, cross-entropy, shuffled batches.
+"""Training any image classifier ``nn.Module`` with autograd: Adam, shuffled batches, cross-entropy
+(softmax) or the multiclass hinge loss (SVM), optional L2 on the weights.
 
 The dense networks have their own hand-tuned step (``train.backprop``); this loop is the plain one
-for ConvNets and models users bring."""
+for ConvNets, linear classifiers and models users bring."""
 
 from __future__ import annotations
 
 import math
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import torch
 from torch import nn
-from tqdm import tqdm
+from tqdm.auto import tqdm
 
 from ..data import Dataset
 from ..errors import ConfigError, TrainingDiverged
+
+LOSSES = {"cross-entropy": nn.functional.cross_entropy, "hinge": nn.functional.multi_margin_loss}
+
+
+@dataclass(frozen=True)
+class ModuleTrainConfig:
+    epochs: int = 3
+    lr: float = 2e-3
+    batch_size: int = 64
+    seed: int = 0
+    loss: str = "cross-entropy"
+    l2: float = 0.0  # Adam's weight decay: adds l2 * w to every weight's gradient
+
+    def __post_init__(self):
+        if not (1 <= self.epochs <= 1000 and 1 <= self.batch_size <= 65536):
+            raise ConfigError(f"epochs must be 1..1000 and batch size 1..65536, got {self.epochs}, {self.batch_size}")
+        if not (math.isfinite(self.lr) and 0 < self.lr <= 1):
+            raise ConfigError(f"lr must be in (0, 1], got {self.lr}")
+        if not (math.isfinite(self.l2) and 0 <= self.l2 <= 10):
+            raise ConfigError(f"l2 must be in [0, 10], got {self.l2}")
+        if self.loss not in LOSSES:
+            raise ConfigError(f"unknown loss {self.loss!r}; choose one of {', '.join(LOSSES)}")
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> ModuleTrainConfig:
+        try:
+            return cls(**data)
+        except TypeError as e:
+            raise ConfigError(f"training settings are malformed ({e})") from None
 
 
 def image_tensor(images: np.ndarray, device=None) -> torch.Tensor:
@@ -33,31 +69,38 @@ def accuracy(model: nn.Module, images: np.ndarray, labels: np.ndarray, batch: in
     return correct / len(labels)
 
 
-def train_module(model: nn.Module, data: Dataset, *, epochs: int = 3, lr: float = 1e-3, batch: int = 64,
-                 seed: int = 0, progress: bool = True) -> list[dict]:
-    """Train in place; returns one {epoch, train_loss, test_accuracy} per epoch."""
-    if not (1 <= epochs <= 1000 and 1 <= batch <= 65536 and math.isfinite(lr) and 0 < lr <= 1):
-        raise ConfigError(f"epochs 1..1000, batch 1..65536 and lr in (0, 1] are needed; got {epochs}, {batch}, {lr}")
+def train_module(model: nn.Module, data: Dataset, training: ModuleTrainConfig = ModuleTrainConfig(), *,
+                 on_epoch: Callable[[dict], None] | None = None, progress: bool = True) -> list[dict]:
+    """Train in place; returns one {epoch, train_loss, test_accuracy, seconds} per epoch, each also given
+    to ``on_epoch`` as soon as it is done."""
     device = next(model.parameters()).device
     x = image_tensor(data.train_images, device)
     y = torch.as_tensor(data.train_labels, device=device)
-    generator = torch.Generator().manual_seed(seed)
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    generator = torch.Generator().manual_seed(training.seed)
+    optimizer = torch.optim.Adam(model.parameters(), lr=training.lr, weight_decay=training.l2)
+    loss_of = LOSSES[training.loss]
     history = []
-    for epoch in range(1, epochs + 1):
+    for epoch in range(1, training.epochs + 1):
         model.train()
+        started = time.perf_counter()
         order = torch.randperm(len(y), generator=generator).to(device)
         losses = []
-        for start in tqdm(range(0, len(y), batch), disable=not progress, desc=f"epoch {epoch}/{epochs}", leave=False):
-            index = order[start:start + batch]
-            loss = nn.functional.cross_entropy(model(x[index]), y[index])
+        batches = tqdm(range(0, len(y), training.batch_size), disable=not progress, leave=False,
+                       desc=f"epoch {epoch}/{training.epochs}", unit="batch")
+        for start in batches:
+            index = order[start:start + training.batch_size]
+            loss = loss_of(model(x[index]), y[index])
             if not torch.isfinite(loss):
                 raise TrainingDiverged(f"the loss became {float(loss)} in epoch {epoch}; try a lower lr")
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
             losses.append(loss.item())
-        history.append({"epoch": epoch, "train_loss": float(np.mean(losses)),
-                        "test_accuracy": accuracy(model, data.test_images, data.test_labels)})
+        metrics = {"epoch": epoch, "train_loss": float(np.mean(losses)),
+                   "test_accuracy": accuracy(model, data.test_images, data.test_labels),
+                   "seconds": time.perf_counter() - started}
+        history.append(metrics)
+        if on_epoch:
+            on_epoch(metrics)
     model.eval()
     return history

@@ -1,0 +1,268 @@
+"""``neuronscope convnet|templates|convolve|visualize|dream|attack``: what image models see and want
+to see, and how little it takes to fool them."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from .errors import ConfigError
+
+CLASS_SCORES = "output"
+
+
+def add_vision_parsers(commands, add_data_options, int_list) -> None:
+    convnet = commands.add_parser("convnet", help="train a small ConvNet, or write the figures of one")
+    actions = convnet.add_subparsers(dest="action", required=True, metavar="ACTION")
+    train = actions.add_parser("train", help="train a ConvNet into a run directory, then write its report")
+    train.add_argument("--dataset", choices=("mnist", "fashion-mnist", "cifar10"), default="mnist")
+    add_data_options(train, dataset=False)
+    train.add_argument("--channels", type=int_list, default=[16, 32], help="channels of the two conv layers")
+    train.add_argument("--kernel", type=int, default=5, choices=(3, 5, 7))
+    train.add_argument("--dense", type=int, default=128, help="neurons of the dense layer")
+    _add_training_options(train, epochs=3, lr=2e-3)
+    train.add_argument("--out", type=Path, default=Path("runs/convnet"))
+    report = actions.add_parser("report", help="kernels, feature maps, top images, visualizations, dream, "
+                                               "attacks -> RUN/report.html")
+    report.add_argument("run", type=Path)
+    add_data_options(report, dataset=False)
+    report.add_argument("--quiet", action="store_true")
+
+    templates = commands.add_parser("templates", help="train a linear classifier and draw each class's template")
+    templates.add_argument("--dataset", choices=("mnist", "fashion-mnist", "cifar10"), default="mnist")
+    add_data_options(templates, dataset=False)
+    templates.add_argument("--loss", choices=("softmax", "svm"), default="softmax",
+                           help="softmax regression (cross-entropy) or a multiclass SVM (hinge loss)")
+    _add_training_options(templates, epochs=5, lr=1e-3, l2=1e-4)
+    templates.add_argument("--out", type=Path, help="run directory (default: runs/templates-DATASET-LOSS)")
+
+    convolve = commands.add_parser("convolve", help="apply a kernel to an image: input, kernel and output")
+    convolve.add_argument("--kernel", action="append",
+                          help="a classic kernel's name (identity, box-blur, gaussian-blur, sharpen, edges, sobel-x, "
+                               "sobel-y, emboss) or rows like '-1,0,1; -2,0,2; -1,0,1' (3x3 or 5x5); repeat for "
+                               "more; default: every classic kernel")
+    convolve.add_argument("--dataset", choices=("mnist", "fashion-mnist", "cifar10"), default="mnist")
+    add_data_options(convolve, dataset=False)
+    convolve.add_argument("--image", type=int, default=0, help="test image index (default: 0)")
+    convolve.add_argument("--out", type=Path, default=Path("convolution"), help="folder for the figures")
+
+    visualize = commands.add_parser("visualize", help="optimize images that a class, neuron or channel "
+                                                      "responds to most: raw pixels beside regularized")
+    visualize.add_argument("run", type=Path, help="a dense-network, ConvNet or linear-classifier run")
+    visualize.add_argument("--layer", default=CLASS_SCORES,
+                           help="'output' for class scores (default), or a layer name: hidden1, conv1, conv2, fc1...")
+    visualize.add_argument("--units", help="comma-separated neurons/channels/classes (default: the first 10)")
+    visualize.add_argument("--steps", type=int, default=256)
+    visualize.add_argument("--lr", type=float, default=0.1)
+    visualize.add_argument("--param", choices=("fourier", "pixel"), default="fourier",
+                           help="parameterization of the regularized image (default: fourier)")
+    visualize.add_argument("--no-transforms", action="store_true", help="no random jitter/scale/rotation")
+    visualize.add_argument("--tv", type=float, default=0.0, help="total-variation penalty weight")
+    visualize.add_argument("--l2", type=float, default=0.0, help="L2 penalty weight (distance from gray)")
+    visualize.add_argument("--blur-every", type=int, default=0, help="blur pixel images every N steps")
+    visualize.add_argument("--diversity", type=float, default=0.0,
+                           help="weight of a diversity term: renders --copies images of the first unit that "
+                                "differ from each other")
+    visualize.add_argument("--copies", type=int, default=4)
+    visualize.add_argument("--seed", type=int, default=0)
+    visualize.add_argument("--data-dir")
+    visualize.add_argument("--out", type=Path, help="PNG file (default: RUN/figures/visualize_LAYER.png)")
+
+    dream = commands.add_parser("dream", help="deep dream: amplify what a layer sees in a test image")
+    dream.add_argument("run", type=Path)
+    dream.add_argument("--layer", required=True, help="layer to amplify, e.g. conv2")
+    dream.add_argument("--image", type=int, default=0, help="test image index (default: 0)")
+    dream.add_argument("--octaves", type=int, default=3)
+    dream.add_argument("--octave-scale", type=float, default=1.4)
+    dream.add_argument("--steps", type=int, default=20, help="steps per octave")
+    dream.add_argument("--step-size", type=float, default=0.01)
+    dream.add_argument("--seed", type=int, default=0)
+    dream.add_argument("--data-dir")
+    dream.add_argument("--out", type=Path, help="PNG file (default: RUN/figures/dream_LAYER.png)")
+
+    attack = commands.add_parser("attack", help="adversarial examples (FGSM, PGD), accuracy under attack, "
+                                                "fooling images")
+    attack.add_argument("run", type=Path)
+    attack.add_argument("--epsilon", type=float, help="budget of the shown attacks (default: 0.1 for "
+                                                      "grayscale, 2/255 for color)")
+    attack.add_argument("--data-dir")
+    attack.add_argument("--out", type=Path, help="folder for the figures and attack.json (default: RUN/attack)")
+    attack.add_argument("--quiet", action="store_true")
+
+
+def _add_training_options(p: argparse.ArgumentParser, *, epochs: int, lr: float, l2: float = 0.0) -> None:
+    p.add_argument("--epochs", type=int, default=epochs)
+    p.add_argument("--lr", type=float, default=lr)
+    p.add_argument("--batch-size", type=int, default=64)
+    p.add_argument("--l2", type=float, default=l2, help=f"weight decay (default: {l2:g})")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--overwrite", action="store_true", help="replace a run already in --out")
+    p.add_argument("--device", default="auto", help="auto (CUDA when present), cpu or cuda")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+
+
+def _load(path: Path, data_dir, *, test_size: int | None = None, progress: bool = True):
+    from .module_runs import load_image_run
+
+    run = load_image_run(path)
+    return run, run.load_data(data_dir, test_size=test_size, progress=progress)
+
+
+def _test_image(data, index: int):
+    from .train.module_loop import image_tensor
+
+    if not 0 <= index < len(data.test_labels):
+        raise ConfigError(f"--image must be 0..{len(data.test_labels) - 1}, got {index}")
+    return image_tensor(data.test_images[index:index + 1])[0]
+
+
+def cmd_convnet(args) -> int:
+    from .data import load_dataset
+    from .models import ConvNetConfig
+    from .module_runs import load_module_run, train_module_run
+    from .report.vision import convnet_report
+    from .train.module_loop import ModuleTrainConfig
+
+    progress = not args.quiet
+    if args.action == "report":
+        run = load_module_run(args.run)
+        data = run.load_data(args.data_dir, progress=progress)
+    else:
+        data = load_dataset(args.dataset, args.data_dir, train_size=args.train_size, test_size=args.test_size,
+                            progress=progress)
+        config = ConvNetConfig(channels=tuple(args.channels), kernel=args.kernel, dense=args.dense,
+                               image_shape=data.image_shape[:2], in_channels=data.tensor_shape[0],
+                               classes=data.num_classes)
+        training = ModuleTrainConfig(epochs=args.epochs, lr=args.lr, batch_size=args.batch_size, seed=args.seed,
+                                     l2=args.l2)
+        print(f"training a ConvNet ({args.channels[0]}, {args.channels[1]} channels) on {len(data.train_labels)} "
+              f"{data.name} images for {training.epochs} epochs -> {args.out}")
+        run = train_module_run(args.out, data, config, training, overwrite=args.overwrite,
+                               device=None if args.device == "auto" else args.device, progress=progress)
+        print(f"epoch {run.history[-1]['epoch']}: test accuracy {100 * run.history[-1]['test_accuracy']:.2f}%")
+        run.model.cpu()
+    if getattr(args, "no_report", False):
+        return 0
+    path = convnet_report(run, data, progress=progress).write(run.path, progress=progress)
+    print(f"report:  {path}")
+    return 0
+
+
+def cmd_templates(args) -> int:
+    from .data import load_dataset
+    from .models import LinearConfig
+    from .module_runs import train_module_run
+    from .report.vision import templates_report
+    from .train.module_loop import ModuleTrainConfig
+
+    progress = not args.quiet
+    out = args.out or Path("runs") / f"templates-{args.dataset}-{args.loss}"
+    data = load_dataset(args.dataset, args.data_dir, train_size=args.train_size, test_size=args.test_size,
+                        progress=progress)
+    config = LinearConfig(image_shape=data.image_shape[:2], in_channels=data.tensor_shape[0],
+                          classes=data.num_classes)
+    training = ModuleTrainConfig(epochs=args.epochs, lr=args.lr, batch_size=args.batch_size, seed=args.seed,
+                                 l2=args.l2, loss="cross-entropy" if args.loss == "softmax" else "hinge")
+    print(f"training a linear {args.loss} classifier on {len(data.train_labels)} {data.name} images -> {out}")
+    run = train_module_run(out, data, config, training, overwrite=args.overwrite,
+                           device=None if args.device == "auto" else args.device, progress=progress)
+    run.model.cpu()
+    print(f"test accuracy {100 * run.history[-1]['test_accuracy']:.2f}%")
+    path = templates_report(run, data).write(out, progress=progress)
+    print(f"templates: {out / 'figures' / 'templates.png'}\nreport:    {path}")
+    return 0
+
+
+def cmd_convolve(args) -> int:
+    from .data import load_dataset
+    from .inspect.convolution import CLASSIC_KERNELS, convolve, parse_kernel
+    from .plot import plot_convolution, save_figure
+
+    data = load_dataset(args.dataset, args.data_dir, train_size=1, test_size=args.test_size, progress=False)
+    if not 0 <= args.image < len(data.test_labels):
+        raise ConfigError(f"--image must be 0..{len(data.test_labels) - 1}, got {args.image}")
+    image = data.test_images[args.image]
+    for i, text in enumerate(args.kernel or list(CLASSIC_KERNELS)):
+        kernel = parse_kernel(text)
+        name = text if text.strip().lower() in CLASSIC_KERNELS else f"custom{i}"
+        path = save_figure(plot_convolution(image, kernel, convolve(image, kernel), text.strip()),
+                           args.out / f"convolution-{name.strip().lower()}.png")
+        print(path)
+    return 0
+
+
+def _units(text: str | None, count: int) -> list[int]:
+    if not text:
+        return list(range(min(10, count)))
+    try:
+        return [int(u) for u in text.split(",")]
+    except ValueError:
+        raise ConfigError(f"--units takes comma-separated numbers such as 0,1,2, got {text!r}") from None
+
+
+def cmd_visualize(args) -> int:
+    from .inspect import featurevis as fv
+    from .inspect.hooks import channel_count, check_image_model, layer_names
+    from .plot import plot_raw_vs_regularized, save_figure
+
+    run, data = _load(args.run, args.data_dir, test_size=1, progress=False)
+    shape, layer = data.tensor_shape, args.layer
+    if layer == CLASS_SCORES:
+        units = _units(args.units, check_image_model(run.model, shape))
+        labels = [data.class_names[u] if 0 <= u < data.num_classes else str(u) for u in units]
+    else:
+        units = _units(args.units, channel_count(run.model, layer, shape))
+        labels = [f"{layer}:{u}" for u in units]
+    if args.diversity:
+        units, labels = [units[0]] * args.copies, [labels[0]] * args.copies
+    objective = fv.class_logit(units) if layer == CLASS_SCORES else fv.channel(layer, units)
+    if args.diversity:
+        # style diversity is measured on early features, where "different ways" show
+        objective = objective + args.diversity * fv.diversity(layer_names(run.model)[0])
+    regularization = fv.Regularization(param=args.param, transforms=not args.no_transforms, total_variation=args.tv,
+                                       l2=args.l2, blur_every=args.blur_every)
+    raw, regularized = fv.raw_and_regularized(run.model, objective, shape, regularization=regularization,
+                                              batch=len(units), steps=args.steps, lr=args.lr, seed=args.seed,
+                                              progress=True)
+    out = args.out or run.path / "figures" / f"visualize_{layer}.png"
+    save_figure(plot_raw_vs_regularized(raw, regularized, labels, f"{run.path.name}: {objective.description}"), out)
+    for label, before, free, smooth in zip(labels, raw.start, raw.final, regularized.final):
+        print(f"{label:>14}: {before:8.3f} on noise -> {free:8.3f} raw, {smooth:8.3f} regularized")
+    print(out)
+    return 0
+
+
+def cmd_dream(args) -> int:
+    from .inspect.dream import dream
+    from .plot import plot_dream, save_figure
+
+    run, data = _load(args.run, args.data_dir, progress=False)
+    result = dream(run.model, _test_image(data, args.image), args.layer, octaves=args.octaves,
+                   octave_scale=args.octave_scale, steps=args.steps, step_size=args.step_size, seed=args.seed,
+                   progress=True)
+    out = args.out or run.path / "figures" / f"dream_{args.layer}.png"
+    save_figure(plot_dream(result, f"{run.path.name}: dreaming with {args.layer} on test image {args.image}"), out)
+    print(f"{args.layer} activation² amplified {result.amplification[-1]:.2f}x over "
+          f"{len(result.octave_sizes)} octaves {result.octave_sizes}\n{out}")
+    return 0
+
+
+def cmd_attack(args) -> int:
+    from .files import atomic_write_json
+    from .report.figures import write_figures
+    from .report.vision import attack_figures
+
+    run, data = _load(args.run, args.data_dir, progress=not args.quiet)
+    figures, results = attack_figures(run.model, data, run.path.name, args.epsilon)
+    out = args.out or run.path / "attack"
+    write_figures(figures, out, progress=not args.quiet)
+    atomic_write_json(out / "attack.json", results)
+    for method, curve in results["accuracy_under_attack"].items():
+        pairs = ", ".join(f"ε {e:.3g}: {100 * a:.1f}%" for e, a in zip(results["epsilons"], curve))
+        print(f"{method.upper():>4} accuracy  {pairs}")
+    print(f"fooling images reached {min(results['fooling_confidence']):.3f}+ confidence\n{out}")
+    return 0
+
+
+VISION_COMMANDS = {"convnet": cmd_convnet, "templates": cmd_templates, "convolve": cmd_convolve,
+                   "visualize": cmd_visualize, "dream": cmd_dream, "attack": cmd_attack}
