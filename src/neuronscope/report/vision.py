@@ -12,6 +12,7 @@ from ..inspect import featurevis as fv
 from ..inspect.adversarial import accuracy_under_attack, fgsm, fooling_image, pgd
 from ..inspect.conv import conv_layers, feature_map_layers, feature_maps, first_layer_kernels, top_activating
 from ..inspect.dream import dream
+from ..inspect.hooks import channel_count
 from ..runs import Run
 from ..train.module_loop import image_tensor
 from .experiment import ExperimentReport, Table
@@ -97,12 +98,18 @@ def convnet_report(run: Run, data: Dataset, progress: bool = True) -> Experiment
     figures.append(class_figure(model, data, name))
     steps.update()
     last_conv = feature_map_layers(model)[-1]
-    channels = list(range(min(10, len(kernels) if last_conv == conv_layers(model)[0] else TOP_CHANNELS)))
-    raw, regularized = fv.raw_and_regularized(model, fv.channel(last_conv, channels), shape, batch=len(channels))
-    figures.append(NamedFigure(f"visualize_{last_conv}", f"What {last_conv} channels want to see",
-                               "Images optimized to raise each channel's mean activation.",
+    channels = list(range(min(10, channel_count(model, last_conv, shape))))
+    # one position, not a channel's mean: a small network's channels fire in a few places only, and
+    # random shifts would move the patch this neuron sees, so the regularizer here is smoothing
+    smooth = fv.Regularization(param="pixel", transforms=False, blur_every=3, blur_sigma=0.5)
+    raw, regularized = fv.raw_and_regularized(model, fv.neuron(last_conv, channels), shape, batch=len(channels),
+                                              regularization=smooth)
+    figures.append(NamedFigure(f"visualize_{last_conv}", f"What a {last_conv} neuron wants to see",
+                               f"Images optimized to raise one {last_conv} neuron per channel, the one at the center "
+                               f"of the map; only the patch it sees changes. Top: free pixels; bottom: smoothed "
+                               f"every 3 steps.",
                                plot.plot_raw_vs_regularized(raw, regularized, [f"{last_conv}:{c}" for c in channels],
-                                                            f"{name}: {last_conv} channels")))
+                                                            f"{name}: {last_conv} neurons at the center")))
     steps.update()
     dreamed = dream(model, test_x[0], last_conv)
     figures.append(NamedFigure("dream", "Deep dream", f"Test image 0 changed to make {last_conv} respond more, "

@@ -63,7 +63,7 @@ class FourierParam(nn.Module):
         return torch.sigmoid(image)
 
 
-def make_param(kind: str, shape: tuple[int, int, int, int], seed: int) -> nn.Module:
+def make_param(kind: str, shape: tuple[int, int, int, int], seed: int, decay: float = 1.0) -> nn.Module:
     """``shape`` (batch, channels, height, width)."""
     if kind not in PARAMS:
         raise ConfigError(f"unknown parameterization {kind!r}; choose one of {', '.join(PARAMS)}")
@@ -71,7 +71,7 @@ def make_param(kind: str, shape: tuple[int, int, int, int], seed: int) -> nn.Mod
         raise ConfigError(f"image batch shape must be (batch, channels, height, width) with at most "
                           f"{MAX_PIXELS} values, got {tuple(shape)}")
     generator = torch.Generator().manual_seed(seed)
-    return PixelParam(shape, generator) if kind == "pixel" else FourierParam(shape, generator)
+    return PixelParam(shape, generator) if kind == "pixel" else FourierParam(shape, generator, decay)
 
 
 def gaussian_blur(images: torch.Tensor, sigma: float) -> torch.Tensor:

@@ -25,11 +25,13 @@ MAX_BATCH = 256
 class Regularization:
     """Everything that keeps the optimizer from the pixel noise a network also loves.
 
-    param: ``pixel`` or ``fourier`` (high frequencies damped, colors decorrelated); transforms:
+    param: ``pixel`` or ``fourier`` (colors decorrelated, each frequency's steps scaled by
+    1/frequency^decay: the frequency penalty; 0 = none, 1 = natural-image statistics); transforms:
     random jitter, scale and rotation before each step; total_variation, l2: weights of those
     penalties on the image; blur_every: smooth pixel images every that many steps (0 = never)."""
 
     param: str = "fourier"
+    decay: float = 1.0
     transforms: bool = True
     total_variation: float = 0.0
     l2: float = 0.0
@@ -39,9 +41,9 @@ class Regularization:
     def __post_init__(self):
         if self.param not in PARAMS:
             raise ConfigError(f"unknown parameterization {self.param!r}; choose one of {', '.join(PARAMS)}")
-        numbers = (self.total_variation, self.l2, self.blur_sigma)
+        numbers = (self.total_variation, self.l2, self.blur_sigma, self.decay)
         if not all(math.isfinite(v) and 0 <= v <= 1e4 for v in numbers) or not 0 <= self.blur_every <= MAX_STEPS:
-            raise ConfigError("total_variation, l2 and blur_sigma must be in [0, 10000], blur_every in "
+            raise ConfigError("total_variation, l2, blur_sigma and decay must be in [0, 10000], blur_every in "
                               f"0..{MAX_STEPS}")
 
     def to_json(self) -> dict:
@@ -88,7 +90,7 @@ def render(model: nn.Module, objective: Objective, input_shape: tuple[int, int, 
     was_training = model.training
     model.eval()
     device = next(model.parameters()).device
-    param = make_param(regularization.param, (batch, *input_shape), seed).to(device)
+    param = make_param(regularization.param, (batch, *input_shape), seed, regularization.decay).to(device)
     penalized = objective
     if regularization.total_variation:
         penalized = penalized - regularization.total_variation * total_variation()
