@@ -213,11 +213,11 @@ def cmd_train(args) -> int:
         if args.epochs:
             training = type(training).from_json({**training.to_json(), "epochs": args.epochs})
     else:
+        if args.dataset == "cifar10":
+            raise NeuronscopeError("dense networks take grayscale images; for cifar10 use `neuronscope templates "
+                                   "--dataset cifar10` or `neuronscope convnet train --dataset cifar10`")
         data = load_dataset(args.dataset, args.data_dir, train_size=args.train_size, test_size=args.test_size,
                             progress=progress)
-        if data.tensor_shape[0] != 1:
-            raise NeuronscopeError(f"dense networks take grayscale images; for {data.name} use `neuronscope templates "
-                                   f"--dataset {data.name}` or `neuronscope convnet train --dataset {data.name}`")
         model_config, training = build_configs(
             input_size=data.input_size, num_classes=data.num_classes, image_shape=data.image_shape,
             preset=args.preset, layers=args.layers, activation=args.activation, output=args.output,
