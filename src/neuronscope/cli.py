@@ -302,11 +302,12 @@ def cmd_demo(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from .text_runs import is_text_run
+    from .runs import run_kind
     from .web.app import runs_dir_for, serve_lab
 
     runs_dir, selected = runs_dir_for(args.path)
-    page = "text" if selected and is_text_run(runs_dir / selected) else ""
+    pages = {"char-rnn": "text", "convnet": "vision", "linear": "vision"}
+    page = pages.get(run_kind(runs_dir / selected), "") if selected else ""
     url = f"http://{args.host}:{args.port}/{page}" + (f"?run={selected}" if selected else "")
     serve_lab(runs_dir, args.data_dir, args.host, args.port,
               f"neuronscope lab: {url}  (serving runs in {runs_dir}; Ctrl-C stops)")

@@ -32,13 +32,6 @@ class TextRun:
     history: list[dict]
 
 
-def is_text_run(path: Path) -> bool:
-    try:
-        return _read_json(Path(path) / CONFIG).get("kind") == KIND
-    except CheckpointError:
-        return False
-
-
 def _save_model(path: Path, model: CharRNN, step: int) -> None:
     save_tensors(path / MODEL, model.state_dict(), {"model": model.config.to_json(), "step": step})
 

@@ -29,7 +29,8 @@ from ..models.mlp import probabilities
 from ..runs import CONFIG
 from .basics import router as basics_router
 from .text import text_router
-from .registry import LoadedRun, RunRegistry, UnknownRun
+from .registry import IMAGE_MODELS, TEXT, LoadedRun, RunRegistry, UnknownRun
+from .vision import vision_router
 from .schemas import (
     InferRequest,
     InferResponse,
@@ -248,7 +249,12 @@ def create_app(runs_dir: str | Path, data_dir=None) -> FastAPI:
         return Response(figure_cache[key], media_type="image/png")
 
     app.include_router(basics_router)
-    app.include_router(text_router(RunRegistry(runs_dir, data_dir, text=True)))
+    app.include_router(text_router(RunRegistry(runs_dir, data_dir, kinds=(TEXT,))))
+    app.include_router(vision_router(RunRegistry(runs_dir, data_dir, kinds=IMAGE_MODELS)))
+
+    @app.get("/vision", include_in_schema=False)
+    async def vision_page():
+        return FileResponse(STATIC / "vision.html")
 
     @app.get("/text", include_in_schema=False)
     async def text_page():

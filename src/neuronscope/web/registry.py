@@ -11,8 +11,11 @@ import numpy as np
 
 from ..data import Dataset
 from ..errors import CheckpointError, NeuronscopeError
-from ..runs import CONFIG, Run, load_run
-from ..text_runs import TextRun, is_text_run, load_text_run
+from ..module_runs import load_image_run
+from ..runs import CONFIG, Run, run_kind
+from ..text_runs import KIND as TEXT, TextRun, load_text_run
+
+DENSE, IMAGE_MODELS = ("mlp",), ("mlp", "convnet", "linear")
 
 RUN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
@@ -30,7 +33,7 @@ class LoadedRun:
 
     @cached_property
     def test_set(self) -> Dataset:
-        return self.run.load_data(self._data_dir, progress=False)
+        return self.run.load_data(self._data_dir, train_size=1, progress=False)  # the lab shows test images only
 
     def test_image(self, index: int) -> tuple[np.ndarray, int]:
         data = self.test_set
@@ -39,17 +42,21 @@ class LoadedRun:
 
 
 class RunRegistry:
-    """The image runs (``text=False``) or the character-level runs (``text=True``) of one folder."""
+    """The runs of one folder whose kind is one of ``kinds``: dense networks (``DENSE``, the default),
+    every image model (``IMAGE_MODELS``) or character-level models (``(TEXT,)``)."""
 
-    def __init__(self, runs_dir: str | Path, data_dir=None, *, text: bool = False):
+    def __init__(self, runs_dir: str | Path, data_dir=None, *, kinds: tuple[str, ...] = DENSE):
         self.runs_dir = Path(runs_dir).resolve()
         self.data_dir = data_dir
-        self.text = text
+        self.kinds = kinds
         self._loaded: dict[str, LoadedRun | TextRun] = {}
         self._lock = threading.Lock()
 
     def _serves(self, path: Path) -> bool:
-        return (path / CONFIG).is_file() and is_text_run(path) == self.text
+        try:
+            return (path / CONFIG).is_file() and run_kind(path) in self.kinds
+        except CheckpointError:
+            return False
 
     def names(self) -> list[str]:
         if not self.runs_dir.is_dir():
@@ -61,7 +68,7 @@ class RunRegistry:
             raise UnknownRun(f"invalid run name {name!r}: use letters, digits, '.', '_' and '-' only")
         path = (self.runs_dir / name).resolve()
         if path.parent != self.runs_dir or not self._serves(path):
-            raise UnknownRun(f"no {'character-level ' if self.text else ''}run named {name!r} in {self.runs_dir}")
+            raise UnknownRun(f"no {' or '.join(self.kinds)} run named {name!r} in {self.runs_dir}")
         return path
 
     def get(self, name: str):
@@ -70,7 +77,8 @@ class RunRegistry:
         with self._lock:
             if name not in self._loaded:
                 try:
-                    self._loaded[name] = load_text_run(path) if self.text else LoadedRun(load_run(path), self.data_dir)
+                    self._loaded[name] = (load_text_run(path) if TEXT in self.kinds
+                                          else LoadedRun(load_image_run(path), self.data_dir))
                 except CheckpointError as e:
                     raise UnknownRun(f"run {name!r} cannot be loaded: {e}") from None
             return self._loaded[name]
