@@ -67,3 +67,25 @@ def basics_server(tmp_path_factory):
 @pytest.fixture(scope="session")
 def basics_client(tmp_path_factory):
     return TestClient(create_app(tmp_path_factory.mktemp("no-runs")))
+
+
+@pytest.fixture(scope="session")
+def vision_runs_dir(tmp_path_factory, shared_data, runs_dir):
+    """A small MNIST ConvNet beside a dense run (copied from ``runs_dir``)."""
+    import shutil
+
+    from neuronscope.models import ConvNetConfig
+    from neuronscope.module_runs import train_module_run
+    from neuronscope.train.module_loop import ModuleTrainConfig
+
+    root = tmp_path_factory.mktemp("vision-runs")
+    mnist = load_dataset("mnist", shared_data, train_size=3000, test_size=500, progress=False)
+    train_module_run(root / "convnet", mnist, ConvNetConfig(channels=(8, 16), dense=32),
+                     ModuleTrainConfig(epochs=2, lr=3e-3), progress=False)
+    shutil.copytree(runs_dir / "digits", root / "digits")
+    return root
+
+
+@pytest.fixture(scope="session")
+def vision_client(vision_runs_dir, shared_data):
+    return TestClient(create_app(vision_runs_dir, shared_data))
