@@ -34,7 +34,7 @@ def test_every_class_logit_rises_by_a_large_factor_in_one_batched_run(quick_conv
 def test_a_first_layer_neuron_reaches_the_most_it_can_give(quick_convnet):
     """conv1 at one position is w·patch + b; with pixels in [0, 1] it is at most b + (sum of the
     positive weights), reached by ink exactly where w is positive."""
-    weights, bias = quick_convnet.conv1.weight[4, 0].detach(), float(quick_convnet.conv1.bias[4])
+    weights, bias = quick_convnet.conv1.weight[4, 0].detach(), float(quick_convnet.conv1.bias[4].detach())
     most = bias + float(weights.clamp_min(0).sum())
     result = fv.render(quick_convnet, fv.neuron("conv1", 4), DIGIT, steps=128, regularization=RAW)
     assert 0.95 * most < result.final[0] <= most + 1e-5

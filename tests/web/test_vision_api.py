@@ -89,7 +89,7 @@ def test_dense_runs_are_visualized_too(vision_client):
     ("post", "/api/vision/convnet/dream", {"layer": "fc9"}, "no layer named 'fc9'"),
     ("get", "/api/vision/digits/kernels", None, "no convolutional"),
     ("get", "/api/vision/convnet/top?layer=conv2&channel=99", None, "'conv2' has channels 0..15, got 99"),
-    ("get", "/api/vision/nope/kernels", None, "no mlp or convnet or linear run named 'nope'"),
+    ("get", "/api/vision/nope/kernels", None, "no image-model run named 'nope'"),
 ])
 def test_bad_requests_get_one_line_errors(vision_client, method, path, body, message):
     response = getattr(vision_client, method)(path, **({"json": body} if body is not None else {}))

@@ -68,7 +68,8 @@ class RunRegistry:
             raise UnknownRun(f"invalid run name {name!r}: use letters, digits, '.', '_' and '-' only")
         path = (self.runs_dir / name).resolve()
         if path.parent != self.runs_dir or not self._serves(path):
-            raise UnknownRun(f"no {' or '.join(self.kinds)} run named {name!r} in {self.runs_dir}")
+            what = {DENSE: "", IMAGE_MODELS: "image-model "}.get(self.kinds, "character-level ")
+            raise UnknownRun(f"no {what}run named {name!r} in {self.runs_dir}")
         return path
 
     def get(self, name: str):
