@@ -7,8 +7,7 @@ import argparse
 from pathlib import Path
 
 from .errors import ConfigError
-
-CLASS_SCORES = "output"
+from .inspect.featurevis import CLASS_SCORES
 
 
 def add_vision_parsers(commands, add_data_options, int_list) -> None:
@@ -215,7 +214,7 @@ def cmd_visualize(args) -> int:
         labels = [f"{layer}:{u}" for u in units]
     if args.diversity:
         units, labels = [units[0]] * args.copies, [labels[0]] * args.copies
-    objective = fv.class_logit(units) if layer == CLASS_SCORES else fv.channel(layer, units)
+    objective = fv.units(layer, units)
     if args.diversity:
         # style diversity is measured on early features, where "different ways" show
         objective = objective + args.diversity * fv.diversity(layer_names(run.model)[0])

@@ -21,12 +21,11 @@ from ..inspect.hooks import channel_count, check_image_model
 from ..train.module_loop import image_tensor
 from .registry import LoadedRun, RunRegistry
 
-CLASS_SCORES = "output"
 SEARCHED_IMAGES = 10_000
 
 
 class VisualizeRequest(BaseModel):
-    layer: str = Field(default=CLASS_SCORES, max_length=200)
+    layer: str = Field(default=fv.CLASS_SCORES, max_length=200)
     units: list[int] = Field(default=[0], min_length=1, max_length=16)
     steps: int = Field(default=256, ge=1, le=1024)
     lr: float = Field(default=0.1, gt=0, le=10, allow_inf_nan=False)
@@ -167,8 +166,7 @@ def vision_router(registry: RunRegistry) -> APIRouter:
     def visualize(run: str, body: VisualizeRequest):
         loaded = registry.get(run)
         model, shape = loaded.run.model, _input_shape(loaded)
-        objective = (fv.class_logit(body.units) if body.layer == CLASS_SCORES
-                     else fv.channel(body.layer, body.units))
+        objective = fv.units(body.layer, body.units)
         regularization = fv.Regularization(param=body.param, decay=body.decay, transforms=body.transforms,
                                            total_variation=body.total_variation, l2=body.l2,
                                            blur_every=body.blur_every)

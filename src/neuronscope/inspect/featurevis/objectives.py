@@ -92,6 +92,15 @@ def class_logit(index: int | Sequence[int]) -> Objective:
                      f"class {index}")
 
 
+CLASS_SCORES = "output"
+
+
+def units(layer: str, index: int | Sequence[int]) -> Objective:
+    """Class scores for layer ``output``, otherwise :func:`channel`: what "visualize these units of
+    this layer" means in the command line and the lab."""
+    return class_logit(index) if layer == CLASS_SCORES else channel(layer, index)
+
+
 def diversity(layer: str) -> Objective:
     """Minus the mean cosine similarity between the images' style (Gram matrix of ``layer``'s channels):
     added to an objective, it pushes a batch toward different ways of exciting the same unit."""
