@@ -53,6 +53,20 @@ def test_dream_and_attack(convnet_dir, shared_data, capsys):
     assert json.loads((convnet_dir / "attack" / "attack.json").read_text())["epsilons"][0] == 0
 
 
+def test_attack_compares_runs_on_one_curve(convnet_dir, tmp_path, shared_data, capsys, digits_run):
+    assert main(["train", "--data-dir", str(shared_data), "--train-size", "1000", "--test-size", "300", "--layers",
+                 "784,20,10", "--epochs", "2", "--out", str(tmp_path / "mlp"), "--no-report", "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["attack", str(convnet_dir), "--compare", str(tmp_path / "mlp"), "--data-dir", str(shared_data),
+                 "--out", str(tmp_path / "cmp"), "--quiet"]) == 0
+    printed = capsys.readouterr().out
+    assert "convnet  PGD accuracy" in printed and "mlp  PGD accuracy" in printed
+    results = json.loads((tmp_path / "cmp" / "attack.json").read_text())
+    assert list(results["compared"]) == ["mlp"] and len(results["compared"]["mlp"]["pgd"]) == 7
+    assert main(["attack", str(convnet_dir), "--compare", str(digits_run.path), "--data-dir", str(shared_data)]) == 2
+    assert "compare runs on the same dataset" in capsys.readouterr().err
+
+
 def test_attack_and_visualize_work_on_dense_runs(digits_run, capsys):
     assert main(["visualize", str(digits_run.path), "--layer", "hidden1", "--steps", "16"]) == 0
     assert main(["attack", str(digits_run.path), "--quiet"]) == 0

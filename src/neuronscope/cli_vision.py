@@ -84,6 +84,8 @@ def add_vision_parsers(commands, add_data_options, int_list) -> None:
     attack.add_argument("run", type=Path)
     attack.add_argument("--epsilon", type=float, help="budget of the shown attacks (default: 0.1 for "
                                                       "grayscale, 2/255 for color)")
+    attack.add_argument("--compare", type=Path, nargs="+", default=[], metavar="RUN",
+                        help="other runs on the same dataset whose accuracy under attack joins the curve")
     attack.add_argument("--data-dir")
     attack.add_argument("--out", type=Path, help="folder for the figures and attack.json (default: RUN/attack)")
     attack.add_argument("--quiet", action="store_true")
@@ -251,14 +253,24 @@ def cmd_attack(args) -> int:
     from .report.figures import write_figures
     from .report.vision import attack_figures
 
+    from .module_runs import load_image_run
+
     run, data = _load(args.run, args.data_dir, progress=not args.quiet)
-    figures, results = attack_figures(run.model, data, run.path.name, args.epsilon)
+    compared = {}
+    for path in args.compare:
+        other = load_image_run(path)
+        if other.dataset.get("name") != run.dataset.get("name"):
+            raise ConfigError(f"{path} was trained on {other.dataset.get('name')}, {args.run} on "
+                              f"{run.dataset.get('name')}: compare runs on the same dataset")
+        compared[other.path.name] = other.model
+    figures, results = attack_figures(run.model, data, run.path.name, args.epsilon, compared)
     out = args.out or run.path / "attack"
     write_figures(figures, out, progress=not args.quiet)
     atomic_write_json(out / "attack.json", results)
-    for method, curve in results["accuracy_under_attack"].items():
-        pairs = ", ".join(f"ε {e:.3g}: {100 * a:.1f}%" for e, a in zip(results["epsilons"], curve))
-        print(f"{method.upper():>4} accuracy  {pairs}")
+    for label, methods in {run.path.name: results["accuracy_under_attack"], **results["compared"]}.items():
+        for method, curve in methods.items():
+            pairs = ", ".join(f"ε {e:.3g}: {100 * a:.1f}%" for e, a in zip(results["epsilons"], curve))
+            print(f"{label} {method.upper():>4} accuracy  {pairs}")
     print(f"fooling images reached {min(results['fooling_confidence']):.3f}+ confidence\n{out}")
     return 0
 

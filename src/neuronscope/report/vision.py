@@ -31,8 +31,10 @@ def attack_epsilons(data: Dataset) -> list[float]:
     return [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3]
 
 
-def attack_figures(model, data: Dataset, name: str, epsilon: float | None = None) -> tuple[list[NamedFigure], dict]:
-    """FGSM and PGD on a few test images, accuracy against epsilon on up to 1,000, and fooling images."""
+def attack_figures(model, data: Dataset, name: str, epsilon: float | None = None,
+                   compared: dict | None = None) -> tuple[list[NamedFigure], dict]:
+    """FGSM and PGD on a few test images, accuracy against epsilon on up to 1,000 (also for the
+    ``compared`` models, {name: model}, on the same images), and fooling images."""
     epsilons = attack_epsilons(data)
     epsilon = epsilon if epsilon is not None else epsilons[2]
     count = min(ATTACKED_IMAGES, len(data.test_labels))
@@ -48,16 +50,20 @@ def attack_figures(model, data: Dataset, name: str, epsilon: float | None = None
                     plot.plot_attack(pgd(model, shown_x, shown_y, epsilon, steps=20), data.class_names,
                                      f"{name}: PGD-20, ε = {epsilon:.3g}")),
     ]
-    curves = {method: accuracy_under_attack(model, x, y, epsilons, method=method, steps=20)
-              for method in ("fgsm", "pgd")}
+    every = {name: model, **(compared or {})}
+    curves = {label: {method: accuracy_under_attack(m, x, y, epsilons, method=method, steps=20)
+                      for method in ("fgsm", "pgd")} for label, m in every.items()}
     figures.append(NamedFigure("accuracy_under_attack", "Accuracy under attack",
                                f"Test accuracy on {count} images as the allowed change ε grows.",
-                               plot.plot_accuracy_under_attack(epsilons, {name: curves})))
+                               plot.plot_accuracy_under_attack(epsilons, curves)))
     fooled = [fooling_image(model, c, data.tensor_shape, seed=c) for c in range(data.num_classes)]
     figures.append(NamedFigure("fooling_images", "Fooling images",
                                "Uniform noise, changed until the network gives a class at least 99% confidence.",
                                plot.plot_fooling_images(fooled, data.class_names)))
-    results = {"epsilons": epsilons, "accuracy_under_attack": {m: c.tolist() for m, c in curves.items()},
+    results = {"epsilons": epsilons,
+               "accuracy_under_attack": {m: c.tolist() for m, c in curves[name].items()},
+               "compared": {label: {m: c.tolist() for m, c in methods.items()}
+                            for label, methods in curves.items() if label != name},
                "fooling_confidence": [f.confidence for f in fooled]}
     return figures, results
 
