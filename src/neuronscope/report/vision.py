@@ -31,24 +31,33 @@ def attack_epsilons(data: Dataset) -> list[float]:
     return [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3]
 
 
+def epsilon_text(epsilon: float) -> str:
+    """0.1 as "0.1"; budgets of whole 8-bit gray levels, as photos' are, as "2/255"."""
+    levels = epsilon * 255
+    if 0 < epsilon < 0.1 and abs(levels - round(levels)) < 1e-6:
+        return f"{round(levels)}/255"
+    return f"{epsilon:.3g}"
+
+
 def attack_figures(model, data: Dataset, name: str, epsilon: float | None = None,
                    compared: dict | None = None) -> tuple[list[NamedFigure], dict]:
     """FGSM and PGD on a few test images, accuracy against epsilon on up to 1,000 (also for the
     ``compared`` models, {name: model}, on the same images), and fooling images."""
     epsilons = attack_epsilons(data)
     epsilon = epsilon if epsilon is not None else epsilons[2]
+    shown = epsilon_text(epsilon)
     count = min(ATTACKED_IMAGES, len(data.test_labels))
     x, y = image_tensor(data.test_images[:count]), torch.as_tensor(data.test_labels[:count])
     shown_x, shown_y = x[:6], y[:6]
     figures = [
         NamedFigure("attack_fgsm", "FGSM: one step along the gradient's sign",
-                    f"Every pixel moves by ±{epsilon:.3g}, the direction that raises the loss fastest.",
+                    f"Every pixel moves by ±{shown}, the direction that raises the loss fastest.",
                     plot.plot_attack(fgsm(model, shown_x, shown_y, epsilon), data.class_names,
-                                     f"{name}: FGSM, ε = {epsilon:.3g}")),
+                                     f"{name}: FGSM, ε = {shown}")),
         NamedFigure("attack_pgd", "PGD: twenty projected steps",
-                    f"Twenty smaller steps, each projected back so no pixel moves by more than {epsilon:.3g}.",
+                    f"Twenty smaller steps, each projected back so no pixel moves by more than {shown}.",
                     plot.plot_attack(pgd(model, shown_x, shown_y, epsilon, steps=20), data.class_names,
-                                     f"{name}: PGD-20, ε = {epsilon:.3g}")),
+                                     f"{name}: PGD-20, ε = {shown}")),
     ]
     every = {name: model, **(compared or {})}
     curves = {label: {method: accuracy_under_attack(m, x, y, epsilons, method=method, steps=20)
