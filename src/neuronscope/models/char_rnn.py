@@ -3,11 +3,12 @@ through stacked recurrent layers (LSTM, GRU or a vanilla tanh RNN)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import torch
 from torch import nn
 
+from ..configs import config_from_json, config_to_json
 from ..errors import ConfigError
 
 CELLS = ("lstm", "gru", "rnn")
@@ -45,16 +46,11 @@ class CharRNNConfig:
         return [f"layer{i + 1}" for i in range(self.layers)]
 
     def to_json(self) -> dict:
-        return asdict(self)
+        return config_to_json(self)
 
     @classmethod
     def from_json(cls, data: dict) -> CharRNNConfig:
-        if not isinstance(data, dict):
-            raise ConfigError("a char-RNN description is a JSON object")
-        unknown = set(data) - set(cls.__dataclass_fields__)
-        if unknown:
-            raise ConfigError(f"unknown char-RNN settings: {', '.join(sorted(unknown))}")
-        return cls(**data)
+        return config_from_json(cls, data, "char-RNN")
 
 
 class CharRNN(nn.Module):

@@ -3,11 +3,12 @@ their combinations, pooled, then a dense layer and the class scores."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import torch
 from torch import nn
 
+from ..configs import config_from_json, config_to_json
 from ..errors import ConfigError
 
 MAX_CHANNELS = 512
@@ -40,15 +41,11 @@ class ConvNetConfig:
         return ["conv1", "conv2", "fc1", "output"]
 
     def to_json(self) -> dict:
-        return {"kind": "convnet", **{k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}}
+        return config_to_json(self, kind="convnet")
 
     @classmethod
     def from_json(cls, data: dict) -> ConvNetConfig:
-        fields = {k: v for k, v in data.items() if k != "kind"}
-        unknown = set(fields) - set(cls.__dataclass_fields__)
-        if unknown:
-            raise ConfigError(f"unknown ConvNet settings: {', '.join(sorted(unknown))}")
-        return cls(**fields)
+        return config_from_json(cls, data, "ConvNet", kind="convnet")
 
 
 class ConvNet(nn.Module):

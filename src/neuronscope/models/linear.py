@@ -5,11 +5,12 @@ depending on the loss it is trained with."""
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import torch
 from torch import nn
 
+from ..configs import config_from_json, config_to_json
 from ..errors import ConfigError
 
 
@@ -31,15 +32,11 @@ class LinearConfig:
         return ["output"]
 
     def to_json(self) -> dict:
-        return {"kind": "linear", **{k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}}
+        return config_to_json(self, kind="linear")
 
     @classmethod
     def from_json(cls, data: dict) -> LinearConfig:
-        fields = {k: v for k, v in data.items() if k != "kind"}
-        unknown = set(fields) - set(cls.__dataclass_fields__)
-        if unknown:
-            raise ConfigError(f"unknown linear-classifier settings: {', '.join(sorted(unknown))}")
-        return cls(**fields)
+        return config_from_json(cls, data, "linear-classifier", kind="linear")
 
 
 class LinearClassifier(nn.Module):

@@ -11,13 +11,14 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
 from torch import nn
 from tqdm import tqdm
 
+from ..configs import config_from_json, config_to_json
 from ..errors import ConfigError, DataError, TrainingDiverged
 from ..models.char_rnn import CharRNN, detach_state
 
@@ -58,14 +59,11 @@ class CharTrainConfig:
                 raise ConfigError(message)
 
     def to_json(self) -> dict:
-        return asdict(self)
+        return config_to_json(self)
 
     @classmethod
     def from_json(cls, data: dict) -> CharTrainConfig:
-        unknown = set(data) - set(cls.__dataclass_fields__)
-        if unknown:
-            raise ConfigError(f"unknown training settings: {', '.join(sorted(unknown))}")
-        return cls(**data)
+        return config_from_json(cls, data, "training")
 
 
 @dataclass

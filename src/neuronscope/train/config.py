@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, replace
 
+from ..configs import config_from_json, config_to_json
 from ..errors import ConfigError
 from ..models.mlp import INITS, MLPConfig
 from .costs import COSTS, DEFAULT_OUTPUT, VALID_OUTPUTS
@@ -45,15 +46,11 @@ class TrainConfig:
             raise ConfigError(f"seed must be a non-negative whole number, got {self.seed}")
 
     def to_json(self) -> dict:
-        return asdict(self)
+        return config_to_json(self)
 
     @classmethod
     def from_json(cls, data: dict) -> TrainConfig:
-        known = {f.name for f in fields(cls)}
-        unknown = set(data) - known
-        if unknown:
-            raise ConfigError(f"unknown training settings {sorted(unknown)}")
-        return cls(**data)
+        return config_from_json(cls, data, "training")
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -17,6 +17,7 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from ..data import Dataset
+from ..configs import config_from_json, config_to_json
 from ..errors import ConfigError, TrainingDiverged
 
 LOSSES = {"cross-entropy": nn.functional.cross_entropy, "hinge": nn.functional.multi_margin_loss}
@@ -42,14 +43,11 @@ class ModuleTrainConfig:
             raise ConfigError(f"unknown loss {self.loss!r}; choose one of {', '.join(LOSSES)}")
 
     def to_json(self) -> dict:
-        return asdict(self)
+        return config_to_json(self)
 
     @classmethod
     def from_json(cls, data: dict) -> ModuleTrainConfig:
-        try:
-            return cls(**data)
-        except TypeError as e:
-            raise ConfigError(f"training settings are malformed ({e})") from None
+        return config_from_json(cls, data, "training")
 
 
 def image_tensor(images: np.ndarray, device=None) -> torch.Tensor:
