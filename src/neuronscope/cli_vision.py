@@ -106,7 +106,7 @@ def _load(path: Path, data_dir, *, test_size: int | None = None, progress: bool 
     from .module_runs import load_image_run
 
     run = load_image_run(path)
-    return run, run.load_data(data_dir, test_size=test_size, progress=progress)
+    return run, run.load_test_set(data_dir, test_size=test_size, progress=progress)
 
 
 def _test_image(data, index: int):
@@ -127,7 +127,7 @@ def cmd_convnet(args) -> int:
     progress = not args.quiet
     if args.action == "report":
         run = load_module_run(args.run)
-        data = run.load_data(args.data_dir, progress=progress)
+        data = run.load_test_set(args.data_dir, progress=progress)
     else:
         data = load_dataset(args.dataset, args.data_dir, train_size=args.train_size, test_size=args.test_size,
                             progress=progress)

@@ -15,7 +15,7 @@ from .data import Dataset
 from .errors import CheckpointError, ConfigError
 from .files import atomic_write_json
 from .models import ConvNet, ConvNetConfig, LinearClassifier, LinearConfig
-from .runs import (CONFIG, METRICS, MODEL, Run, _load_weights, _read_history, _read_json, _remove_stale_temporaries,
+from .runs import (CONFIG, METRICS, MODEL, Run, _load_model, _read_config, _read_history, _remove_stale_temporaries,
                    load_run, run_kind)
 from .train.loop import pick_device
 from .train.module_loop import ModuleTrainConfig, train_module
@@ -30,19 +30,13 @@ def build_model(config: ConvNetConfig | LinearConfig) -> nn.Module:
 def load_module_run(path: str | Path, device: str | None = "cpu") -> Run:
     """Open a ConvNet or linear-classifier run; refuse it if any file is missing, corrupt or does not fit."""
     path = Path(path)
-    config = _read_json(path / CONFIG)
-    kind = config.get("kind")
+    kind = run_kind(path)
     if kind not in MODELS:
         raise CheckpointError(f"{path}: not a ConvNet or linear-classifier run (kind {kind!r})")
-    try:
-        model_config = MODELS[kind][0].from_json(config["model"])
-        training = ModuleTrainConfig.from_json(config["training"])
-        dataset = dict(config["dataset"])
-    except (KeyError, TypeError, ConfigError) as e:
-        raise CheckpointError(f"{path / CONFIG}: malformed ({e})") from None
-    model = build_model(model_config)
-    _load_weights(path / MODEL, model)
-    return Run(path, model.to(pick_device(device)).eval(), training, dataset, _read_history(path))
+    model_config, training, dataset = _read_config(path, lambda config: (
+        MODELS[kind][0].from_json(config["model"]), ModuleTrainConfig.from_json(config["training"]),
+        dict(config["dataset"])))
+    return Run(path, _load_model(path, build_model(model_config), device), training, dataset, _read_history(path))
 
 
 def train_module_run(path: str | Path, data: Dataset, model_config: ConvNetConfig | LinearConfig,
@@ -73,10 +67,10 @@ def train_module_run(path: str | Path, data: Dataset, model_config: ConvNetConfi
 
 
 def _check_fits(data: Dataset, config: ConvNetConfig | LinearConfig) -> None:
-    channels = 3 if data.train_images.ndim == 4 else 1
-    if tuple(data.image_shape[:2]) != tuple(config.image_shape) or channels != config.in_channels:
+    channels, *size = data.tensor_shape
+    if tuple(size) != tuple(config.image_shape) or channels != config.in_channels:
         raise ConfigError(f"the model takes {config.in_channels}-channel {list(config.image_shape)} images, "
-                          f"{data.name} has {channels}-channel {list(data.image_shape[:2])}")
+                          f"{data.name} has {channels}-channel {size}")
     if data.num_classes != config.classes:
         raise ConfigError(f"the model has {config.classes} classes, {data.name} {data.num_classes}")
 

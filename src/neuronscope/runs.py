@@ -45,6 +45,10 @@ class Run:
                             train_size=train_size or self.dataset.get("train_size"),
                             test_size=test_size or self.dataset.get("test_size"), progress=progress)
 
+    def load_test_set(self, data_dir=None, *, test_size=None, progress: bool = True) -> Dataset:
+        """The run's test images, for analyses that look at nothing else (one training image comes along)."""
+        return self.load_data(data_dir, train_size=1, test_size=test_size, progress=progress)
+
 
 def run_kind(path: str | Path) -> str:
     """What a run directory holds: ``mlp`` (also runs saved before kinds were recorded), ``convnet``,
@@ -91,16 +95,26 @@ def load_run(path: str | Path, device: str | None = "cpu") -> Run:
     path = Path(path)
     if not path.is_dir():
         raise CheckpointError(f"{path}: no such run directory")
+    model_config, training, dataset = _read_config(path, lambda config: (
+        MLPConfig.from_json(config["model"]),
+        TrainConfig.from_json(config["training"]) if config.get("training") else None,
+        dict(config["dataset"])))
+    return Run(path, _load_model(path, MLP(model_config), device), training, dataset, _read_history(path))
+
+
+def _read_config(path: Path, parse):
+    """``parse`` applied to the run's config.json; a missing or malformed entry means a damaged run."""
     config = _read_json(path / CONFIG)
     try:
-        model_config = MLPConfig.from_json(config["model"])
-        training = TrainConfig.from_json(config["training"]) if config.get("training") else None
-        dataset = dict(config["dataset"])
+        return parse(config)
     except (KeyError, TypeError, ConfigError) as e:
         raise CheckpointError(f"{path / CONFIG}: malformed ({e})") from None
-    model = MLP(model_config)
+
+
+def _load_model(path: Path, model: torch.nn.Module, device: str | None) -> torch.nn.Module:
+    """``model`` with the run's saved weights, on ``device``, in evaluation mode."""
     _load_weights(path / MODEL, model)
-    return Run(path, model.to(pick_device(device)).eval(), training, dataset, _read_history(path))
+    return model.to(pick_device(device)).eval()
 
 
 def _read_history(path: Path) -> list[dict]:

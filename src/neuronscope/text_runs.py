@@ -15,7 +15,8 @@ from .data.text import Corpus, Vocabulary
 from .errors import CheckpointError, ConfigError, DataError
 from .files import atomic_write_json
 from .models.char_rnn import CharRNN, CharRNNConfig
-from .runs import CONFIG, METRICS, MODEL, STATE, _load_weights, _read_history, _read_json, _remove_stale_temporaries
+from .runs import (CONFIG, METRICS, MODEL, STATE, _load_model, _load_weights, _read_config, _read_history,
+                   _remove_stale_temporaries, run_kind)
 from .train.char_loop import CharTrainConfig, CharTrainingState, train_chars
 from .train.loop import pick_device
 
@@ -39,19 +40,13 @@ def _save_model(path: Path, model: CharRNN, step: int) -> None:
 def load_text_run(path: str | Path, device: str | None = "cpu") -> TextRun:
     """Open a char-RNN run; refuse it if any file is missing, corrupt or does not fit the others."""
     path = Path(path)
-    config = _read_json(path / CONFIG)
-    if config.get("kind") != KIND:
+    if run_kind(path) != KIND:
         raise CheckpointError(f"{path}: not a character-level run (train one with `neuronscope text train`)")
-    try:
-        model_config = CharRNNConfig.from_json(config["model"])
-        training = CharTrainConfig.from_json(config["training"])
-        corpus = dict(config["corpus"])
-    except (KeyError, TypeError, ConfigError) as e:
-        raise CheckpointError(f"{path / CONFIG}: malformed ({e})") from None
-    model = CharRNN(model_config)
-    _load_weights(path / MODEL, model)
-    return TextRun(path, model.to(pick_device(device)).eval(), Vocabulary(model_config.vocabulary), training,
-                   corpus, _read_history(path))
+    model_config, training, corpus = _read_config(path, lambda config: (
+        CharRNNConfig.from_json(config["model"]), CharTrainConfig.from_json(config["training"]),
+        dict(config["corpus"])))
+    return TextRun(path, _load_model(path, CharRNN(model_config), device), Vocabulary(model_config.vocabulary),
+                   training, corpus, _read_history(path))
 
 
 def _save_checkpoint(path: Path, model: CharRNN, history: list[dict], state: CharTrainingState) -> None:

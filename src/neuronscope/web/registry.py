@@ -33,7 +33,7 @@ class LoadedRun:
 
     @cached_property
     def test_set(self) -> Dataset:
-        return self.run.load_data(self._data_dir, train_size=1, progress=False)  # the lab shows test images only
+        return self.run.load_test_set(self._data_dir, progress=False)
 
     def test_image(self, index: int) -> tuple[np.ndarray, int]:
         data = self.test_set
