@@ -54,12 +54,13 @@ class FourierParam(nn.Module):
                                                  generator=generator) * 0.01 * math.sqrt(height * width))
         self.size = (height, width)
         self.color = channels == 3
+        self.register_buffer("colors", COLOR_CORRELATION / COLOR_CORRELATION.norm(dim=0).max())
 
     def forward(self) -> torch.Tensor:
         spectrum = torch.view_as_complex(self.spectrum) * self.scale
         image = torch.fft.irfft2(spectrum, s=self.size, norm="ortho")
         if self.color:
-            image = torch.einsum("bchw,dc->bdhw", image, COLOR_CORRELATION.to(image) / COLOR_CORRELATION.norm(dim=0).max())
+            image = torch.einsum("bchw,dc->bdhw", image, self.colors)
         return torch.sigmoid(image)
 
 

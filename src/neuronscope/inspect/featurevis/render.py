@@ -67,12 +67,16 @@ class Rendering:
     regularization: Regularization
 
 
-def evaluate(model: nn.Module, objective: Objective, images: torch.Tensor) -> torch.Tensor:
-    """The objective's value for each image, (batch,)."""
-    layers = sorted(objective.layers)
+def _activations(model: nn.Module, layers: list[str], images: torch.Tensor) -> dict[str, torch.Tensor]:
+    """The outputs of ``layers`` and the model's class scores for ``images``."""
     with LayerRecorder(model, layers) as recorder:
         scores = model(images)
-    return objective({**recorder.outputs, SCORES: scores}, images)
+    return {**recorder.outputs, SCORES: scores}
+
+
+def evaluate(model: nn.Module, objective: Objective, images: torch.Tensor) -> torch.Tensor:
+    """The objective's value for each image, (batch,)."""
+    return objective(_activations(model, sorted(objective.layers), images), images)
 
 
 @torch.enable_grad()  # callers may be inside torch.no_grad(); the image needs gradients
@@ -91,11 +95,9 @@ def render(model: nn.Module, objective: Objective, input_shape: tuple[int, int, 
     model.eval()
     device = next(model.parameters()).device
     param = make_param(regularization.param, (batch, *input_shape), seed, regularization.decay).to(device)
-    penalized = objective
-    if regularization.total_variation:
-        penalized = penalized - regularization.total_variation * total_variation()
-    if regularization.l2:
-        penalized = penalized - regularization.l2 * l2()
+    penalties = [weight * term for weight, term in ((regularization.total_variation, total_variation()),
+                                                    (regularization.l2, l2())) if weight]
+    layers = sorted(objective.layers)
     transform = standard(min(input_shape[1:])) if regularization.transforms else None
     generator = torch.Generator().manual_seed(seed)
     optimizer = torch.optim.Adam(param.parameters(), lr=lr)
@@ -105,13 +107,11 @@ def render(model: nn.Module, objective: Objective, input_shape: tuple[int, int, 
     for step in tqdm(range(steps), disable=not progress, desc=objective.description, leave=False):
         images = param()
         seen = transform(images, generator) if transform else images
-        layers = sorted(penalized.layers)
-        with LayerRecorder(model, layers) as recorder:
-            scores = model(seen)
-        activations = {**recorder.outputs, SCORES: scores}
-        values = penalized(activations, images)
-        history[step] = objective(activations, images).detach().cpu().numpy()
-        grads = torch.autograd.grad(-values.sum(), list(param.parameters()))
+        activations = _activations(model, layers, seen)
+        values = objective(activations, images)
+        history[step] = values.detach().cpu().numpy()
+        penalized = values - sum(penalty(activations, images) for penalty in penalties)
+        grads = torch.autograd.grad(-penalized.sum(), list(param.parameters()))
         for parameter, grad in zip(param.parameters(), grads):
             parameter.grad = grad
         optimizer.step()
