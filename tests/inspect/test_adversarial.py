@@ -108,3 +108,8 @@ def test_bad_requests_get_clear_errors(call, message):
     x, y = torch.rand(4, 1, 28, 28), torch.zeros(4, dtype=torch.long)
     with pytest.raises(ConfigError, match=message.replace("(", r"\(")):
         call(model, x, y)
+
+
+def test_a_target_class_the_model_lacks_is_refused():
+    with pytest.raises(ConfigError, match="target class must be 0..9, got 10"):
+        pgd(ConvNet(ConvNetConfig()), torch.rand(2, 1, 28, 28), torch.zeros(2, dtype=torch.long), 0.1, target=10)

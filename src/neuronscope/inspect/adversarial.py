@@ -42,7 +42,12 @@ class Attack:
         return float((self.prediction == self.labels).float().mean())
 
 
-def _check(model: nn.Module, images: torch.Tensor, epsilon: float, norm: str) -> None:
+def _check_class(target: int, classes: int) -> None:
+    if not 0 <= target < classes:
+        raise ConfigError(f"target class must be 0..{classes - 1}, got {target}")
+
+
+def _check(model: nn.Module, images: torch.Tensor, epsilon: float, norm: str, target: int | None = None) -> None:
     if images.ndim != 4:
         raise ConfigError(f"images must be a batch (n, channels, height, width), got shape {tuple(images.shape)}")
     if norm not in NORMS:
@@ -50,7 +55,9 @@ def _check(model: nn.Module, images: torch.Tensor, epsilon: float, norm: str) ->
     largest = 1.0 if norm == "linf" else math.sqrt(images[0].numel())
     if not (math.isfinite(epsilon) and 0 <= epsilon <= largest):
         raise ConfigError(f"epsilon for the {norm} budget must be in [0, {largest:g}], got {epsilon}")
-    check_image_model(model, tuple(images.shape[1:]))
+    classes = check_image_model(model, tuple(images.shape[1:]))
+    if target is not None:
+        _check_class(target, classes)
 
 
 def _answer(model, x):
@@ -90,7 +97,7 @@ def pgd(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, epsilon: f
         seed: int = 0) -> Attack:
     """Projected gradient descent within ``epsilon`` (``steps=1``, ``step_size=epsilon`` and no random
     start is FGSM). ``target``: push every image toward that class instead of away from its own."""
-    _check(model, images, epsilon, norm)
+    _check(model, images, epsilon, norm, target)
     if not 1 <= steps <= MAX_STEPS:
         raise ConfigError(f"steps must be 1..{MAX_STEPS}, got {steps}")
     step_size = 2.5 * epsilon / steps if step_size is None else step_size
@@ -149,9 +156,7 @@ def fooling_image(model: nn.Module, target: int, input_shape: tuple[int, ...], *
                   max_steps: int = 500, lr: float = 0.05, seed: int = 0) -> FoolingImage:
     """Start from uniform noise and change it until the model calls it ``target`` with at least
     ``confidence``: an image no person would recognize, which the network is sure of."""
-    classes = check_image_model(model, tuple(input_shape))
-    if not 0 <= target < classes:
-        raise ConfigError(f"target class must be 0..{classes - 1}, got {target}")
+    _check_class(target, check_image_model(model, tuple(input_shape)))
     if not 0 < confidence < 1:
         raise ConfigError(f"confidence must be in (0, 1), got {confidence}")
     if not 1 <= max_steps <= MAX_STEPS:

@@ -17,7 +17,7 @@ from ..inspect.adversarial import fooling_image, pgd
 from ..inspect.conv import conv_layers, feature_maps, first_layer_kernels, top_activating
 from ..inspect.convolution import CLASSIC_KERNELS
 from ..inspect.dream import dream
-from ..inspect.hooks import channel_count, check_image_model
+from ..inspect.hooks import channel_count
 from ..train.module_loop import image_tensor
 from .registry import LoadedRun, RunRegistry
 
@@ -184,9 +184,6 @@ def vision_router(registry: RunRegistry) -> APIRouter:
         loaded = registry.get(run)
         model = loaded.run.model
         x, label = test_input(loaded, body.index)
-        classes = check_image_model(model, tuple(x.shape))
-        if body.target is not None and body.target >= classes:
-            raise ConfigError(f"target class must be 0..{classes - 1}, got {body.target}")
         step_size = body.epsilon if body.steps == 1 else None
         with busy:
             result = pgd(model, x[None], torch.tensor([label]), body.epsilon, steps=body.steps, step_size=step_size,
