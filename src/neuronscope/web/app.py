@@ -42,6 +42,8 @@ from .schemas import (
 
 STATIC = Path(__file__).parent / "static"
 MAX_BODY_BYTES = 4 * 1024 * 1024
+PAGES = {"/": "index.html", "/gallery": "gallery.html", "/basics": "basics.html", "/text": "text.html",
+         "/vision": "vision.html"}
 GALLERY_FIGURES = ("weights_hidden1", "contributions_output", "lego_output", "mistakes", "confusion",
                    "training_curves")
 
@@ -252,28 +254,18 @@ def create_app(runs_dir: str | Path, data_dir=None) -> FastAPI:
     app.include_router(text_router(RunRegistry(runs_dir, data_dir, kinds=(TEXT,))))
     app.include_router(vision_router(RunRegistry(runs_dir, data_dir, kinds=IMAGE_MODELS)))
 
-    @app.get("/vision", include_in_schema=False)
-    async def vision_page():
-        return FileResponse(STATIC / "vision.html")
-
-    @app.get("/text", include_in_schema=False)
-    async def text_page():
-        return FileResponse(STATIC / "text.html")
-
-    @app.get("/basics", include_in_schema=False)
-    async def basics():
-        return FileResponse(STATIC / "basics.html")
-
-    @app.get("/", include_in_schema=False)
-    async def index():
-        return FileResponse(STATIC / "index.html")
-
-    @app.get("/gallery", include_in_schema=False)
-    async def gallery():
-        return FileResponse(STATIC / "gallery.html")
+    for route, page in PAGES.items():
+        app.add_api_route(route, _page_response(STATIC / page), include_in_schema=False, methods=["GET"])
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
+
+
+def _page_response(file: Path):
+    async def page() -> FileResponse:
+        return FileResponse(file)
+
+    return page
 
 
 def serve_lab(runs_dir: str | Path, data_dir, host: str, port: int, banner: str) -> None:

@@ -112,9 +112,9 @@ def vision_router(registry: RunRegistry) -> APIRouter:
         for name in registry.names():
             loaded = registry.get(name)
             model, shape = loaded.run.model, _input_shape(loaded)
+            modules = dict(model.named_modules())
             layers = [{"name": layer, "units": channel_count(model, layer, shape),
-                       "conv": isinstance(dict(model.named_modules()).get(layer), nn.Conv2d)}
-                      for layer in visual_layers(model)]
+                       "conv": isinstance(modules.get(layer), nn.Conv2d)} for layer in visual_layers(model)]
             try:
                 convs = conv_layers(model)
             except ConfigError:
