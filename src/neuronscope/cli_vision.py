@@ -109,67 +109,67 @@ def _load(path: Path, data_dir, *, test_size: int | None = None, progress: bool 
     return run, run.load_test_set(data_dir, test_size=test_size, progress=progress)
 
 
+def _checked_index(data, index: int) -> int:
+    if not 0 <= index < len(data.test_labels):
+        raise ConfigError(f"--image must be 0..{len(data.test_labels) - 1}, got {index}")
+    return index
+
+
 def _test_image(data, index: int):
     from .train.module_loop import image_tensor
 
-    if not 0 <= index < len(data.test_labels):
-        raise ConfigError(f"--image must be 0..{len(data.test_labels) - 1}, got {index}")
+    index = _checked_index(data, index)
     return image_tensor(data.test_images[index:index + 1])[0]
 
 
-def cmd_convnet(args) -> int:
+def _train(args, out: Path, describe: str, make_config, **training):
+    """Load ``args.dataset``, train ``make_config(data)`` into ``out`` with the common training options."""
     from .data import load_dataset
-    from .models import ConvNetConfig
-    from .module_runs import load_module_run, train_module_run
-    from .report.vision import convnet_report
+    from .module_runs import train_module_run
     from .train.module_loop import ModuleTrainConfig
+
+    progress = not args.quiet
+    data = load_dataset(args.dataset, args.data_dir, train_size=args.train_size, test_size=args.test_size,
+                        progress=progress)
+    settings = ModuleTrainConfig(epochs=args.epochs, lr=args.lr, batch_size=args.batch_size, seed=args.seed,
+                                 l2=args.l2, **training)
+    print(f"training {describe} on {len(data.train_labels)} {data.name} images for {settings.epochs} epochs -> {out}")
+    run = train_module_run(out, data, make_config(data), settings, overwrite=args.overwrite,
+                           device=None if args.device == "auto" else args.device, progress=progress)
+    print(f"epoch {run.history[-1]['epoch']}: test accuracy {100 * run.history[-1]['test_accuracy']:.2f}%")
+    run.model.cpu()  # the figures are drawn from CPU tensors
+    return run, data
+
+
+def cmd_convnet(args) -> int:
+    from .models import ConvNetConfig
+    from .module_runs import load_module_run
+    from .report.vision import convnet_report
 
     progress = not args.quiet
     if args.action == "report":
         run = load_module_run(args.run)
         data = run.load_test_set(args.data_dir, progress=progress)
     else:
-        data = load_dataset(args.dataset, args.data_dir, train_size=args.train_size, test_size=args.test_size,
-                            progress=progress)
-        config = ConvNetConfig(channels=tuple(args.channels), kernel=args.kernel, dense=args.dense,
-                               image_shape=data.image_shape[:2], in_channels=data.tensor_shape[0],
-                               classes=data.num_classes)
-        training = ModuleTrainConfig(epochs=args.epochs, lr=args.lr, batch_size=args.batch_size, seed=args.seed,
-                                     l2=args.l2)
-        print(f"training a ConvNet ({args.channels[0]}, {args.channels[1]} channels) on {len(data.train_labels)} "
-              f"{data.name} images for {training.epochs} epochs -> {args.out}")
-        run = train_module_run(args.out, data, config, training, overwrite=args.overwrite,
-                               device=None if args.device == "auto" else args.device, progress=progress)
-        print(f"epoch {run.history[-1]['epoch']}: test accuracy {100 * run.history[-1]['test_accuracy']:.2f}%")
-        run.model.cpu()
-    if getattr(args, "no_report", False):
-        return 0
+        run, data = _train(args, args.out, f"a ConvNet ({args.channels[0]}, {args.channels[1]} channels)",
+                           lambda data: ConvNetConfig(channels=tuple(args.channels), kernel=args.kernel,
+                                                      dense=args.dense, image_shape=data.image_shape[:2],
+                                                      in_channels=data.tensor_shape[0], classes=data.num_classes))
     path = convnet_report(run, data, progress=progress).write(run.path, progress=progress)
     print(f"report:  {path}")
     return 0
 
 
 def cmd_templates(args) -> int:
-    from .data import load_dataset
     from .models import LinearConfig
-    from .module_runs import train_module_run
     from .report.vision import templates_report
-    from .train.module_loop import ModuleTrainConfig
 
-    progress = not args.quiet
     out = args.out or Path("runs") / f"templates-{args.dataset}-{args.loss}"
-    data = load_dataset(args.dataset, args.data_dir, train_size=args.train_size, test_size=args.test_size,
-                        progress=progress)
-    config = LinearConfig(image_shape=data.image_shape[:2], in_channels=data.tensor_shape[0],
-                          classes=data.num_classes)
-    training = ModuleTrainConfig(epochs=args.epochs, lr=args.lr, batch_size=args.batch_size, seed=args.seed,
-                                 l2=args.l2, loss="cross-entropy" if args.loss == "softmax" else "hinge")
-    print(f"training a linear {args.loss} classifier on {len(data.train_labels)} {data.name} images -> {out}")
-    run = train_module_run(out, data, config, training, overwrite=args.overwrite,
-                           device=None if args.device == "auto" else args.device, progress=progress)
-    run.model.cpu()
-    print(f"test accuracy {100 * run.history[-1]['test_accuracy']:.2f}%")
-    path = templates_report(run, data).write(out, progress=progress)
+    run, data = _train(args, out, f"a linear {args.loss} classifier",
+                       lambda data: LinearConfig(image_shape=data.image_shape[:2], in_channels=data.tensor_shape[0],
+                                                 classes=data.num_classes),
+                       loss="cross-entropy" if args.loss == "softmax" else "hinge")
+    path = templates_report(run, data).write(out, progress=not args.quiet)
     print(f"templates: {out / 'figures' / 'templates.png'}\nreport:    {path}")
     return 0
 
@@ -180,14 +180,13 @@ def cmd_convolve(args) -> int:
     from .plot import plot_convolution, save_figure
 
     data = load_dataset(args.dataset, args.data_dir, train_size=1, test_size=args.test_size, progress=False)
-    if not 0 <= args.image < len(data.test_labels):
-        raise ConfigError(f"--image must be 0..{len(data.test_labels) - 1}, got {args.image}")
-    image = data.test_images[args.image]
+    image = data.test_images[_checked_index(data, args.image)]
     for i, text in enumerate(args.kernel or list(CLASSIC_KERNELS)):
         kernel = parse_kernel(text)
-        name = text if text.strip().lower() in CLASSIC_KERNELS else f"custom{i}"
+        key = text.strip().lower()
+        name = key if key in CLASSIC_KERNELS else f"custom{i}"
         path = save_figure(plot_convolution(image, kernel, convolve(image, kernel), text.strip()),
-                           args.out / f"convolution-{name.strip().lower()}.png")
+                           args.out / f"convolution-{name}.png")
         print(path)
     return 0
 
