@@ -12,7 +12,6 @@ from ..inspect import featurevis as fv
 from ..inspect.adversarial import accuracy_under_attack, fgsm, fooling_image, pgd
 from ..inspect.conv import conv_layers, feature_map_layers, feature_maps, first_layer_kernels, top_activating
 from ..inspect.dream import dream
-from ..inspect.hooks import channel_count
 from ..runs import Run
 from ..train.module_loop import image_tensor
 from .experiment import ExperimentReport, Table
@@ -90,14 +89,15 @@ def class_figure(model, data: Dataset, name: str, steps: int = 256) -> NamedFigu
 def convnet_report(run: Run, data: Dataset, progress: bool = True) -> ExperimentReport:
     model, name = run.model, run.path.name
     shape = data.tensor_shape
-    steps = tqdm(total=7, desc="figures", unit="step", disable=not progress, leave=False)
+    steps = tqdm(total=6, desc="figures", unit="step", disable=not progress, leave=False)
     kernels = first_layer_kernels(model)
     figures = [NamedFigure("kernels", "First-layer kernels",
                            "The small patterns the first layer slides over the image.",
                            plot.plot_kernels(kernels, conv_layers(model)[0]))]
     test_x = image_tensor(data.test_images[:SEARCHED_IMAGES])
+    maps = feature_maps(model, test_x[0])
     figures.append(NamedFigure("feature_maps", "Feature maps", "Where each channel fires on one test image.",
-                               plot.plot_feature_maps(test_x[0], feature_maps(model, test_x[0]),
+                               plot.plot_feature_maps(test_x[0], maps,
                                                       f"{name}: feature maps of test image 0 "
                                                       f"({data.class_names[data.test_labels[0]]})")))
     steps.update()
@@ -113,7 +113,7 @@ def convnet_report(run: Run, data: Dataset, progress: bool = True) -> Experiment
     figures.append(class_figure(model, data, name))
     steps.update()
     last_conv = feature_map_layers(model)[-1]
-    channels = list(range(min(10, channel_count(model, last_conv, shape))))
+    channels = list(range(min(10, len(maps[last_conv]))))
     # one position, not a channel's mean: a small network's channels fire in a few places only, and
     # random shifts would move the patch this neuron sees, so the regularizer here is smoothing
     smooth = fv.Regularization(param="pixel", transforms=False, blur_every=3, blur_sigma=0.5)
