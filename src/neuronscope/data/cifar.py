@@ -18,6 +18,7 @@ from tqdm.auto import tqdm
 
 from ..errors import DataError
 from .download import download_first, env_mirrors
+from .roots import find_in_roots
 
 CLASSES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
 BINARY = "cifar-10-binary.tar.gz"
@@ -29,17 +30,8 @@ RECORD = 1 + 32 * 32 * 3
 SIDE = 32
 
 
-def find_archive(roots: list[Path]) -> Path | None:
-    for root in roots:
-        for folder in (root / "cifar10", root):
-            for name in (BINARY, JPEGS):
-                if (folder / name).is_file():
-                    return folder / name
-    return None
-
-
 def locate_cifar10(roots: list[Path], *, download: bool = True, progress: bool = True) -> Path:
-    found = find_archive(roots)
+    found = find_in_roots(roots, "cifar10", (BINARY, JPEGS))
     if found:
         return found
     if not download:

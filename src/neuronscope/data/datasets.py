@@ -8,7 +8,6 @@ Missing files are downloaded into the first root.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from ..errors import DataError
 from .cifar import CLASSES as CIFAR_CLASSES
 from .cifar import locate_cifar10, read_cifar10
 from .download import download_first, env_mirrors
+from .roots import data_roots, find_in_roots
 from .idx import read_idx
 
 DATASETS = ("mnist", "fashion-mnist", "digits", "cifar10")
@@ -109,25 +109,10 @@ class Dataset:
                 "image_shape": list(self.image_shape), "class_names": list(self.class_names)}
 
 
-def data_roots(data_dir: str | os.PathLike | None = None) -> list[Path]:
-    """The directories searched for dataset files, in order; the first one receives downloads."""
-    roots = [data_dir, os.environ.get("NEURONSCOPE_DATA"), Path.home() / ".cache" / "neuronscope"]
-    return [Path(r).expanduser() for r in roots if r]
-
-
-def _find(source: IdxSource, file: IdxFile, roots: list[Path]) -> Path | None:
-    dirs = [d for root in roots for d in (root / source.name, root)] + [Path(d) for d in source.system_dirs]
-    for d in dirs:
-        for name in file.names:
-            if (d / name).is_file():
-                return d / name
-    return None
-
-
 def _locate_or_download(source: IdxSource, roots: list[Path], download: bool, progress: bool) -> dict[str, Path]:
     paths = {}
     for key, file in source.files.items():
-        found = _find(source, file, roots)
+        found = find_in_roots(roots, source.name, file.names, source.system_dirs)
         if found is None:
             if not download:
                 searched = ", ".join(str(r) for r in roots)

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import DataError
-from .datasets import data_roots
+from .roots import data_roots, find_in_roots
 from .download import download_first, env_mirrors
 
 CORPORA = ("tinyshakespeare", "python-stdlib")
@@ -52,10 +52,9 @@ def load_corpus(source: str, data_dir: str | os.PathLike | None = None, *, max_c
 
 def _find_shakespeare(data_dir, download: bool, progress: bool) -> Path:
     roots = data_roots(data_dir)
-    for root in roots:
-        for candidate in (root / "text" / SHAKESPEARE_FILE, root / SHAKESPEARE_FILE):
-            if candidate.is_file():
-                return candidate
+    found = find_in_roots(roots, "text", (SHAKESPEARE_FILE,))
+    if found:
+        return found
     if not download:
         raise DataError(f"{SHAKESPEARE_FILE} not found under {', '.join(map(str, roots))}")
     mirrors = [*env_mirrors("NEURONSCOPE_TEXT_MIRROR"), *SHAKESPEARE_MIRRORS]
