@@ -21,7 +21,7 @@ from torch import nn
 
 from neuronscope.data.text import Vocabulary, load_corpus
 from neuronscope.models.char_rnn import CharRNN, CharRNNConfig
-from neuronscope.text_runs import train_text_run
+from neuronscope.runs import train_run
 from neuronscope.train.char_loop import CharTrainConfig, split_text, streams
 
 TARGET_NATS = 1.6
@@ -101,7 +101,7 @@ def main() -> int:
     print(f"throughput: textbook single-sequence LSTMCell loop {textbook:,.0f} chars/s; "
           f"neuronscope {config.batch}x{config.seq_len} fused LSTM {batched:,.0f} chars/s -> {batched / textbook:.1f}x")
 
-    run = train_text_run(args.out, corpus, CharRNNConfig(vocabulary.chars, hidden=128, layers=2), config,
+    run = train_run(args.out, corpus, CharRNNConfig(vocabulary.chars, hidden=128, layers=2), config,
                          overwrite=True, progress=False)
     reached = None
     for h in run.history:

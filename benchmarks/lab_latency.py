@@ -24,7 +24,7 @@ import torch
 from lab_server import serving
 
 from neuronscope.data.transforms import center_like_mnist
-from neuronscope.runs import load_run
+from neuronscope.runs import open_run
 
 
 def drawing() -> list[float]:
@@ -71,7 +71,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=5.0)
     args = parser.parse_args()
-    run = load_run(args.run)
+    run = open_run(args.run)
     shape = run.model.config.image_shape
     payloads = {
         "one network input (28x28)": json.dumps({"pixels": np.random.default_rng(0).uniform(size=784).round(3).tolist(),

@@ -33,7 +33,7 @@ def sequential(groups, data) -> tuple[float, dict]:
     started = time.perf_counter()
     for group in groups:
         for network in group.networks:
-            model = MLP(network.model).reset_parameters(network.training.init, network.training.seed)
+            model = MLP(network.model)
             history = train(model, data, network.training, progress=False)
             accuracy[network.path] = history[-1]["test_accuracy"]
     return time.perf_counter() - started, accuracy

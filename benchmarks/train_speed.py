@@ -101,7 +101,7 @@ def autograd_epoch(model, images, labels, order, lr=3.0, batch=10):
 def nielsen_comparison(data, seed: int, repeats: int) -> dict:
     model_config, training = build_configs(input_size=784, num_classes=10, image_shape=(28, 28), preset="nielsen",
                                            epochs=1, seed=seed)
-    model = MLP(model_config).reset_parameters(training.init, training.seed)
+    model = MLP(model_config).reset_parameters(training.init, training.seed)  # the start train() draws too
     start_weights = [layer.weight.detach().double().numpy().copy() for layer in model.layers]
     start_biases = [layer.bias.detach().double().numpy().reshape(-1, 1).copy() for layer in model.layers]
     start_state = {k: v.clone() for k, v in model.state_dict().items()}
@@ -145,7 +145,7 @@ def _timed(work) -> float:
 def adam_epochs(data, epochs: int) -> list[float]:
     model_config, training = build_configs(input_size=784, num_classes=10, image_shape=(28, 28), preset="modern",
                                            layers=[784, 30, 10], batch_size=128, epochs=epochs, l2=0.0)
-    model = MLP(model_config).reset_parameters(training.init, training.seed)
+    model = MLP(model_config)
     history = train(model, data, training, progress=False)
     return [h["seconds"] for h in history], history[-1]["test_accuracy"]
 

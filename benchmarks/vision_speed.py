@@ -22,8 +22,7 @@ from neuronscope.data import load_dataset
 from neuronscope.inspect import featurevis as fv
 from neuronscope.inspect.adversarial import pgd
 from neuronscope.models import ConvNetConfig
-from neuronscope.module_runs import load_module_run, train_module_run
-from neuronscope.runs import CONFIG
+from neuronscope.runs import CONFIG, open_run, train_run
 from neuronscope.train.loop import pick_device
 from neuronscope.train.module_loop import ModuleTrainConfig, image_tensor
 
@@ -51,11 +50,11 @@ def main() -> int:
 
     data = load_dataset("mnist", args.data_dir)
     if args.reuse and (Path(args.out) / CONFIG).exists():
-        run = load_module_run(args.out, device=device)
+        run = open_run(args.out, device=device)
         print(f"reusing {args.out}")
     else:
         started = time.perf_counter()
-        run = train_module_run(args.out, data, ConvNetConfig(), ModuleTrainConfig(epochs=args.epochs),
+        run = train_run(args.out, data, ConvNetConfig(), ModuleTrainConfig(epochs=args.epochs),
                                overwrite=True, device=device)
         minutes = (time.perf_counter() - started) / 60
         print(f"training on {len(data.train_labels)} images, {args.epochs} epochs: {minutes:.1f} min")

@@ -12,7 +12,6 @@ from neuronscope.data import load_dataset
 from neuronscope.data.text import Corpus, Vocabulary
 from neuronscope.models import MLP, CharRNNConfig, MLPConfig
 from neuronscope.runs import train_run
-from neuronscope.text_runs import train_text_run
 from neuronscope.train import build_configs
 from neuronscope.train.char_loop import CharTrainConfig
 
@@ -97,7 +96,7 @@ def quote_text(n: int, seed: int) -> str:
     return "".join(out)
 
 
-QUOTE_TRAINING = CharTrainConfig(seq_len=50, batch=32, lr=0.01, epochs=4, eval_every=20)
+QUOTE_TRAINING = CharTrainConfig(seq_len=50, batch_size=32, lr=0.01, epochs=4, eval_every=20)
 
 
 @pytest.fixture(scope="session")
@@ -106,4 +105,4 @@ def quote_run(tmp_path_factory):
     text = quote_text(30_000, seed=0)
     config = CharRNNConfig(Vocabulary.of(text).chars, hidden=16, layers=1, embedding=8)
     path = tmp_path_factory.mktemp("text-runs") / "quotes"
-    return train_text_run(path, Corpus("quotes", text), config, QUOTE_TRAINING, progress=False)
+    return train_run(path, Corpus("quotes", text), config, QUOTE_TRAINING, progress=False)

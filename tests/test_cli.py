@@ -32,7 +32,7 @@ def test_import_then_report(tmp_path):
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["train", "--dataset", "digits", "--lr", "nan"], "learning rate must be a finite number"),
+    (["train", "--dataset", "digits", "--lr", "nan"], "lr must be a finite number"),
     (["train", "--dataset", "digits", "--layers", "784,30,10"], "must start with the input size 64"),
     (["report", "/nonexistent/run"], "no such run directory"),
     (["figures", "/nonexistent/run", "--format", "gif"], "unknown figure format 'gif'"),

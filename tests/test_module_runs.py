@@ -10,7 +10,7 @@ import torch
 from neuronscope.data import load_dataset
 from neuronscope.errors import CheckpointError, ConfigError
 from neuronscope.models import ConvNetConfig, LinearConfig
-from neuronscope.module_runs import load_image_run, load_module_run, train_module_run
+from neuronscope.runs import IMAGE_KINDS, open_run, train_run
 from neuronscope.train.module_loop import ModuleTrainConfig, image_tensor
 
 
@@ -22,13 +22,13 @@ def mnist_2k(shared_data):
 @pytest.fixture(scope="module")
 def conv_run(tmp_path_factory, mnist_2k):
     path = tmp_path_factory.mktemp("runs") / "conv"
-    return train_module_run(path, mnist_2k, ConvNetConfig(channels=(8, 16), dense=32),
+    return train_run(path, mnist_2k, ConvNetConfig(channels=(8, 16), dense=32),
                             ModuleTrainConfig(epochs=2, lr=3e-3), progress=False)
 
 
 def test_a_convnet_run_saves_every_epoch_and_reloads_exactly(conv_run, mnist_2k, shared_data):
     assert [h["epoch"] for h in conv_run.history] == [1, 2] and conv_run.history[-1]["test_accuracy"] > 0.85
-    loaded = load_image_run(conv_run.path)
+    loaded = open_run(conv_run.path)
     x = image_tensor(mnist_2k.test_images[:50])
     with torch.no_grad():
         assert torch.equal(loaded.model(x), conv_run.model(x))
@@ -38,7 +38,7 @@ def test_a_convnet_run_saves_every_epoch_and_reloads_exactly(conv_run, mnist_2k,
 
 def test_an_existing_run_is_not_replaced_without_overwrite(conv_run, mnist_2k):
     with pytest.raises(ConfigError, match="already holds a run"):
-        train_module_run(conv_run.path, mnist_2k, ConvNetConfig(), ModuleTrainConfig(epochs=1), progress=False)
+        train_run(conv_run.path, mnist_2k, ConvNetConfig(), ModuleTrainConfig(epochs=1), progress=False)
 
 
 def test_damaged_runs_are_refused(tmp_path, conv_run):
@@ -50,24 +50,25 @@ def test_damaged_runs_are_refused(tmp_path, conv_run):
     weights[-10] ^= 0xFF
     (copy / "model.safetensors").write_bytes(bytes(weights))
     with pytest.raises(CheckpointError, match="sha256"):
-        load_module_run(copy)
+        open_run(copy)
     (copy / "model.safetensors").write_bytes((conv_run.path / "model.safetensors").read_bytes())
     config = json.loads((conv_run.path / "config.json").read_text())
     config["model"]["channels"] = [4, 4]
     (copy / "config.json").write_text(json.dumps(config))
     with pytest.raises(CheckpointError, match="saved for model"):
-        load_module_run(copy)
+        open_run(copy)
 
 
 def test_the_model_must_fit_the_data(tmp_path, mnist_2k):
     with pytest.raises(ConfigError, match="takes 3-channel"):
-        train_module_run(tmp_path / "x", mnist_2k, ConvNetConfig(in_channels=3), ModuleTrainConfig(), progress=False)
+        train_run(tmp_path / "x", mnist_2k, ConvNetConfig(in_channels=3), ModuleTrainConfig(), progress=False)
 
 
 def test_dense_runs_open_as_image_runs_and_text_runs_do_not(digits_run, quote_run):
-    assert load_image_run(digits_run.path).model.config.layers == digits_run.model.config.layers
-    with pytest.raises(CheckpointError, match="holds a char-rnn run, not an image model"):
-        load_image_run(quote_run.path)
+    assert open_run(digits_run.path, kinds=IMAGE_KINDS).model.config.layers == digits_run.model.config.layers
+    with pytest.raises(CheckpointError, match="holds a character-level model \\(kind 'char-rnn'\\), not a dense "
+                                              "network or a ConvNet or a linear classifier; use neuronscope text"):
+        open_run(quote_run.path, kinds=IMAGE_KINDS)
 
 
 def _correlation(a, b):
@@ -77,7 +78,7 @@ def _correlation(a, b):
 
 @pytest.mark.parametrize("loss", ["cross-entropy", "hinge"])
 def test_linear_templates_look_like_their_class(tmp_path, mnist_2k, loss):
-    run = train_module_run(tmp_path / loss, mnist_2k, LinearConfig(), ModuleTrainConfig(epochs=4, lr=1e-3, loss=loss,
+    run = train_run(tmp_path / loss, mnist_2k, LinearConfig(), ModuleTrainConfig(epochs=4, lr=1e-3, loss=loss,
                                                                                     l2=1e-4), progress=False)
     assert run.history[-1]["test_accuracy"] > 0.8
     templates = run.model.templates().numpy()[:, 0]
@@ -91,7 +92,7 @@ def test_linear_templates_look_like_their_class(tmp_path, mnist_2k, loss):
 
 def test_color_templates_on_cifar10(tmp_path, shared_data):
     data = load_dataset("cifar10", shared_data, train_size=2000, test_size=500, progress=False)
-    run = train_module_run(tmp_path / "cifar", data, LinearConfig((32, 32), in_channels=3),
+    run = train_run(tmp_path / "cifar", data, LinearConfig((32, 32), in_channels=3),
                            ModuleTrainConfig(epochs=4, lr=5e-4), progress=False)
     assert run.history[-1]["test_accuracy"] > 0.22  # chance is 0.10
     assert run.model.templates().shape == (10, 3, 32, 32)

@@ -11,7 +11,7 @@ import torch
 from safetensors.torch import save_file
 
 from neuronscope.errors import CheckpointError, ConfigError
-from neuronscope.runs import import_weights, load_run, train_run
+from neuronscope.runs import import_weights, open_run, train_run
 from neuronscope.train import build_configs
 
 from .conftest import numpy_sigmoid_net
@@ -28,14 +28,14 @@ def test_resume_continues_exactly(tmp_path, digits, optimizer, lr):
     train_run(tmp_path / "b", digits, *_configs(2, optimizer=optimizer, lr=lr), progress=False)
     resumed = train_run(tmp_path / "b", digits, *_configs(4, optimizer=optimizer, lr=lr), resume=True, progress=False)
     assert [h["epoch"] for h in resumed.history] == [1, 2, 3, 4]
-    for x, y in zip(straight.model.state_dict().values(), load_run(tmp_path / "b").model.state_dict().values()):
+    for x, y in zip(straight.model.state_dict().values(), open_run(tmp_path / "b").model.state_dict().values()):
         assert torch.equal(x, y)
 
 
 def test_run_directory_holds_config_weights_and_metrics(digits_run):
     files = {p.name for p in digits_run.path.iterdir()}
     assert {"config.json", "model.safetensors", "metrics.json", "training_state.safetensors"} <= files
-    loaded = load_run(digits_run.path)
+    loaded = open_run(digits_run.path)
     assert loaded.model.config == digits_run.model.config
     assert loaded.history == json.loads((digits_run.path / "metrics.json").read_text())["history"]
     x = torch.rand(3, 64)
@@ -64,7 +64,7 @@ def test_kill_mid_training_leaves_last_epoch_loadable_and_resumable(tmp_path, sh
         process.send_signal(signal.SIGKILL)
     finally:
         process.wait()
-    loaded = load_run(run)
+    loaded = open_run(run)
     assert loaded.epoch >= 2
     data = loaded.load_data(shared_data, progress=False)
     model_config, training = loaded.model.config, loaded.training
@@ -84,11 +84,11 @@ def test_failed_write_keeps_the_previous_checkpoint(tmp_path, digits, monkeypatc
             f.write(b"half a file")
         raise OSError("disk full")
 
-    monkeypatch.setattr("neuronscope.checkpoint.save_file", broken_save)
+    monkeypatch.setattr("neuronscope.runs.weights.save_file", broken_save)
     with pytest.raises(OSError, match="disk full"):
         train_run(tmp_path / "r", digits, *_configs(3), resume=True, progress=False)
     assert (tmp_path / "r" / "model.safetensors").read_bytes() == before
-    assert load_run(tmp_path / "r").epoch == run.epoch
+    assert open_run(tmp_path / "r").epoch == run.epoch
     assert not [p for p in (tmp_path / "r").iterdir() if p.name.endswith(".tmp")]
 
 
@@ -97,10 +97,10 @@ def test_pickle_files_are_refused(digits_run, tmp_path):
     _copy_run(digits_run.path, target)
     torch.save(digits_run.model.state_dict(), target / "model.safetensors")
     with pytest.raises(CheckpointError, match="pickle or torch.save file"):
-        load_run(target)
+        open_run(target)
     (target / "model.safetensors").write_bytes(pickle.dumps({"layers.0.weight": np.zeros(3)}))
     with pytest.raises(CheckpointError, match="unpickling can run arbitrary code"):
-        load_run(target)
+        open_run(target)
 
 
 def test_tampered_weights_are_refused(digits_run, tmp_path):
@@ -110,7 +110,7 @@ def test_tampered_weights_are_refused(digits_run, tmp_path):
     blob[-5] ^= 0x40
     (target / "model.safetensors").write_bytes(bytes(blob))
     with pytest.raises(CheckpointError, match="do not match their recorded sha256"):
-        load_run(target)
+        open_run(target)
 
 
 def test_foreign_safetensors_are_refused(digits_run, tmp_path):
@@ -118,7 +118,7 @@ def test_foreign_safetensors_are_refused(digits_run, tmp_path):
     _copy_run(digits_run.path, target)
     save_file({k: v.contiguous() for k, v in digits_run.model.state_dict().items()}, str(target / "model.safetensors"))
     with pytest.raises(CheckpointError, match="not a neuronscope weights file"):
-        load_run(target)
+        open_run(target)
 
 
 def test_checkpoint_from_another_architecture_is_refused(digits_run, tmp_path, digits):
@@ -127,7 +127,7 @@ def test_checkpoint_from_another_architecture_is_refused(digits_run, tmp_path, d
     _copy_run(digits_run.path, target)
     (target / "model.safetensors").write_bytes((other.path / "model.safetensors").read_bytes())
     with pytest.raises(CheckpointError, match="saved for model"):
-        load_run(target)
+        open_run(target)
 
 
 def test_truncated_and_garbage_files_are_refused(digits_run, tmp_path):
@@ -136,10 +136,10 @@ def test_truncated_and_garbage_files_are_refused(digits_run, tmp_path):
     blob = (target / "model.safetensors").read_bytes()
     (target / "model.safetensors").write_bytes(blob[: len(blob) // 2])
     with pytest.raises(CheckpointError, match="not a readable safetensors file"):
-        load_run(target)
+        open_run(target)
     (target / "config.json").write_text("{not json")
     with pytest.raises(CheckpointError, match="config.json: not valid JSON"):
-        load_run(target)
+        open_run(target)
 
 
 def test_import_weights_from_a_numpy_textbook_network(tmp_path):
@@ -148,7 +148,7 @@ def test_import_weights_from_a_numpy_textbook_network(tmp_path):
     biases = [rng.normal(size=(30, 1)), rng.normal(size=(10, 1))]  # column biases, as in the textbook code
     np.savez(tmp_path / "net.npz", w0=weights[0], b0=biases[0], w1=weights[1], b1=biases[1])
     import_weights(tmp_path / "net.npz", tmp_path / "imported")
-    run = load_run(tmp_path / "imported")
+    run = open_run(tmp_path / "imported")
     x = rng.random((5, 784))
     expected = numpy_sigmoid_net(x, weights, biases)
     got = run.model.activations(torch.tensor(x, dtype=torch.float32))["output"].detach().numpy()

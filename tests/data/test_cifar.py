@@ -8,8 +8,7 @@ import tarfile
 import numpy as np
 import pytest
 
-from neuronscope.data import load_dataset
-from neuronscope.data import cifar
+from neuronscope.data import cifar, load_dataset
 from neuronscope.errors import DataError
 
 

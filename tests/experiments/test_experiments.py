@@ -5,11 +5,17 @@ import numpy as np
 import pytest
 
 from neuronscope.cli import main
-from neuronscope.experiments import (DataSpec, hidden_sweep, init_vs_regularization, morph_experiment,
-                                     noise_experiment, robustness_experiment)
+from neuronscope.experiments import (
+    DataSpec,
+    hidden_sweep,
+    init_vs_regularization,
+    morph_experiment,
+    noise_experiment,
+    robustness_experiment,
+)
 from neuronscope.experiments.hidden_sweep import sweep_groups
 from neuronscope.experiments.training import train_networks
-from neuronscope.runs import import_weights, load_run
+from neuronscope.runs import import_weights, open_run
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +29,7 @@ def test_hidden_sweep_accuracy_rises_with_hidden_neurons(tmp_path, small_mnist):
     for setup in ("classic", "modern"):
         assert len(accuracy[setup]["1"]) == len(accuracy[setup]["30"]) == 2
         assert np.mean(accuracy[setup]["30"]) > np.mean(accuracy[setup]["1"]) + 0.3
-    run = load_run(tmp_path / "runs" / "modern-h30-seed1")
+    run = open_run(tmp_path / "runs" / "modern-h30-seed1")
     assert run.model.config.layers == (784, 30, 10) and run.training.seed == 1 and run.epoch == 3
     assert run.history[-1]["test_accuracy"] == accuracy["modern"]["30"][1]
     report.write(tmp_path, progress=False)
@@ -74,7 +80,7 @@ def test_init_vs_regularization_matches_neurons_and_measures_smoothness(tmp_path
     unregularized, regularized = runs["unregularized"], runs["regularized"]
     assert np.median(regularized["roughness"]) < np.median(unregularized["roughness"])
     assert regularized["never_inked_mean_abs_weight"] < 0.1 < unregularized["never_inked_mean_abs_weight"]
-    assert load_run(tmp_path / "runs" / "regularized").training.l2 == 5.0
+    assert open_run(tmp_path / "runs" / "regularized").training.l2 == 5.0
     assert {f.name for f in report.figures} == {"accuracy_curves", "matched_neurons"}
 
 
@@ -106,7 +112,7 @@ def test_robustness_center_is_the_plain_test_accuracy(trained_run, shared_data):
     shifts = report.results["shift_accuracy"]
     assert len(shifts) == 2  # the same run twice gets two labels
     grid = np.array(next(iter(shifts.values())))
-    final = load_run(trained_run).history[-1]["test_accuracy"]
+    final = open_run(trained_run).history[-1]["test_accuracy"]
     assert grid.shape == (7, 7) and grid[3, 3] == pytest.approx(final)
     assert grid[3, 6] < grid[3, 3] and next(iter(report.results["scale_accuracy"].values()))[1] == pytest.approx(final)
 

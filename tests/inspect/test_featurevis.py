@@ -32,11 +32,11 @@ def test_every_class_logit_rises_by_a_large_factor_in_one_batched_run(quick_conv
 
 
 def test_a_first_layer_neuron_reaches_the_most_it_can_give(quick_convnet):
-    """conv1 at one position is w·patch + b; with pixels in [0, 1] it is at most b + (sum of the
-    positive weights), reached by ink exactly where w is positive."""
+    """conv1's weighted sum at one position (``conv1.pre``) is w·patch + b; with pixels in [0, 1] it is at
+    most b + (sum of the positive weights), reached by ink exactly where w is positive."""
     weights, bias = quick_convnet.conv1.weight[4, 0].detach(), float(quick_convnet.conv1.bias[4].detach())
     most = bias + float(weights.clamp_min(0).sum())
-    result = fv.render(quick_convnet, fv.neuron("conv1", 4), DIGIT, steps=128, regularization=RAW)
+    result = fv.render(quick_convnet, fv.neuron("conv1.pre", 4), DIGIT, steps=128, regularization=RAW)
     assert 0.95 * most < result.final[0] <= most + 1e-5
     center = result.images[0, 0, 12:17, 12:17]
     assert torch.equal(center > 0.5, weights > 0)
@@ -63,7 +63,7 @@ def test_objectives_compose_like_numbers(quick_convnet):
     torch.testing.assert_close(value(a + 2 * b - 0.5 * fv.total_variation()),
                                value(a) + 2 * value(b) - 0.5 * fv.total_variation_of(images))
     with torch.no_grad():
-        maps = quick_convnet.conv2(quick_convnet.pool(quick_convnet.relu1(quick_convnet.conv1(images))))
+        maps = quick_convnet.relu2(quick_convnet.conv2(quick_convnet.pool(quick_convnet.relu1(quick_convnet.conv1(images)))))
     torch.testing.assert_close(value(a), maps.mean((2, 3))[torch.arange(4), torch.arange(4)])
 
 
@@ -90,7 +90,7 @@ def _mlp() -> MLP:
 def test_mlp_neurons_and_classes_are_visualized(digits_run):
     model = digits_run.model
     strongest = int(model.layers[0].weight.norm(dim=1).argmax())  # a neuron that is not dead
-    for objective in (fv.neuron("hidden1", strongest), fv.class_logit(4), fv.channel("output", 4)):
+    for objective in (fv.neuron("hidden1.pre", strongest), fv.class_logit(4), fv.channel("output.pre", 4)):
         result = fv.render(model, objective, (1, 8, 8), steps=64)
         assert result.final[0] > result.start[0] + 2, objective
     with torch.no_grad():  # the class image wins for its class

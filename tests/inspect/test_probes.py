@@ -7,8 +7,7 @@ import torch
 from neuronscope.errors import ConfigError
 from neuronscope.inspect import predict
 from neuronscope.inspect.matching import match_neurons, roughness
-from neuronscope.inspect.probes import (confidence_summary, morph_path, noise_images, scale_accuracy,
-                                        shift_accuracy)
+from neuronscope.inspect.probes import confidence_summary, morph_path, noise_images, scale_accuracy, shift_accuracy
 from neuronscope.models import MLP, MLPConfig
 
 
@@ -51,7 +50,7 @@ def mnist_model(mnist_small):
 
     model_config, training = build_configs(input_size=784, num_classes=10, image_shape=(28, 28), preset="modern",
                                            layers=[784, 40, 10], epochs=6, batch_size=32)
-    model = MLP(model_config).reset_parameters(training.init, training.seed)
+    model = MLP(model_config)
     train(model, mnist_small, training, progress=False)
     return model
 

@@ -27,10 +27,11 @@ def test_wrong_input_shape_is_explained(tiny_model):
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    (dict(layers=(16,)), "needs an input and an output"),
-    (dict(layers=(16, 0, 3)), "between 1 and"),
-    (dict(layers=(16, 3), activation="swish"), "unknown activation 'swish'"),
-    (dict(layers=(16, 3), output="max"), "unknown output"),
+    (dict(layers=(16,)), "layers must be a list of 2 to 64 entries"),
+    (dict(layers=(16, 0, 3)), "each a whole number from 1 to 100000, got \\(16, 0, 3\\)"),
+    (dict(layers=(16, 7.5, 3)), "each a whole number"),
+    (dict(layers=(16, 3), activation="swish"), "activation must be one of sigmoid, relu, tanh, got 'swish'"),
+    (dict(layers=(16, 3), output="max"), "output must be one of"),
     (dict(layers=(15, 3)), "does not hold the 15 inputs"),
 ])
 def test_config_rejects_bad_architectures(kwargs, message):

@@ -37,7 +37,7 @@ def test_weights_grid_draws_one_tile_per_neuron_with_its_colors():
 
 
 def test_every_standard_figure_renders(digits_run, digits):
-    from neuronscope.report import run_figures
+    from neuronscope.experiments.dense import run_figures
 
     figures = run_figures(digits_run, digits)
     names = [f.name for f in figures]
@@ -57,7 +57,7 @@ def test_lego_blocks_titles_show_index_and_contribution(tiny_model):
 
 
 def test_deeper_networks_get_projected_figures_for_each_layer(tmp_path, digits):
-    from neuronscope.report import run_figures
+    from neuronscope.experiments.dense import run_figures
     from neuronscope.runs import train_run
     from neuronscope.train import build_configs
 

@@ -1,7 +1,8 @@
 import base64
 import re
 
-from neuronscope.report import render_report, run_figures
+from neuronscope.experiments.dense import run_figures
+from neuronscope.report import render_report
 
 
 def test_report_is_self_contained_with_every_figure(digits_run, digits):

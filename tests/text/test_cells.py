@@ -10,12 +10,12 @@ from sklearn.metrics import roc_auc_score
 
 from neuronscope.data.text import Vocabulary
 from neuronscope.errors import ConfigError, DataError
+from neuronscope.experiments.text_cells import analyze_text_run, colored_chars
 from neuronscope.inspect.cells import saturation, trace_cells
 from neuronscope.inspect.discovery import auc_per_column, discover_cells
 from neuronscope.inspect.sampling import sample_text
 from neuronscope.inspect.text_features import text_features
 from neuronscope.models.char_rnn import CharRNN, CharRNNConfig
-from neuronscope.report.text import analyze_text_run, colored_chars
 from neuronscope.train.char_loop import bits
 from tests.conftest import quote_text
 

@@ -6,7 +6,7 @@ import torch
 from neuronscope.data.text import Corpus, Vocabulary
 from neuronscope.errors import CheckpointError, DataError
 from neuronscope.models.char_rnn import CharRNNConfig
-from neuronscope.text_runs import load_text_run, train_text_run
+from neuronscope.runs import open_run, train_run
 from neuronscope.train.char_loop import CharTrainConfig
 from tests.conftest import quote_text
 
@@ -19,22 +19,22 @@ def _setup(cell="lstm"):
 @pytest.mark.parametrize("cell", ["lstm", "gru"])
 def test_resume_continues_exactly(tmp_path, cell):
     corpus, config = _setup(cell)
-    training = CharTrainConfig(seq_len=20, batch=8, epochs=2, eval_every=7)
-    whole = train_text_run(tmp_path / "whole", corpus, config, training, progress=False)
-    train_text_run(tmp_path / "split", corpus, config, CharTrainConfig(**{**training.to_json(), "epochs": 1}),
+    training = CharTrainConfig(seq_len=20, batch_size=8, epochs=2, eval_every=7)
+    whole = train_run(tmp_path / "whole", corpus, config, training, progress=False)
+    train_run(tmp_path / "split", corpus, config, CharTrainConfig(**{**training.to_json(), "epochs": 1}),
                    progress=False)
-    resumed = train_text_run(tmp_path / "split", corpus, config, training, resume=True, progress=False)
+    resumed = train_run(tmp_path / "split", corpus, config, training, resume=True, progress=False)
     for name, tensor in whole.model.state_dict().items():
         assert torch.equal(tensor, resumed.model.state_dict()[name]), name
     assert [h["step"] for h in resumed.history][-1] == whole.history[-1]["step"]
-    assert load_text_run(tmp_path / "split").history[-1]["val_nats"] == pytest.approx(whole.history[-1]["val_nats"])
+    assert open_run(tmp_path / "split").history[-1]["val_nats"] == pytest.approx(whole.history[-1]["val_nats"])
 
 
 def test_a_corpus_shorter_than_one_sequence_is_refused(tmp_path):
     corpus = Corpus("short", "abc" * 10)
     config = CharRNNConfig(Vocabulary.of(corpus.text).chars, hidden=4, layers=1)
     with pytest.raises(DataError, match="too short for sequences of 100"):
-        train_text_run(tmp_path / "run", corpus, config, CharTrainConfig(), progress=False)
+        train_run(tmp_path / "run", corpus, config, CharTrainConfig(), progress=False)
 
 
 def test_a_tampered_checkpoint_is_refused(tmp_path, quote_run):
@@ -46,9 +46,9 @@ def test_a_tampered_checkpoint_is_refused(tmp_path, quote_run):
     data[-10] ^= 0xFF
     (copy / "model.safetensors").write_bytes(bytes(data))
     with pytest.raises(CheckpointError, match="do not match their recorded sha256"):
-        load_text_run(copy)
+        open_run(copy)
 
 
 def test_an_image_run_is_not_a_text_run(digits_run):
-    with pytest.raises(CheckpointError, match="not a character-level run"):
-        load_text_run(digits_run.path)
+    with pytest.raises(CheckpointError, match="holds a dense network \\(kind 'mlp'\\), not a character-level model"):
+        open_run(digits_run.path, kinds=("char-rnn",))

@@ -22,7 +22,7 @@ def test_hand_written_gradients_equal_autograd(cost, output, activation):
     expected = torch.cat([p.grad.flatten() for p in [layer.weight for layer in reference.layers]
                           + [layer.bias for layer in reference.layers]])
 
-    trainer = BackpropTrainer(model, TrainConfig(cost=cost, lr=1.0), x, 6)
+    trainer = BackpropTrainer(model, TrainConfig(loss=cost, lr=1.0), x, 6)
     before = trainer.params.clone()
     trainer.step(torch.arange(6), F.one_hot(labels, 3).float(), labels)
     applied = (before - trainer.params) * len(x)  # SGD moved params by lr/m * summed gradient

@@ -11,16 +11,16 @@ from neuronscope.train import TrainConfig, build_configs, train
 def _train(data, epochs=3, **overrides):
     model_config, training = build_configs(input_size=data.input_size, num_classes=data.num_classes,
                                            image_shape=data.image_shape, epochs=epochs, **overrides)
-    model = MLP(model_config).reset_parameters(training.init, training.seed)
+    model = MLP(model_config)
     return model, train(model, data, training, progress=False)
 
 
 @pytest.mark.parametrize("overrides, floor", [
     (dict(preset="nielsen"), 0.85),
     (dict(preset="modern", lr=3e-3, batch_size=32), 0.9),
-    (dict(preset="modern", layers=[64, 10], cost="hinge", optimizer="sgd", lr=0.05), 0.85),  # multiclass SVM
+    (dict(preset="modern", layers=[64, 10], loss="hinge", optimizer="sgd", lr=0.05), 0.85),  # multiclass SVM
     (dict(preset="modern", layers=[64, 10], lr=1e-2), 0.85),  # softmax regression
-    (dict(preset="nielsen", activation="tanh", cost="cross-entropy", output="sigmoid", init="scaled", lr=0.5), 0.85),
+    (dict(preset="nielsen", activation="tanh", loss="cross-entropy", output="sigmoid", init="scaled", lr=0.5), 0.85),
 ])
 def test_every_setup_learns_digits(digits, overrides, floor):
     _, history = _train(digits, epochs=10, **overrides)
@@ -43,17 +43,18 @@ def test_same_seed_gives_identical_runs_and_another_seed_does_not(digits):
 
 
 def test_divergence_stops_with_a_clear_message(digits):
-    with pytest.raises(TrainingDiverged, match="try a smaller learning rate than 10000"):
-        _train(digits, preset="nielsen", activation="relu", output="linear", lr=1e4)
+    with pytest.raises(TrainingDiverged, match="try a smaller learning rate than 100"):
+        _train(digits, preset="nielsen", activation="relu", output="linear", lr=100.0)
 
 
 @pytest.mark.parametrize("field, value, message", [
-    ("lr", math.nan, "learning rate must be a finite number"),
-    ("lr", -1.0, "learning rate"),
-    ("batch_size", 0, "batch size"),
-    ("epochs", 0, "epochs"),
+    ("lr", math.nan, "lr must be a finite number in \\(0, 100\\], got nan"),
+    ("lr", -1.0, "lr must be"),
+    ("batch_size", 0, "batch_size must be a whole number from 1"),
+    ("batch_size", 16.7, "batch_size must be a whole number"),
+    ("epochs", 0, "epochs must be"),
     ("l2", math.inf, "l2 must be"),
-    ("cost", "mse", "unknown cost"),
+    ("loss", "mse", "loss must be one of quadratic, cross-entropy, hinge"),
 ])
 def test_bad_hyperparameters_are_refused(field, value, message):
     with pytest.raises(ConfigError, match=message):
@@ -66,19 +67,19 @@ def test_layers_must_fit_the_data():
 
 
 def test_cost_and_output_must_agree():
-    with pytest.raises(ConfigError, match="cost 'hinge' needs a linear output"):
-        build_configs(input_size=64, num_classes=10, image_shape=(8, 8), cost="hinge", output="softmax")
+    with pytest.raises(ConfigError, match="loss 'hinge' needs a linear output"):
+        build_configs(input_size=64, num_classes=10, image_shape=(8, 8), loss="hinge", output="softmax")
 
 
 def test_presets_set_the_published_hyperparameters():
     model, training = build_configs(input_size=784, num_classes=10, image_shape=(28, 28), preset="nielsen")
     assert model.layers == (784, 30, 10) and model.activation == "sigmoid" and model.output == "sigmoid"
-    assert (training.cost, training.optimizer, training.lr, training.batch_size, training.epochs, training.init) == \
+    assert (training.loss, training.optimizer, training.lr, training.batch_size, training.epochs, training.init) == \
         ("quadratic", "sgd", 3.0, 10, 30, "normal")
     model, _ = build_configs(input_size=784, num_classes=10, image_shape=(28, 28), preset="3b1b", epochs=2)
     assert model.layers == (784, 16, 16, 10)
     _, modern = build_configs(input_size=784, num_classes=10, image_shape=(28, 28), preset="modern")
-    assert (modern.cost, modern.init, modern.optimizer) == ("cross-entropy", "scaled", "adam") and modern.l2 > 0
+    assert (modern.loss, modern.init, modern.optimizer) == ("cross-entropy", "scaled", "adam") and modern.l2 > 0
 
 
 @pytest.mark.slow
@@ -97,7 +98,7 @@ def test_sparse_and_dense_evaluation_agree(mnist_small):
 
     model_config, training = build_configs(input_size=784, num_classes=10, image_shape=(28, 28), preset="nielsen",
                                            epochs=1)
-    model = MLP(model_config).reset_parameters(training.init, training.seed)
+    model = MLP(model_config)
     train(model, mnist_small, training, progress=False)
     dense = EvaluationSet(mnist_small.test_images, mnist_small.test_labels)
     sparse = EvaluationSet(mnist_small.test_images, mnist_small.test_labels, first_layer_width=30, uses=30)

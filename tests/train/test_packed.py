@@ -8,12 +8,12 @@ from neuronscope.train.packed import PackedNetworks, train_packed
 
 
 def _networks(sizes, activation, output, config):
-    return [MLP(MLPConfig((64, h, 10), activation, output, (8, 8))).reset_parameters(config.init, config.seed)
+    return [MLP(MLPConfig((64, h, 10), activation, output, (8, 8)))
             for h in sizes]
 
 
 @pytest.mark.parametrize("activation, output, config, tolerance", [
-    ("relu", "softmax", TrainConfig(cost="cross-entropy", init="scaled", optimizer="adam", lr=3e-3, batch_size=32,
+    ("relu", "softmax", TrainConfig(loss="cross-entropy", init="scaled", optimizer="adam", lr=3e-3, batch_size=32,
                                     epochs=3, l2=5.0, seed=2), 1e-5),
     ("sigmoid", "sigmoid", TrainConfig(lr=0.5, epochs=2, seed=1), 1e-4),
 ])
@@ -49,4 +49,4 @@ def test_networks_that_cannot_share_a_pack_are_refused(digits):
         PackedNetworks.pack([sigmoid, relu])
     linear = MLP(MLPConfig((64, 10), "sigmoid", "linear", (8, 8)))
     with pytest.raises(ConfigError, match="hinge cost"):
-        train_packed([linear], digits, TrainConfig(cost="hinge"), progress=False)
+        train_packed([linear], digits, TrainConfig(loss="hinge"), progress=False)

@@ -75,12 +75,12 @@ def vision_runs_dir(tmp_path_factory, shared_data, runs_dir):
     import shutil
 
     from neuronscope.models import ConvNetConfig
-    from neuronscope.module_runs import train_module_run
+    from neuronscope.runs import train_run
     from neuronscope.train.module_loop import ModuleTrainConfig
 
     root = tmp_path_factory.mktemp("vision-runs")
     mnist = load_dataset("mnist", shared_data, train_size=3000, test_size=500, progress=False)
-    train_module_run(root / "convnet", mnist, ConvNetConfig(channels=(8, 16), dense=32),
+    train_run(root / "convnet", mnist, ConvNetConfig(channels=(8, 16), dense=32),
                      ModuleTrainConfig(epochs=2, lr=3e-3), progress=False)
     shutil.copytree(runs_dir / "digits", root / "digits")
     return root

@@ -3,7 +3,7 @@ import pytest
 import torch
 
 from neuronscope.data.transforms import center_like_mnist
-from neuronscope.runs import load_run
+from neuronscope.runs import open_run
 
 
 def _blank(side=28):
@@ -22,7 +22,7 @@ def test_infer_matches_the_library_forward_pass(client, runs_dir, mnist_small):
     image = mnist_small.test_images[0]
     body = client.post("/api/runs/mnist-3b1b/infer",
                        json={"pixels": image.reshape(-1).tolist(), "height": 28, "width": 28}).json()
-    model = load_run(runs_dir / "mnist-3b1b").model
+    model = open_run(runs_dir / "mnist-3b1b").model
     expected = model.activations(torch.tensor(image).reshape(1, -1))
     for name, values in expected.items():
         assert np.allclose(body["activations"][name], values[0].detach().numpy(), atol=1e-5)
@@ -55,7 +55,7 @@ def test_shift_and_scale_move_the_input(client, mnist_small):
 
 def test_neuron_shows_weights_and_what_it_pushes(client, runs_dir):
     body = client.get("/api/runs/mnist-3b1b/neurons/hidden1/4").json()
-    model = load_run(runs_dir / "mnist-3b1b").model
+    model = open_run(runs_dir / "mnist-3b1b").model
     assert np.allclose(body["weights_image"], model.layers[0].weight[4].detach().numpy(), atol=1e-6)
     assert not body["projected"] and body["image_shape"] == [28, 28]
     column = model.layers[1].weight[:, 4].detach().numpy()

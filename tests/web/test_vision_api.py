@@ -7,13 +7,13 @@ import torch
 
 from neuronscope.inspect.adversarial import pgd
 from neuronscope.inspect.conv import top_activating
-from neuronscope.module_runs import load_image_run
+from neuronscope.runs import open_run
 from neuronscope.train.module_loop import image_tensor
 
 
 @pytest.fixture(scope="module")
 def convnet(vision_runs_dir, shared_data):
-    run = load_image_run(vision_runs_dir / "convnet")
+    run = open_run(vision_runs_dir / "convnet")
     return run, run.load_data(shared_data, train_size=1, progress=False)
 
 
@@ -89,7 +89,7 @@ def test_dense_runs_are_visualized_too(vision_client):
     ("post", "/api/vision/convnet/dream", {"layer": "fc9"}, "no layer named 'fc9'"),
     ("get", "/api/vision/digits/kernels", None, "no convolutional"),
     ("get", "/api/vision/convnet/top?layer=conv2&channel=99", None, "'conv2' has channels 0..15, got 99"),
-    ("get", "/api/vision/nope/kernels", None, "no image-model run named 'nope'"),
+    ("get", "/api/vision/nope/kernels", None, "no run named 'nope' (a dense network or a ConvNet or a linear classifier)"),
 ])
 def test_bad_requests_get_one_line_errors(vision_client, method, path, body, message):
     response = getattr(vision_client, method)(path, **({"json": body} if body is not None else {}))

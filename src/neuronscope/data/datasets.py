@@ -17,8 +17,8 @@ from ..errors import DataError
 from .cifar import CLASSES as CIFAR_CLASSES
 from .cifar import locate_cifar10, read_cifar10
 from .download import download_first, env_mirrors
-from .roots import data_roots, find_in_roots
 from .idx import read_idx
+from .roots import data_roots, find_in_roots
 
 DATASETS = ("mnist", "fashion-mnist", "digits", "cifar10")
 
@@ -86,6 +86,7 @@ class Dataset:
     test_images: np.ndarray
     test_labels: np.ndarray
     class_names: tuple[str, ...]
+    location: str | None = None  # the folder its files were found in; None for built-in data
 
     @property
     def image_shape(self) -> tuple[int, int]:
@@ -106,7 +107,8 @@ class Dataset:
 
     def summary(self) -> dict:
         return {"name": self.name, "train_size": len(self.train_labels), "test_size": len(self.test_labels),
-                "image_shape": list(self.image_shape), "class_names": list(self.class_names)}
+                "image_shape": list(self.image_shape), "class_names": list(self.class_names),
+                "location": self.location}
 
 
 def _locate_or_download(source: IdxSource, roots: list[Path], download: bool, progress: bool) -> dict[str, Path]:
@@ -155,7 +157,8 @@ def load_idx_dataset(name: str, data_dir=None, *, train_size: int | None = None,
     if arrays["train"][0].shape[1:] != arrays["test"][0].shape[1:]:
         raise DataError(f"{paths['test_images']}: test images are {arrays['test'][0].shape[1:]}, "
                         f"training images {arrays['train'][0].shape[1:]}")
-    return Dataset(name, *arrays["train"], *arrays["test"], class_names=source.class_names)
+    return Dataset(name, *arrays["train"], *arrays["test"], class_names=source.class_names,
+                   location=str(paths["test_images"].parent.resolve()))
 
 
 def load_digits_dataset(*, train_size: int | None = None, test_size: int | None = None, seed: int = 0) -> Dataset:
@@ -181,7 +184,8 @@ def load_dataset(name: str, data_dir=None, *, train_size: int | None = None, tes
         archive = locate_cifar10(data_roots(data_dir), download=download, progress=progress)
         splits = read_cifar10(archive, train_size=_limit(train_size, "train size"),
                               test_size=_limit(test_size, "test size"), progress=progress)
-        return Dataset("cifar10", *splits["train"], *splits["test"], class_names=CIFAR_CLASSES)
+        return Dataset("cifar10", *splits["train"], *splits["test"], class_names=CIFAR_CLASSES,
+                       location=str(archive.parent.resolve()))
     if name not in SOURCES:
         raise DataError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
     return load_idx_dataset(name, data_dir, train_size=train_size, test_size=test_size,

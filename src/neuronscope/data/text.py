@@ -3,6 +3,7 @@ source, or any UTF-8 text file; and the vocabulary that turns characters into nu
 
 from __future__ import annotations
 
+import math
 import os
 import sysconfig
 from dataclasses import dataclass
@@ -11,8 +12,8 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import DataError
-from .roots import data_roots, find_in_roots
 from .download import download_first, env_mirrors
+from .roots import data_roots, find_in_roots
 
 CORPORA = ("tinyshakespeare", "python-stdlib")
 SHAKESPEARE_FILE = "tinyshakespeare.txt"
@@ -29,14 +30,22 @@ class Corpus:
     text: str
     is_code: bool = False
     source: str = ""  # what load_corpus was given, to load the same text again
+    location: str | None = None  # the folder its file was found in
+
+    def summary(self) -> dict:
+        return {"name": self.name, "source": self.source, "characters": len(self.text), "is_code": self.is_code,
+                "location": self.location}
 
 
 def load_corpus(source: str, data_dir: str | os.PathLike | None = None, *, max_chars: int | None = None,
                 download: bool = True, progress: bool = True) -> Corpus:
     """``source`` is ``tinyshakespeare`` (found under ``DATA/text/`` or downloaded), ``python-stdlib``
     (this Python's own standard library source, on every machine) or the path of a UTF-8 text file."""
+    location = None
     if source == "tinyshakespeare":
-        name, text, is_code, origin = source, _read_text(_find_shakespeare(data_dir, download, progress)), False, source
+        found = _find_shakespeare(data_dir, download, progress)
+        name, text, is_code, origin = source, _read_text(found), False, source
+        location = str(found.parent.resolve())
     elif source == "python-stdlib":
         name, text, is_code, origin = source, _stdlib_source(max_chars or STDLIB_CHARS), True, source
     else:
@@ -47,7 +56,7 @@ def load_corpus(source: str, data_dir: str | os.PathLike | None = None, *, max_c
     text = text if max_chars is None else text[:max_chars]
     if not text:
         raise DataError(f"{source}: the text is empty")
-    return Corpus(name, text, is_code, origin)
+    return Corpus(name, text, is_code, origin, location)
 
 
 def _find_shakespeare(data_dir, download: bool, progress: bool) -> Path:
@@ -133,3 +142,14 @@ class Vocabulary:
 
     def decode(self, ids) -> str:
         return "".join(self.chars[int(i)] for i in ids)
+
+
+def validation_start(length: int, val_fraction: float, seq_len: int) -> int:
+    """Where the validation part of a text of ``length`` characters begins: the first part trains,
+    the last ``val_fraction`` validates; each part must hold at least one sequence of ``seq_len``."""
+    cut = int(length * (1 - val_fraction))
+    if length - cut < 2 or cut < seq_len + 1:
+        raise DataError(f"the corpus has {length} characters: too short for sequences of {seq_len} "
+                        f"(it needs more than {math.ceil((seq_len + 1) / (1 - val_fraction))}); "
+                        f"use a longer text or a shorter --seq-len")
+    return cut

@@ -12,7 +12,7 @@ from .. import inspect
 from ..inspect.matching import match_neurons, roughness
 from ..plot.experiments import plot_accuracy_curves, plot_matched_pairs
 from ..report import ExperimentReport, NamedFigure, Table
-from ..runs import load_run
+from ..runs import open_run
 from ..train.config import build_configs
 from .training import DataSpec, Network, TrainingGroup, train_networks
 
@@ -31,12 +31,12 @@ def init_vs_regularization(out: str | Path, *, hidden: int = 30, epochs: int = 3
     for name, init, strength in ((NAMES[0], "normal", 0.0), (NAMES[1], "scaled", l2)):
         model, training = build_configs(
             input_size=loaded.input_size, num_classes=loaded.num_classes, image_shape=loaded.image_shape,
-            preset="nielsen", layers=[loaded.input_size, hidden, loaded.num_classes], cost="cross-entropy",
+            preset="nielsen", layers=[loaded.input_size, hidden, loaded.num_classes], loss="cross-entropy",
             output="sigmoid", init=init, l2=strength, lr=lr, epochs=epochs, seed=seed)
         groups.append(TrainingGroup(data, (Network(str(out / "runs" / name), model, training),)))
     train_networks(groups, dataset, workers=workers, ray_address=ray_address, progress=progress)
 
-    runs = [load_run(g.networks[0].path) for g in groups]
+    runs = [open_run(g.networks[0].path, kinds=("mlp",)) for g in groups]
     images = [inspect.weights_images(r.model, "hidden1").images for r in runs]
     matching = match_neurons(images[0], images[1], seed=seed)
     rough = [roughness(i) for i in images]

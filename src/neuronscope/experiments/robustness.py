@@ -11,7 +11,7 @@ from ..errors import ConfigError
 from ..inspect.probes import scale_accuracy, shift_accuracy
 from ..plot.experiments import plot_scale_curves, plot_shift_heatmaps
 from ..report import ExperimentReport, NamedFigure, Table
-from ..runs import load_run
+from ..runs import open_run
 
 DEFAULT_FACTORS = tuple(np.round(np.linspace(0.5, 1.5, 11), 2))
 
@@ -22,12 +22,12 @@ def robustness_experiment(runs: list[str | Path], *, max_shift: int = 6, factors
     and y, and zoomed by each of ``factors``."""
     if not runs:
         raise ConfigError("name at least one run to test")
-    loaded = [load_run(r) for r in runs]
+    loaded = [open_run(r, kinds=("mlp",)) for r in runs]
     names = _labels(loaded)
     factors = np.asarray(factors, dtype=np.float64)
     grids, curves = {}, {}
     for name, run in zip(names, loaded):
-        data = run.load_data(data_dir, test_size=test_size, progress=progress)
+        data = run.load_test_set(data_dir, test_size=test_size, progress=progress)
         grids[name] = shift_accuracy(run.model, data.test_images, data.test_labels, max_shift)
         curves[name] = scale_accuracy(run.model, data.test_images, data.test_labels, factors)
     ends = [s for s in (-max_shift // 2, max_shift // 2, -max_shift, max_shift) if s]

@@ -62,7 +62,7 @@ def train_group(group: TrainingGroup) -> list[TrainedNetwork]:
     """Train a group's networks from their seed's initial weights (what a worker runs)."""
     data = group.data.load()
     training = group.networks[0].training
-    models = [MLP(n.model).reset_parameters(training.init, training.seed) for n in group.networks]
+    models = [MLP(n.model) for n in group.networks]
     histories = train_packed(models, data, training, progress=False)
     return [TrainedNetwork(n, {k: v.numpy() for k, v in m.state_dict().items()}, h)
             for n, m, h in zip(group.networks, models, histories)]

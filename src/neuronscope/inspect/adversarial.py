@@ -15,6 +15,7 @@ import torch
 from torch import nn
 
 from ..errors import ConfigError
+from ..models.modes import in_eval_mode
 from .hooks import check_image_model
 
 NORMS = ("linf", "l2")
@@ -92,6 +93,7 @@ def _step_direction(grad: torch.Tensor, norm: str) -> torch.Tensor:
 
 
 @torch.enable_grad()  # callers may be inside torch.no_grad(); the image needs gradients
+@in_eval_mode
 def pgd(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, epsilon: float, *, steps: int = 20,
         step_size: float | None = None, norm: str = "linf", random_start: bool = False, target: int | None = None,
         seed: int = 0) -> Attack:
@@ -103,8 +105,6 @@ def pgd(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, epsilon: f
     step_size = 2.5 * epsilon / steps if step_size is None else step_size
     if not (math.isfinite(step_size) and step_size >= 0):
         raise ConfigError(f"step size must be a non-negative number, got {step_size}")
-    was_training = model.training
-    model.eval()
     x0 = images.detach()
     delta = torch.zeros_like(x0)
     if random_start and epsilon > 0:
@@ -117,7 +117,6 @@ def pgd(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, epsilon: f
         delta = (x0 + delta).clamp(0, 1) - x0
     adversarial = (x0 + delta).detach()
     before, after = _answer(model, x0), _answer(model, adversarial)
-    model.train(was_training)
     return Attack(x0, adversarial, labels, before[0], before[1], after[0], after[1])
 
 
@@ -152,6 +151,7 @@ class FoolingImage:
 
 
 @torch.enable_grad()  # callers may be inside torch.no_grad(); the image needs gradients
+@in_eval_mode
 def fooling_image(model: nn.Module, target: int, input_shape: tuple[int, ...], *, confidence: float = 0.99,
                   max_steps: int = 500, lr: float = 0.05, seed: int = 0) -> FoolingImage:
     """Start from uniform noise and change it until the model calls it ``target`` with at least
@@ -161,7 +161,6 @@ def fooling_image(model: nn.Module, target: int, input_shape: tuple[int, ...], *
         raise ConfigError(f"confidence must be in (0, 1), got {confidence}")
     if not 1 <= max_steps <= MAX_STEPS:
         raise ConfigError(f"max_steps must be 1..{MAX_STEPS}, got {max_steps}")
-    model.eval()
     device = next(model.parameters()).device
     generator = torch.Generator().manual_seed(seed)
     start = torch.rand((1, *input_shape), generator=generator).clamp(0.01, 0.99)

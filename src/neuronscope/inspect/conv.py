@@ -11,7 +11,7 @@ import torch
 from torch import nn
 
 from ..errors import ConfigError
-from .hooks import LayerRecorder, find_layer
+from .hooks import LayerRecorder
 
 
 def conv_layers(model: nn.Module) -> list[str]:
@@ -24,7 +24,7 @@ def conv_layers(model: nn.Module) -> list[str]:
 
 def first_layer_kernels(model: nn.Module) -> np.ndarray:
     """The first conv layer's kernels, (channels out, channels in, k, k)."""
-    return find_layer(model, conv_layers(model)[0]).weight.detach().cpu().numpy()
+    return dict(model.named_modules())[conv_layers(model)[0]].weight.detach().cpu().numpy()
 
 
 def feature_map_layers(model: nn.Module) -> list[str]:

@@ -18,6 +18,7 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from ..errors import ConfigError
+from ..models.modes import in_eval_mode
 from .hooks import LayerRecorder, check_image_model, find_layer
 
 
@@ -46,6 +47,7 @@ def _resize(images: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
 
 
 @torch.enable_grad()  # callers may be inside torch.no_grad(); the image needs gradients
+@in_eval_mode
 def dream(model: nn.Module, image: torch.Tensor, layer: str, *, octaves: int = 3, octave_scale: float = 1.4,
           steps: int = 20, step_size: float = 0.01, jitter: int = 1, seed: int = 0,
           progress: bool = False) -> Dream:
@@ -58,8 +60,6 @@ def dream(model: nn.Module, image: torch.Tensor, layer: str, *, octaves: int = 3
         raise ConfigError(f"octaves must be 1..8, steps 1..1000 and jitter 0..16; got {octaves}, {steps}, {jitter}")
     if not (math.isfinite(octave_scale) and 1 < octave_scale <= 4 and math.isfinite(step_size) and 0 < step_size <= 1):
         raise ConfigError(f"octave_scale must be in (1, 4] and step_size in (0, 1]; got {octave_scale}, {step_size}")
-    was_training = model.training
-    model.eval()
     device = next(model.parameters()).device
     full = tuple(image.shape[-2:])
     sizes = [tuple(max(4, round(s / octave_scale**k)) for s in full) for k in reversed(range(octaves))]
@@ -88,5 +88,4 @@ def dream(model: nn.Module, image: torch.Tensor, layer: str, *, octaves: int = 3
                 current = (dreamed + _resize(work - start, full)).clamp(0, 1)
                 amplification.append(float(_energy(model, layer, current)) / baseline)
         dreamed = current
-    model.train(was_training)
     return Dream(dreamed[0].cpu(), original[0].cpu(), layer, np.array(amplification), sizes)

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from ..data.tensors import as_inputs
 from ..models.mlp import MLP, probabilities
-from ..train.evaluation import as_inputs
 
 
 @torch.no_grad()

@@ -10,10 +10,11 @@ from ..errors import ConfigError
 
 
 def _modules(model: nn.Module) -> dict[str, nn.Module]:
-    """Every named submodule (``conv1``, ``layer1.0.conv2``, ...), after the friendlier names a model may
-    give its layers through ``named_layers()`` (an MLP's ``hidden1`` for ``layers.0``)."""
+    """Every named submodule (``conv1``, ``layer1.0.conv2``, ...), where the names a model gives its layers
+    through ``named_layers()`` win: there ``conv1`` is the value after the activation, ``conv1.pre`` the
+    convolution's own output (``models.layers``)."""
     aliases = model.named_layers() if callable(getattr(model, "named_layers", None)) else {}
-    return {**aliases, **{name: module for name, module in model.named_modules() if name}}
+    return {**aliases, **{name: module for name, module in model.named_modules() if name and name not in aliases}}
 
 
 def layer_names(model: nn.Module) -> list[str]:
@@ -31,22 +32,27 @@ def find_layer(model: nn.Module, name: str) -> nn.Module:
 
 
 class LayerRecorder:
-    """Records the output of the named layers on every forward pass while the ``with`` block lasts."""
+    """Records the output of the named layers on every forward pass while the ``with`` block lasts.
+
+    Every name is checked when the recorder is made; hooks are attached on entering the block and
+    always removed on leaving it, so a bad name never leaves a hook behind."""
 
     def __init__(self, model: nn.Module, names: list[str]):
         self.outputs: dict[str, torch.Tensor] = {}
+        self._layers = {name: find_layer(model, name) for name in names}
         self._handles = []
-        for name in names:
-            def keep(module, inputs, output, name=name):
-                self.outputs[name] = output[0] if isinstance(output, tuple) else output
-            self._handles.append(find_layer(model, name).register_forward_hook(keep))
 
     def __enter__(self) -> LayerRecorder:
+        for name, layer in self._layers.items():
+            def keep(module, inputs, output, name=name):
+                self.outputs[name] = output[0] if isinstance(output, tuple) else output
+            self._handles.append(layer.register_forward_hook(keep))
         return self
 
     def __exit__(self, *exc) -> None:
         for handle in self._handles:
             handle.remove()
+        self._handles.clear()
 
 
 def channel_count(model: nn.Module, layer: str, input_shape: tuple[int, ...]) -> int:

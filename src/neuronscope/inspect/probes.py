@@ -11,10 +11,10 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from ..data.tensors import as_inputs
 from ..data.transforms import scale, shift
 from ..errors import ConfigError
 from ..models.mlp import MLP
-from ..train.evaluation import as_inputs
 from .evaluation import predict
 
 NOISE_KINDS = ("uniform", "gaussian")

@@ -11,6 +11,7 @@ import torch
 from ..data.text import Vocabulary
 from ..errors import ConfigError, DataError
 from ..models.char_rnn import CharRNN
+from ..models.modes import in_eval_mode
 
 MAX_SAMPLE_CHARS = 20_000
 MAX_PRIME_CHARS = 20_000
@@ -23,6 +24,7 @@ class SampledChar:
     alternatives: list[tuple[str, float]]  # the most likely characters at this point, best first
 
 
+@in_eval_mode
 def sample_text(model: CharRNN, length: int = 500, *, prime: str = "", temperature: float = 1.0, seed: int = 0,
                 top: int = 5) -> list[SampledChar]:
     """``length`` characters after ``prime`` (which must use only characters the model knows).
@@ -43,7 +45,6 @@ def sample_text(model: CharRNN, length: int = 500, *, prime: str = "", temperatu
     device = next(model.parameters()).device
     generator = torch.Generator().manual_seed(seed)
     out = []
-    model.eval()
     with torch.inference_mode():
         logits, state = model(tokens.to(device))
         last = logits[0, -1]

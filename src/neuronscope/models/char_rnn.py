@@ -8,16 +8,17 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from ..configs import config_from_json, config_to_json
+from ..configs import Number, OneOf, Settings, Text, Whole
 from ..errors import ConfigError
 
 CELLS = ("lstm", "gru", "rnn")
 MAX_HIDDEN = 2048
 MAX_LAYERS = 6
+MAX_VOCABULARY = 10_000
 
 
 @dataclass(frozen=True)
-class CharRNNConfig:
+class CharRNNConfig(Settings):
     """``vocabulary``: the model's characters in id order; ``hidden`` cells per layer."""
 
     vocabulary: str
@@ -27,30 +28,19 @@ class CharRNNConfig:
     embedding: int = 64
     dropout: float = 0.0
 
+    constraints = {"vocabulary": Text(1, MAX_VOCABULARY), "cell": OneOf(*CELLS), "hidden": Whole(1, MAX_HIDDEN),
+                   "layers": Whole(1, MAX_LAYERS), "embedding": Whole(1, MAX_HIDDEN),
+                   "dropout": Number(0, 1, open_high=True)}
+    what = "char-RNN"
+
     def __post_init__(self):
-        if self.cell not in CELLS:
-            raise ConfigError(f"unknown cell {self.cell!r}; choose one of {', '.join(CELLS)}")
-        if not 1 <= self.hidden <= MAX_HIDDEN:
-            raise ConfigError(f"hidden size must be 1..{MAX_HIDDEN}, got {self.hidden}")
-        if not 1 <= self.layers <= MAX_LAYERS:
-            raise ConfigError(f"layers must be 1..{MAX_LAYERS}, got {self.layers}")
-        if not 1 <= self.embedding <= MAX_HIDDEN:
-            raise ConfigError(f"embedding size must be 1..{MAX_HIDDEN}, got {self.embedding}")
-        if not 0 <= self.dropout < 1:
-            raise ConfigError(f"dropout must be in [0, 1), got {self.dropout}")
-        if not self.vocabulary or len(set(self.vocabulary)) != len(self.vocabulary):
-            raise ConfigError("the vocabulary must be a non-empty string of distinct characters")
+        super().__post_init__()
+        if len(set(self.vocabulary)) != len(self.vocabulary):
+            raise ConfigError("the vocabulary must be a string of distinct characters")
 
     @property
     def layer_names(self) -> list[str]:
         return [f"layer{i + 1}" for i in range(self.layers)]
-
-    def to_json(self) -> dict:
-        return config_to_json(self)
-
-    @classmethod
-    def from_json(cls, data: dict) -> CharRNNConfig:
-        return config_from_json(cls, data, "char-RNN")
 
 
 class CharRNN(nn.Module):

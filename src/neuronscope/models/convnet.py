@@ -8,14 +8,15 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from ..configs import config_from_json, config_to_json
+from ..configs import Each, OneOf, Settings, Whole
 from ..errors import ConfigError
 
 MAX_CHANNELS = 512
+MAX_SIDE = 1024
 
 
 @dataclass(frozen=True)
-class ConvNetConfig:
+class ConvNetConfig(Settings):
     channels: tuple[int, int] = (16, 32)
     kernel: int = 5
     dense: int = 128
@@ -23,29 +24,20 @@ class ConvNetConfig:
     in_channels: int = 1
     classes: int = 10
 
+    constraints = {"channels": Each(Whole(1, MAX_CHANNELS), 2, 2), "kernel": OneOf(3, 5, 7),
+                   "dense": Whole(1, 4096), "image_shape": Each(Whole(8, MAX_SIDE), 2, 2),
+                   "in_channels": OneOf(1, 3), "classes": Whole(2, 1000)}
+    kind = "convnet"
+    what = "ConvNet"
+
     def __post_init__(self):
-        object.__setattr__(self, "channels", tuple(int(c) for c in self.channels))
-        object.__setattr__(self, "image_shape", tuple(int(s) for s in self.image_shape))
-        if len(self.channels) != 2 or not all(1 <= c <= MAX_CHANNELS for c in self.channels):
-            raise ConfigError(f"channels are two numbers in 1..{MAX_CHANNELS}, got {list(self.channels)}")
-        if self.kernel not in (3, 5, 7):
-            raise ConfigError(f"kernel must be 3, 5 or 7, got {self.kernel}")
-        if any(s % 4 or s < 8 for s in self.image_shape):
-            raise ConfigError(f"image sides must be multiples of 4 of at least 8 (two 2x2 poolings), "
-                              f"got {list(self.image_shape)}")
-        if not 1 <= self.dense <= 4096 or not 2 <= self.classes <= 1000 or self.in_channels not in (1, 3):
-            raise ConfigError("dense must be 1..4096, classes 2..1000 and in_channels 1 or 3")
+        super().__post_init__()
+        if any(s % 4 for s in self.image_shape):
+            raise ConfigError(f"image sides must be multiples of 4 (two 2x2 poolings), got {list(self.image_shape)}")
 
     @property
     def layer_names(self) -> list[str]:
         return ["conv1", "conv2", "fc1", "output"]
-
-    def to_json(self) -> dict:
-        return config_to_json(self, kind="convnet")
-
-    @classmethod
-    def from_json(cls, data: dict) -> ConvNetConfig:
-        return config_from_json(cls, data, "ConvNet", kind="convnet")
 
 
 class ConvNet(nn.Module):
@@ -71,8 +63,14 @@ class ConvNet(nn.Module):
         x = self.relu3(self.fc1(x.flatten(1)))
         return self.output(x)
 
+    def named_layers(self) -> dict[str, nn.Module]:
+        """Modules whose outputs are each layer's activations and, under ``NAME.pre``, its weighted sums."""
+        return {"conv1": self.relu1, "conv2": self.relu2, "fc1": self.relu3, "output": self.output,
+                "conv1.pre": self.conv1, "conv2.pre": self.conv2, "fc1.pre": self.fc1, "output.pre": self.output}
+
     def activations(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
-        """Each named layer's output for a batch, output scores last."""
+        """Each named layer's output for a batch (after its ReLU; conv layers before pooling), output
+        scores last."""
         a1 = self.relu1(self.conv1(x))
         a2 = self.relu2(self.conv2(self.pool(a1)))
         f = self.relu3(self.fc1(self.pool(a2).flatten(1)))

@@ -10,33 +10,23 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from ..configs import config_from_json, config_to_json
-from ..errors import ConfigError
+from ..configs import Each, OneOf, Settings, Whole
 
 
 @dataclass(frozen=True)
-class LinearConfig:
+class LinearConfig(Settings):
     image_shape: tuple[int, int] = (28, 28)
     in_channels: int = 1
     classes: int = 10
 
-    def __post_init__(self):
-        object.__setattr__(self, "image_shape", tuple(int(s) for s in self.image_shape))
-        if len(self.image_shape) != 2 or not all(1 <= s <= 1024 for s in self.image_shape):
-            raise ConfigError(f"image_shape is (height, width) of 1..1024 pixels, got {list(self.image_shape)}")
-        if self.in_channels not in (1, 3) or not 2 <= self.classes <= 1000:
-            raise ConfigError("in_channels must be 1 or 3 and classes 2..1000")
+    constraints = {"image_shape": Each(Whole(1, 1024), 2, 2), "in_channels": OneOf(1, 3),
+                   "classes": Whole(2, 1000)}
+    kind = "linear"
+    what = "linear-classifier"
 
     @property
     def layer_names(self) -> list[str]:
         return ["output"]
-
-    def to_json(self) -> dict:
-        return config_to_json(self, kind="linear")
-
-    @classmethod
-    def from_json(cls, data: dict) -> LinearConfig:
-        return config_from_json(cls, data, "linear-classifier", kind="linear")
 
 
 class LinearClassifier(nn.Module):
@@ -49,6 +39,9 @@ class LinearClassifier(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.output(x.flatten(1))
+
+    def named_layers(self) -> dict[str, nn.Module]:
+        return {"output": self.output, "output.pre": self.output}
 
     def activations(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
         return {"output": self(x)}

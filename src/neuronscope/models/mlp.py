@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import torch
 from torch import nn
 
+from ..configs import Each, OneOf, Settings, Whole
 from ..errors import ConfigError
+from .layers import HookPoint, pre
 
 ACTIVATIONS = {"sigmoid": torch.sigmoid, "relu": torch.relu, "tanh": torch.tanh}
 OUTPUTS = ("sigmoid", "softmax", "linear")
@@ -17,7 +19,7 @@ MAX_NEURONS = 100_000
 
 
 @dataclass(frozen=True)
-class MLPConfig:
+class MLPConfig(Settings):
     """Architecture of a dense network.
 
     layers: sizes from input to output, e.g. (784, 30, 10); two entries make a linear classifier.
@@ -31,35 +33,20 @@ class MLPConfig:
     output: str = "sigmoid"
     image_shape: tuple[int, int] = (28, 28)
 
+    constraints = {"layers": Each(Whole(1, MAX_NEURONS), 2, 64), "activation": OneOf(*ACTIVATIONS),
+                   "output": OneOf(*OUTPUTS), "image_shape": Each(Whole(1, MAX_NEURONS), 2, 2)}
+    kind = "mlp"
+    what = "dense-network"
+
     def __post_init__(self):
-        object.__setattr__(self, "layers", tuple(int(n) for n in self.layers))
-        object.__setattr__(self, "image_shape", tuple(int(n) for n in self.image_shape))
-        if len(self.layers) < 2:
-            raise ConfigError(f"layers needs an input and an output size, got {list(self.layers)}")
-        if any(n < 1 or n > MAX_NEURONS for n in self.layers):
-            raise ConfigError(f"every layer size must be between 1 and {MAX_NEURONS}, got {list(self.layers)}")
-        if self.activation not in ACTIVATIONS:
-            raise ConfigError(f"unknown activation {self.activation!r}; choose one of {', '.join(ACTIVATIONS)}")
-        if self.output not in OUTPUTS:
-            raise ConfigError(f"unknown output {self.output!r}; choose one of {', '.join(OUTPUTS)}")
-        if len(self.image_shape) != 2 or math.prod(self.image_shape) != self.layers[0]:
+        super().__post_init__()
+        if math.prod(self.image_shape) != self.layers[0]:
             raise ConfigError(f"image shape {list(self.image_shape)} does not hold the {self.layers[0]} inputs")
 
     @property
     def layer_names(self) -> list[str]:
         """Names of the layers that have neurons: hidden1, hidden2, ..., output."""
         return [f"hidden{i}" for i in range(1, len(self.layers) - 1)] + ["output"]
-
-    def to_json(self) -> dict:
-        return {"kind": "mlp", **{k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}}
-
-    @classmethod
-    def from_json(cls, data: dict) -> MLPConfig:
-        try:
-            return cls(layers=data["layers"], activation=data["activation"], output=data["output"],
-                       image_shape=data["image_shape"])
-        except (KeyError, TypeError, ValueError) as e:
-            raise ConfigError(f"model description is incomplete or malformed ({e!r})") from None
 
 
 class MLP(nn.Module):
@@ -73,6 +60,8 @@ class MLP(nn.Module):
         super().__init__()
         self.config = config
         self.layers = nn.ModuleList(nn.Linear(i, o) for i, o in zip(config.layers, config.layers[1:]))
+        # each layer's value after its activation (the output layer's: the network's answer)
+        self.points = nn.ModuleList(HookPoint() for _ in self.layers)
         self._activation = ACTIVATIONS[config.activation]
 
     def reset_parameters(self, init: str = "scaled", seed: int = 0) -> MLP:
@@ -98,7 +87,8 @@ class MLP(nn.Module):
         return x
 
     def activations(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
-        """Every layer's activations by name (hidden1, ..., output); output holds the network's answer."""
+        """Every layer's activations by name (hidden1, ..., output); output holds the network's answer
+        (its scores through the output function)."""
         x = self._flatten(x)
         result = {}
         names = self.config.layer_names
@@ -112,18 +102,23 @@ class MLP(nn.Module):
         return result
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """The output layer's scores (weighted sums), (n, classes)."""
         return self.scores_above_first_layer(self.layers[0](self._flatten(x)))
 
     def scores_above_first_layer(self, sums: torch.Tensor) -> torch.Tensor:
         """The output layer's scores, given the first layer's weighted sums (n, first-layer neurons)."""
-        for layer in self.layers[1:]:
-            sums = layer(self._activation(sums))
+        for point, layer in zip(self.points, self.layers[1:]):
+            sums = layer(point(self._activation(sums)))
+        answer = self.points[-1]
+        if answer._forward_hooks:  # the answer is computed only for someone listening: training never is
+            answer(output_activation(sums, self.config.output))
         return sums
 
     def named_layers(self) -> dict[str, nn.Module]:
-        """The dense layers by the names used everywhere (hidden1, ..., output). Hooked, each gives its
-        weighted sums z, before the activation."""
-        return dict(zip(self.config.layer_names, self.layers))
+        """Modules whose outputs are each layer's activations (hidden1, ..., output) and, under
+        ``NAME.pre``, its weighted sums z."""
+        names = self.config.layer_names
+        return {**dict(zip(names, self.points)), **{pre(name): layer for name, layer in zip(names, self.layers)}}
 
     def weight_matrices(self) -> list[torch.Tensor]:
         """Each layer's (out, in) weight matrix, detached."""

@@ -1,7 +1,9 @@
-"""Run reports: the standard figure set and a self-contained HTML page."""
+"""Reports assemble what ``inspect`` and ``experiments`` computed: named figures written as files, and
+self-contained HTML pages with every figure embedded. Nothing here computes an analysis."""
 
-from .figures import NamedFigure, run_figures, write_figures
 from .experiment import ExperimentReport, Table
-from .html import render_report, write_report
+from .figures import NamedFigure, write_figures
+from .html import render_page, render_report, write_report
 
-__all__ = ["ExperimentReport", "NamedFigure", "Table", "render_report", "run_figures", "write_figures", "write_report"]
+__all__ = ["ExperimentReport", "NamedFigure", "Table", "render_page", "render_report", "write_figures",
+           "write_report"]

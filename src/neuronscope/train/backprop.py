@@ -107,7 +107,7 @@ class BackpropTrainer:
         self._stored = [i for i, learn in enumerate(self._learn) if learn == self._store_gradient]
         self._shrink = 1.0 - config.lr * config.l2 / self.train_size
         self.derivative = HIDDEN_DERIVATIVES[model.config.activation]
-        self.output_delta = output_delta_function(config.cost, model.config.output)
+        self.output_delta = output_delta_function(config.loss, model.config.output)
 
         sizes = model.config.layers[1:]
         self._arrays = {

@@ -18,12 +18,14 @@ import torch
 from torch import nn
 from tqdm import tqdm
 
-from ..configs import config_from_json, config_to_json
-from ..errors import ConfigError, DataError, TrainingDiverged
+from ..configs import BATCH_SIZE, EPOCHS, LEARNING_RATE, SEED, Number, Optional, Settings, Whole
+from ..data.text import Corpus, Vocabulary, validation_start
+from ..errors import CheckpointError, DataError, TrainingDiverged
 from ..models.char_rnn import CharRNN, detach_state
+from ..models.init import reset_parameters
+from .state import flat_optimizer_state, restore_optimizer
 
 MAX_SEQ_LEN = 10_000
-MAX_BATCH = 4096
 
 
 def bits(nats: float) -> float:
@@ -31,39 +33,29 @@ def bits(nats: float) -> float:
 
 
 @dataclass(frozen=True)
-class CharTrainConfig:
+class CharTrainConfig(Settings):
+    """How to train a character-level model: ``batch_size`` parallel streams read ``seq_len``
+    characters at a time, Adam with ``lr``, gradients clipped to norm ``clip``, a validation loss and
+    a checkpoint every ``eval_every`` steps, until ``epochs`` or ``minutes`` (of training time)."""
+
     seq_len: int = 100
-    batch: int = 64
+    batch_size: int = 64
     lr: float = 2e-3
     clip: float = 5.0
     epochs: int = 50
-    minutes: float | None = None  # stop after this much training time, whatever the epoch
-    eval_every: int = 200  # steps between validation losses and checkpoints
+    minutes: float | None = None
+    eval_every: int = 200
     val_fraction: float = 0.1
     val_chars: int = 200_000  # the most validation characters scored each time
     seed: int = 0
 
-    def __post_init__(self):
-        checks = [(1 <= self.seq_len <= MAX_SEQ_LEN, f"seq_len must be 1..{MAX_SEQ_LEN}, got {self.seq_len}"),
-                  (1 <= self.batch <= MAX_BATCH, f"batch must be 1..{MAX_BATCH}, got {self.batch}"),
-                  (math.isfinite(self.lr) and 0 < self.lr <= 1, f"lr must be in (0, 1], got {self.lr}"),
-                  (math.isfinite(self.clip) and self.clip > 0, f"clip must be positive, got {self.clip}"),
-                  (self.epochs >= 1, f"epochs must be at least 1, got {self.epochs}"),
-                  (self.minutes is None or (math.isfinite(self.minutes) and self.minutes > 0),
-                   f"minutes must be positive, got {self.minutes}"),
-                  (self.eval_every >= 1, f"eval_every must be at least 1, got {self.eval_every}"),
-                  (0 < self.val_fraction < 0.5, f"val_fraction must be in (0, 0.5), got {self.val_fraction}"),
-                  (self.val_chars >= 1, f"val_chars must be at least 1, got {self.val_chars}")]
-        for ok, message in checks:
-            if not ok:
-                raise ConfigError(message)
-
-    def to_json(self) -> dict:
-        return config_to_json(self)
-
-    @classmethod
-    def from_json(cls, data: dict) -> CharTrainConfig:
-        return config_from_json(cls, data, "training")
+    constraints = {"seq_len": Whole(1, MAX_SEQ_LEN), "batch_size": BATCH_SIZE, "lr": LEARNING_RATE,
+                   "clip": Number(0, 1e6, open_low=True), "epochs": EPOCHS,
+                   "minutes": Optional(Number(0, 1e6, open_low=True)), "eval_every": Whole(1, 10**9),
+                   "val_fraction": Number(0, 0.5, open_low=True, open_high=True), "val_chars": Whole(1, 10**9),
+                   "seed": SEED}
+    renamed = {"batch": "batch_size"}
+    what = "training"
 
 
 @dataclass
@@ -78,20 +70,34 @@ class CharTrainingState:
     carry: dict[str, torch.Tensor] = field(default_factory=dict)
     optimizer: dict[str, torch.Tensor] = field(default_factory=dict)
 
+    def to_tensors(self) -> tuple[dict[str, torch.Tensor], dict]:
+        tensors = {f"optimizer.{k}": v for k, v in self.optimizer.items()}
+        tensors.update({f"carry.{k}": v for k, v in self.carry.items()})
+        position = {"step": self.step, "epoch": self.epoch, "chunk": self.chunk, "seconds": self.seconds}
+        return tensors, {"position": position}
 
-def validation_start(length: int, config: CharTrainConfig) -> int:
-    """Where the validation part of a text of ``length`` characters begins: the first part trains,
-    the last ``val_fraction`` validates."""
-    cut = int(length * (1 - config.val_fraction))
-    if length - cut < 2 or cut < config.seq_len + 1:
-        raise DataError(f"the corpus has {length} characters: too short for sequences of {config.seq_len} "
-                        f"(it needs more than {math.ceil((config.seq_len + 1) / (1 - config.val_fraction))}); "
-                        f"use a longer text or a shorter --seq-len")
-    return cut
+    @classmethod
+    def from_tensors(cls, tensors: dict[str, torch.Tensor], meta: dict) -> CharTrainingState:
+        position = meta.get("position") or {}
+        try:
+            return cls(step=int(position["step"]), epoch=int(position["epoch"]), chunk=int(position["chunk"]),
+                       seconds=float(position["seconds"]),
+                       carry={k.removeprefix("carry."): v for k, v in tensors.items() if k.startswith("carry.")},
+                       optimizer={k.removeprefix("optimizer."): v for k, v in tensors.items()
+                                  if k.startswith("optimizer.")})
+        except (KeyError, TypeError, ValueError):
+            raise CheckpointError("the training state records no valid position") from None
+
+    def keeps(self, metrics: dict) -> bool:
+        """Whether a history entry was written at or before this state."""
+        return metrics.get("step", 0) <= self.step
+
+    def finished(self, training: CharTrainConfig) -> bool:
+        return self.epoch >= training.epochs
 
 
 def split_text(tokens: np.ndarray, config: CharTrainConfig) -> tuple[np.ndarray, np.ndarray]:
-    cut = validation_start(len(tokens), config)
+    cut = validation_start(len(tokens), config.val_fraction, config.seq_len)
     return tokens[:cut], tokens[cut:]
 
 
@@ -123,23 +129,6 @@ def evaluate_loss(model: CharRNN, tokens: np.ndarray, seq_len: int, batch: int =
     return total / count
 
 
-def _flat_optimizer_state(optimizer: torch.optim.Optimizer) -> dict[str, torch.Tensor]:
-    flat = {}
-    for index, entry in optimizer.state_dict()["state"].items():
-        for key, value in entry.items():
-            flat[f"{index}.{key}"] = torch.as_tensor(value, dtype=torch.float32).reshape(-1).clone() \
-                if key == "step" else value.clone()
-    return flat
-
-
-def _restore_optimizer(optimizer: torch.optim.Optimizer, flat: dict[str, torch.Tensor]) -> None:
-    state = {}
-    for name, value in flat.items():
-        index, key = name.split(".", 1)
-        state.setdefault(int(index), {})[key] = value.reshape(()) if key == "step" else value
-    optimizer.load_state_dict({"state": state, "param_groups": optimizer.state_dict()["param_groups"]})
-
-
 def _carry_tensors(state) -> dict[str, torch.Tensor]:
     if state is None:
         return {}
@@ -156,41 +145,62 @@ def _carry_state(carry: dict[str, torch.Tensor], device):
     return carry["h"].to(device)
 
 
-def train_chars(model: CharRNN, tokens: np.ndarray, config: CharTrainConfig, *,
+def check_fits(model: CharRNN, corpus: Corpus, config: CharTrainConfig) -> None:
+    """Refuse a corpus with characters the model does not know, or too short to train on."""
+    unknown = Vocabulary(model.config.vocabulary).unknown(corpus.text)
+    if unknown:
+        raise DataError(f"the corpus has {len(unknown)} character(s) outside the model's vocabulary, "
+                        f"e.g. {unknown[0]!r}; resume with the corpus the run was trained on")
+    validation_start(len(corpus.text), config.val_fraction, config.seq_len)
+
+
+def train_chars(model: CharRNN, corpus: Corpus, config: CharTrainConfig, *,
                 state: CharTrainingState | None = None,
                 on_checkpoint: Callable[[dict, CharTrainingState], None] | None = None,
                 progress: bool = True) -> list[dict]:
-    """Train ``model`` in place on ``tokens`` (int64 ids) until ``config.epochs`` or ``config.minutes``.
+    """Train ``model`` in place on ``corpus`` until ``config.epochs`` or ``config.minutes``; without a
+    ``state``, from weights drawn with ``config.seed``.
 
     Every ``eval_every`` steps (and at the end) the validation loss is measured and
     ``on_checkpoint(metrics, state)`` is called with a consistent model and state. Returns the
     metrics of those checkpoints.
     """
+    check_fits(model, corpus, config)
+    vocabulary = Vocabulary(model.config.vocabulary)
+    if state is None:
+        reset_parameters(model, config.seed)
+    # dropout draws from torch's global generator: forked and seeded, so runs repeat and nothing outside changes
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(config.seed + (state.step if state else 0))
+        return _train_tokens(model, vocabulary.encode(corpus.text), config, state or CharTrainingState(),
+                             on_checkpoint, progress)
+
+
+def _train_tokens(model: CharRNN, tokens: np.ndarray, config: CharTrainConfig, state: CharTrainingState,
+                  on_checkpoint, progress: bool) -> list[dict]:
     train_tokens, val_tokens = split_text(tokens, config)
     val_tokens = val_tokens[: config.val_chars]
-    x, y = streams(train_tokens, config.batch, config.seq_len)
+    x, y = streams(train_tokens, config.batch_size, config.seq_len)
     chunks = x.shape[1] // config.seq_len
     if chunks < 1:
         raise DataError(f"the training text gives no full chunk of {config.seq_len} characters")
     device = next(model.parameters()).device
-    torch.manual_seed(config.seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
-    state = state or CharTrainingState()
     if state.optimizer:
-        _restore_optimizer(optimizer, state.optimizer)
+        restore_optimizer(optimizer, state.optimizer)
     carried = _carry_state(state.carry, device)
     total_steps = config.epochs * chunks
     history, window = [], []
     model.train()
     started = time.perf_counter() - state.seconds
     bar = tqdm(total=total_steps, initial=state.step, disable=not progress, unit="step", dynamic_ncols=True,
-               desc=f"training {config.batch}x{config.seq_len}-char chunks")
+               desc=f"training {config.batch_size}x{config.seq_len}-char chunks")
 
     def checkpoint() -> None:
         val = evaluate_loss(model, val_tokens, config.seq_len)
         state.seconds = time.perf_counter() - started
         state.carry = _carry_tensors(carried)
-        state.optimizer = _flat_optimizer_state(optimizer)
+        state.optimizer = flat_optimizer_state(optimizer)
         train_loss = float(np.mean(window)) if window else float("nan")
         metrics = {"step": state.step, "epoch": state.epoch + state.chunk / chunks, "seconds": round(state.seconds, 2),
                    "chars": state.step * x.shape[0] * config.seq_len, "train_nats": train_loss,

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 
-from ..configs import config_from_json, config_to_json
+from ..configs import BATCH_SIZE, EPOCHS, L2, LEARNING_RATE, SEED, OneOf, Settings
 from ..errors import ConfigError
 from ..models.mlp import INITS, MLPConfig
 from .costs import COSTS, DEFAULT_OUTPUT, VALID_OUTPUTS
@@ -14,11 +13,12 @@ OPTIMIZERS = ("sgd", "adam")
 
 
 @dataclass(frozen=True)
-class TrainConfig:
-    """How to train. ``l2`` is lambda in Nielsen's convention: the cost gains lambda/(2n) * sum(w^2)
-    over all weights (not biases), n being the number of training images."""
+class TrainConfig(Settings):
+    """How to train a dense network. ``loss`` is the cost function; ``l2`` is lambda in Nielsen's
+    convention: the cost gains lambda/(2n) * sum(w^2) over all weights (not biases), n being the
+    number of training images. Training starts from weights drawn by ``init`` with ``seed``."""
 
-    cost: str = "quadratic"
+    loss: str = "quadratic"
     init: str = "normal"
     optimizer: str = "sgd"
     lr: float = 3.0
@@ -27,30 +27,10 @@ class TrainConfig:
     l2: float = 0.0
     seed: int = 0
 
-    def __post_init__(self):
-        if self.cost not in COSTS:
-            raise ConfigError(f"unknown cost {self.cost!r}; choose one of {', '.join(COSTS)}")
-        if self.init not in INITS:
-            raise ConfigError(f"unknown init {self.init!r}; choose one of {', '.join(INITS)}")
-        if self.optimizer not in OPTIMIZERS:
-            raise ConfigError(f"unknown optimizer {self.optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
-        if not (isinstance(self.lr, (int, float)) and math.isfinite(self.lr) and 0 < self.lr <= 1e4):
-            raise ConfigError(f"learning rate must be a finite number in (0, 10000], got {self.lr}")
-        if not (isinstance(self.l2, (int, float)) and math.isfinite(self.l2) and 0 <= self.l2 <= 1e6):
-            raise ConfigError(f"l2 must be a finite number in [0, 1000000], got {self.l2}")
-        if not (isinstance(self.batch_size, int) and 1 <= self.batch_size <= 1_000_000):
-            raise ConfigError(f"batch size must be a whole number from 1 to 1000000, got {self.batch_size}")
-        if not (isinstance(self.epochs, int) and 1 <= self.epochs <= 100_000):
-            raise ConfigError(f"epochs must be a whole number from 1 to 100000, got {self.epochs}")
-        if not (isinstance(self.seed, int) and 0 <= self.seed < 2**63):
-            raise ConfigError(f"seed must be a non-negative whole number, got {self.seed}")
-
-    def to_json(self) -> dict:
-        return config_to_json(self)
-
-    @classmethod
-    def from_json(cls, data: dict) -> TrainConfig:
-        return config_from_json(cls, data, "training")
+    constraints = {"loss": OneOf(*COSTS), "init": OneOf(*INITS), "optimizer": OneOf(*OPTIMIZERS),
+                   "lr": LEARNING_RATE, "batch_size": BATCH_SIZE, "epochs": EPOCHS, "l2": L2, "seed": SEED}
+    renamed = {"cost": "loss"}
+    what = "training"
 
 
 @dataclass(frozen=True)
@@ -63,7 +43,7 @@ class Preset:
 PRESETS = {
     "nielsen": Preset((30,), "sigmoid", TrainConfig()),
     "3b1b": Preset((16, 16), "sigmoid", TrainConfig()),
-    "modern": Preset((100,), "relu", TrainConfig(cost="cross-entropy", init="scaled", optimizer="adam", lr=1e-3,
+    "modern": Preset((100,), "relu", TrainConfig(loss="cross-entropy", init="scaled", optimizer="adam", lr=1e-3,
                                                  batch_size=64, epochs=10, l2=5.0)),
 }
 DEFAULT_PRESET = "3b1b"
@@ -86,9 +66,9 @@ def build_configs(*, input_size: int, num_classes: int, image_shape: tuple[int, 
     elif layers[0] != input_size or layers[-1] != num_classes:
         raise ConfigError(f"layers {list(layers)} must start with the input size {input_size} "
                           f"and end with the number of classes {num_classes}")
-    output = output or DEFAULT_OUTPUT[training.cost]
-    if output not in VALID_OUTPUTS[training.cost]:
-        raise ConfigError(f"cost {training.cost!r} needs a {' or '.join(VALID_OUTPUTS[training.cost])} output, "
+    output = output or DEFAULT_OUTPUT[training.loss]
+    if output not in VALID_OUTPUTS[training.loss]:
+        raise ConfigError(f"loss {training.loss!r} needs a {' or '.join(VALID_OUTPUTS[training.loss])} output, "
                           f"got {output!r}")
     model = MLPConfig(layers=tuple(layers), activation=activation or base.activation, output=output,
                       image_shape=image_shape)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterator
 
-import numpy as np
 import torch
 
+from ..data.tensors import as_inputs
 from ..models.mlp import MLP
 from .costs import loss as cost_loss
 
@@ -16,12 +16,6 @@ BLOCK = 10_000  # images evaluated at once
 # conversion (about the cost of four dense evaluations of a 30-neuron layer).
 SPARSE_WORTH = 200
 SPARSE_DENSITY = 0.5
-
-
-def as_inputs(images: np.ndarray | torch.Tensor, device: torch.device | str = "cpu") -> torch.Tensor:
-    """(n, h, w) images -> (n, h*w) float32 tensor on ``device``."""
-    x = torch.as_tensor(images, dtype=torch.float32)
-    return x.reshape(len(x), -1).to(device)
 
 
 class EvaluationSet:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 import numpy as np
 import torch
@@ -13,11 +12,13 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 
 from ..data import Dataset
+from ..data.tensors import as_inputs
 from ..errors import ConfigError, TrainingDiverged
 from ..models.mlp import MLP
 from .backprop import BackpropTrainer
 from .config import TrainConfig
-from .evaluation import EvaluationSet, as_inputs, evaluate
+from .evaluation import EvaluationSet, evaluate
+from .state import TrainingState
 
 DIVERGENCE_CHECK_EVERY = 100  # steps; a NaN spreads to every parameter within a step or two
 TRAIN_EVAL_LIMIT = 10_000  # training-set metrics come from this many images, enough for a curve
@@ -28,15 +29,6 @@ THREADED_STEP_WORK = 1_000_000
 THREADED_MIN_BATCH = 32
 
 
-@dataclass
-class TrainingState:
-    """What besides the weights a run needs to continue exactly where it stopped."""
-
-    epoch: int = 0
-    optimizer: dict[str, torch.Tensor] = field(default_factory=dict)
-    rng: torch.Tensor | None = None
-
-
 def pick_device(device: str | None = None) -> torch.device:
     if device in (None, "auto"):
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -44,17 +36,18 @@ def pick_device(device: str | None = None) -> torch.device:
 
 
 def train(model: MLP, data: Dataset, config: TrainConfig, *, state: TrainingState | None = None,
-          on_epoch: Callable[[dict, TrainingState], None] | None = None, progress: bool = True) -> list[dict]:
-    """Train ``model`` in place for the epochs after ``state.epoch`` up to ``config.epochs``.
+          on_checkpoint: Callable[[dict, TrainingState], None] | None = None, progress: bool = True) -> list[dict]:
+    """Train ``model`` in place for the epochs after ``state.epoch`` up to ``config.epochs``; without a
+    ``state``, from weights drawn by ``config.init`` with ``config.seed``.
 
-    Returns one metrics dict per epoch trained. ``on_epoch(metrics, state)`` runs after each epoch,
-    when the model and state are consistent (the place to save a checkpoint). Raises
+    Returns one metrics dict per epoch trained. ``on_checkpoint(metrics, state)`` runs after each
+    epoch, when the model and state are consistent (the place to save a checkpoint). Raises
     TrainingDiverged as soon as a parameter becomes NaN or infinite.
     """
-    if model.config.layers[0] != data.input_size or model.config.layers[-1] != data.num_classes:
-        raise ConfigError(f"model layers {list(model.config.layers)} do not fit {data.name}: "
-                          f"{data.input_size} inputs, {data.num_classes} classes")
-    state = state or TrainingState()
+    check_fits(model, data, config)
+    if state is None:
+        model.reset_parameters(config.init, config.seed)
+        state = TrainingState()
     device = next(model.parameters()).device
     x_all = as_inputs(data.train_images, device)
     y_all = torch.as_tensor(data.train_labels, device=device)
@@ -69,18 +62,25 @@ def train(model: MLP, data: Dataset, config: TrainConfig, *, state: TrainingStat
     train_set, test_set = evaluation_sets(data, device, model.config.layers[1], config.epochs - state.epoch)
 
     def after_epoch(epoch: int, train_seconds: float) -> str:
-        train_metrics = evaluate(model, train_set, config.cost)
-        test_metrics = evaluate(model, test_set, config.cost)
+        train_metrics = evaluate(model, train_set, config.loss)
+        test_metrics = evaluate(model, test_set, config.loss)
         metrics = epoch_metrics(epoch, train_metrics, test_metrics, train_seconds)
         history.append(metrics)
-        if on_epoch:
-            on_epoch(metrics, TrainingState(epoch=epoch, optimizer=trainer.optimizer_state(),
+        if on_checkpoint:
+            on_checkpoint(metrics, TrainingState(epoch=epoch, optimizer=trainer.optimizer_state(),
                                             rng=generator.get_state()))
         return f"{test_metrics['accuracy']:.4f}"
 
     run_epochs(trainer, F.one_hot(y_all, data.num_classes).float(), y_all, config, first_epoch=state.epoch + 1,
                generator=generator, progress=progress, after_epoch=after_epoch)
     return history
+
+
+def check_fits(model: MLP, data: Dataset, config: TrainConfig | None = None) -> None:
+    """Refuse a dataset whose inputs or classes the network's layers do not match."""
+    if model.config.layers[0] != data.input_size or model.config.layers[-1] != data.num_classes:
+        raise ConfigError(f"model layers {list(model.config.layers)} do not fit {data.name}: "
+                          f"{data.input_size} inputs, {data.num_classes} classes")
 
 
 def epoch_metrics(epoch: int, train: dict[str, float], test: dict[str, float], seconds: float) -> dict:

@@ -16,12 +16,13 @@ import torch
 import torch.nn.functional as F
 
 from ..data import Dataset
+from ..data.tensors import as_inputs
 from ..errors import ConfigError
 from ..models.mlp import MLP, MLPConfig
 from .backprop import BackpropTrainer
 from .config import TrainConfig
 from .costs import loss as cost_loss
-from .evaluation import EvaluationSet, as_inputs
+from .evaluation import EvaluationSet
 from .loop import epoch_metrics, evaluation_sets, run_epochs
 
 
@@ -98,18 +99,21 @@ def _block_slices(models: list[MLP], layer: int) -> list[tuple[slice, slice]]:
 
 def train_packed(models: list[MLP], data: Dataset, config: TrainConfig, *, progress: bool = True,
                  on_epoch=None) -> list[list[dict]]:
-    """Train already initialized ``models`` together, in place, for ``config.epochs`` epochs.
+    """Train ``models`` together, in place, for ``config.epochs`` epochs, each from the weights
+    ``config.init`` draws with ``config.seed`` (so each matches a network trained alone).
 
     Returns one history per model, entries as from :func:`neuronscope.train.train` (the
     ``seconds`` are those of the whole pack). ``on_epoch(epoch, metrics_per_model)`` runs after
     each epoch, once the models hold that epoch's weights.
     """
-    if config.cost == "hinge":
+    if config.loss == "hinge":
         raise ConfigError("the hinge cost is for a single linear classifier; train such models one at a time")
     first = models[0].config if models else None
     if first and (first.layers[0] != data.input_size or first.layers[-1] != data.num_classes):
         raise ConfigError(f"model layers {list(first.layers)} do not fit {data.name}: "
                           f"{data.input_size} inputs, {data.num_classes} classes")
+    for model in models:
+        model.reset_parameters(config.init, config.seed)
     packed = PackedNetworks.pack(models)
     device = next(packed.union.parameters()).device
     x_all = as_inputs(data.train_images, device)
@@ -122,8 +126,8 @@ def train_packed(models: list[MLP], data: Dataset, config: TrainConfig, *, progr
 
     def after_epoch(epoch: int, seconds: float) -> str:
         packed.unpack()
-        train_metrics = packed.evaluate(train_set, config.cost)
-        test_metrics = packed.evaluate(test_set, config.cost)
+        train_metrics = packed.evaluate(train_set, config.loss)
+        test_metrics = packed.evaluate(test_set, config.loss)
         for history, train, test in zip(histories, train_metrics, test_metrics):
             history.append(epoch_metrics(epoch, train, test, seconds))
         if on_epoch:

@@ -26,11 +26,9 @@ from .. import __version__, inspect
 from ..data.transforms import center_like_mnist, scale, shift
 from ..errors import ConfigError, NeuronscopeError
 from ..models.mlp import probabilities
-from ..runs import CONFIG
+from ..runs import CONFIG, DENSE_KINDS
 from .basics import router as basics_router
-from .text import text_router
-from .registry import IMAGE_MODELS, TEXT, LoadedRun, RunRegistry, UnknownRun
-from .vision import vision_router
+from .registry import LoadedRun, RunRegistry, UnknownRun
 from .schemas import (
     InferRequest,
     InferResponse,
@@ -39,6 +37,8 @@ from .schemas import (
     SampleResponse,
     WeightsResponse,
 )
+from .text import text_router
+from .vision import vision_router
 
 STATIC = Path(__file__).parent / "static"
 MAX_BODY_BYTES = 4 * 1024 * 1024
@@ -156,15 +156,15 @@ def create_app(runs_dir: str | Path, data_dir=None) -> FastAPI:
 
     @app.get("/api/runs", response_model=list[RunSummary])
     async def list_runs():
-        return [summary(name, registry.get(name)) for name in registry.names()]
+        return [summary(name, registry.get(name, DENSE_KINDS)) for name in registry.names(DENSE_KINDS)]
 
     @app.get("/api/runs/{run}", response_model=RunSummary)
     async def describe_run(run: str):
-        return summary(run, registry.get(run))
+        return summary(run, registry.get(run, DENSE_KINDS))
 
     @app.post("/api/runs/{run}/infer", response_model=InferResponse)
     async def infer(run: str, body: InferRequest):
-        loaded = registry.get(run)
+        loaded = registry.get(run, DENSE_KINDS)
         model = loaded.run.model
         shape = model.config.image_shape
         image = np.asarray(body.pixels, dtype=np.float32).reshape(body.height, body.width)
@@ -190,7 +190,7 @@ def create_app(runs_dir: str | Path, data_dir=None) -> FastAPI:
 
     @app.get("/api/runs/{run}/weights", response_model=WeightsResponse)
     async def weights(run: str):
-        model = registry.get(run).run.model
+        model = registry.get(run, DENSE_KINDS).run.model
         return _json({"activation": model.config.activation, "output": model.config.output,
                       "layers": [{"weight": layer.weight.detach().reshape(-1).tolist(),
                                   "bias": layer.bias.detach().tolist(),
@@ -199,7 +199,7 @@ def create_app(runs_dir: str | Path, data_dir=None) -> FastAPI:
 
     @app.get("/api/runs/{run}/neurons/{layer}/{index}", response_model=NeuronResponse)
     async def neuron(run: str, layer: str, index: int, top: int = Query(default=5, ge=1, le=100)):
-        model = registry.get(run).run.model
+        model = registry.get(run, DENSE_KINDS).run.model
         weights = inspect.weights_images(model, layer)
         if not 0 <= index < len(weights.images):
             raise ConfigError(f"{layer} has neurons 0..{len(weights.images) - 1}, got {index}")
@@ -220,7 +220,7 @@ def create_app(runs_dir: str | Path, data_dir=None) -> FastAPI:
     @app.get("/api/runs/{run}/samples", response_model=SampleResponse)
     def sample(run: str, index: int | None = Query(default=None, ge=0, le=10**9),
                      label: int | None = Query(default=None, ge=0, le=1000)):
-        loaded = registry.get(run)
+        loaded = registry.get(run, DENSE_KINDS)
         data = loaded.test_set
         if index is None:
             candidates = np.arange(len(data.test_labels))
@@ -235,12 +235,12 @@ def create_app(runs_dir: str | Path, data_dir=None) -> FastAPI:
     @app.get("/api/runs/{run}/figures/{name}.png", response_class=Response,
              responses={200: {"content": {"image/png": {}}}})
     def figure(run: str, name: str):
+        from ..experiments.dense import run_figures
         from ..plot import figure_png
-        from ..report import run_figures
 
         if name not in GALLERY_FIGURES:
             raise ConfigError(f"unknown figure {name!r}; choose one of {', '.join(GALLERY_FIGURES)}")
-        loaded = registry.get(run)
+        loaded = registry.get(run, DENSE_KINDS)
         key = (run, name)
         with figure_lock:
             if key not in figure_cache:
@@ -251,8 +251,8 @@ def create_app(runs_dir: str | Path, data_dir=None) -> FastAPI:
         return Response(figure_cache[key], media_type="image/png")
 
     app.include_router(basics_router)
-    app.include_router(text_router(RunRegistry(runs_dir, data_dir, kinds=(TEXT,))))
-    app.include_router(vision_router(RunRegistry(runs_dir, data_dir, kinds=IMAGE_MODELS)))
+    app.include_router(text_router(registry))
+    app.include_router(vision_router(registry))
 
     for route, page in PAGES.items():
         app.add_api_route(route, _page_response(STATIC / page), include_in_schema=False, methods=["GET"])

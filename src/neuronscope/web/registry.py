@@ -1,4 +1,5 @@
-"""The runs a lab serves: names checked against a strict pattern and resolved inside one folder only."""
+"""The runs a lab serves: one registry for every kind, names checked against a strict pattern and
+resolved inside one folder only, each run opened once with :func:`neuronscope.runs.open_run`."""
 
 from __future__ import annotations
 
@@ -11,17 +12,13 @@ import numpy as np
 
 from ..data import Dataset
 from ..errors import CheckpointError, NeuronscopeError
-from ..module_runs import load_image_run
-from ..runs import CONFIG, Run, run_kind
-from ..text_runs import KIND as TEXT, TextRun, load_text_run
-
-DENSE, IMAGE_MODELS = ("mlp",), ("mlp", "convnet", "linear")
+from ..runs import CONFIG, KINDS, Run, open_run, run_kind
 
 RUN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
 
 class UnknownRun(NeuronscopeError):
-    """No run of that name in the served folder."""
+    """No run of that name (and kind) in the served folder."""
 
 
 class LoadedRun:
@@ -42,44 +39,42 @@ class LoadedRun:
 
 
 class RunRegistry:
-    """The runs of one folder whose kind is one of ``kinds``: dense networks (``DENSE``, the default),
-    every image model (``IMAGE_MODELS``) or character-level models (``(TEXT,)``)."""
+    """Every run in one folder; each page asks for the kinds it shows."""
 
-    def __init__(self, runs_dir: str | Path, data_dir=None, *, kinds: tuple[str, ...] = DENSE):
+    def __init__(self, runs_dir: str | Path, data_dir=None):
         self.runs_dir = Path(runs_dir).resolve()
         self.data_dir = data_dir
-        self.kinds = kinds
-        self._loaded: dict[str, LoadedRun | TextRun] = {}
+        self._loaded: dict[str, LoadedRun] = {}
         self._lock = threading.Lock()
 
-    def _serves(self, path: Path) -> bool:
+    @staticmethod
+    def _kind(path: Path) -> str | None:
         try:
-            return (path / CONFIG).is_file() and run_kind(path) in self.kinds
+            return run_kind(path) if (path / CONFIG).is_file() else None
         except CheckpointError:
-            return False
+            return None
 
-    def names(self) -> list[str]:
+    def names(self, kinds: tuple[str, ...]) -> list[str]:
         if not self.runs_dir.is_dir():
             return []
-        return sorted(p.name for p in self.runs_dir.iterdir() if RUN_NAME.match(p.name) and self._serves(p))
+        return sorted(p.name for p in self.runs_dir.iterdir() if RUN_NAME.match(p.name) and self._kind(p) in kinds)
 
-    def path(self, name: str) -> Path:
+    def path(self, name: str, kinds: tuple[str, ...]) -> Path:
         if not RUN_NAME.match(name):
             raise UnknownRun(f"invalid run name {name!r}: use letters, digits, '.', '_' and '-' only")
         path = (self.runs_dir / name).resolve()
-        if path.parent != self.runs_dir or not self._serves(path):
-            what = {DENSE: "", IMAGE_MODELS: "image-model "}.get(self.kinds, "character-level ")
-            raise UnknownRun(f"no {what}run named {name!r} in {self.runs_dir}")
+        if path.parent != self.runs_dir or self._kind(path) not in kinds:
+            what = " or ".join(KINDS[k].title for k in kinds)
+            raise UnknownRun(f"no run named {name!r} ({what}) in {self.runs_dir}")
         return path
 
-    def get(self, name: str):
-        """A LoadedRun for image runs, a TextRun for character-level ones; loaded once."""
-        path = self.path(name)
+    def get(self, name: str, kinds: tuple[str, ...]) -> LoadedRun:
+        """The run called ``name`` if it is of one of ``kinds``, opened once."""
+        path = self.path(name, kinds)
         with self._lock:
             if name not in self._loaded:
                 try:
-                    self._loaded[name] = (load_text_run(path) if TEXT in self.kinds
-                                          else LoadedRun(load_image_run(path), self.data_dir))
+                    self._loaded[name] = LoadedRun(open_run(path), self.data_dir)
                 except CheckpointError as e:
                     raise UnknownRun(f"run {name!r} cannot be loaded: {e}") from None
             return self._loaded[name]

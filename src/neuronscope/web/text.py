@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from ..errors import ConfigError
 from ..inspect.cells import trace_cells
 from ..inspect.sampling import sample_text
+from ..runs import TEXT_KINDS
 from .registry import RunRegistry, UnknownRun
 
 MAX_TRACED_TEXT = 3000
@@ -40,10 +41,10 @@ def text_router(registry: RunRegistry) -> APIRouter:
     @router.get("/runs")
     def runs():
         listed = []
-        for name in registry.names():
-            run = registry.get(name)
+        for name in registry.names(TEXT_KINDS):
+            run = registry.get(name, TEXT_KINDS).run
             final = run.history[-1] if run.history else {}
-            listed.append({"name": name, "corpus": run.corpus.get("name"), "cell": run.model.config.cell,
+            listed.append({"name": name, "corpus": run.dataset.get("name"), "cell": run.model.config.cell,
                            "layers": run.model.config.layers, "hidden": run.model.config.hidden,
                            "signals": list(SIGNALS[run.model.config.cell]),
                            "val_nats": final.get("val_nats"), "val_bits": final.get("val_bits")})
@@ -54,7 +55,7 @@ def text_router(registry: RunRegistry) -> APIRouter:
     def activations(run: str, body: ActivationsRequest):
         """Every cell of one layer at every character of ``text``: ``values[t][cell]``. Characters the
         model never saw are skipped when it reads the text; their ``values[t]`` is null."""
-        loaded = registry.get(run)
+        loaded = registry.get(run, TEXT_KINDS).run
         config = loaded.model.config
         if body.layer > config.layers:
             raise ConfigError(f"this model has layers 1..{config.layers}, got {body.layer}")
@@ -75,7 +76,7 @@ def text_router(registry: RunRegistry) -> APIRouter:
 
     @router.post("/{run}/sample")
     def sample(run: str, body: SampleRequest):
-        chars = sample_text(registry.get(run).model, body.length, prime=body.prime, temperature=body.temperature,
+        chars = sample_text(registry.get(run, TEXT_KINDS).run.model, body.length, prime=body.prime, temperature=body.temperature,
                             seed=body.seed)
         return {"chars": [{"char": c.char, "probability": c.probability, "alternatives": c.alternatives}
                           for c in chars]}
@@ -83,7 +84,7 @@ def text_router(registry: RunRegistry) -> APIRouter:
     @router.get("/{run}/cells")
     def cells(run: str):
         """The findings of ``neuronscope text cells RUN`` (its cells.json)."""
-        path = registry.get(run).path / "cells.json"
+        path = registry.get(run, TEXT_KINDS).run.path / "cells.json"
         if not path.is_file():
             raise UnknownRun(f"no cell analysis for {run!r} yet: run `neuronscope text cells` on it")
         try:

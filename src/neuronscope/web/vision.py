@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 from torch import nn
 
+from ..data.tensors import image_tensor
 from ..errors import ConfigError
 from ..inspect import featurevis as fv
 from ..inspect.adversarial import fooling_image, pgd
@@ -18,7 +19,7 @@ from ..inspect.conv import conv_layers, feature_maps, first_layer_kernels, top_a
 from ..inspect.convolution import CLASSIC_KERNELS
 from ..inspect.dream import dream
 from ..inspect.hooks import channel_count
-from ..train.module_loop import image_tensor
+from ..runs import IMAGE_KINDS
 from .registry import LoadedRun, RunRegistry
 
 SEARCHED_IMAGES = 10_000
@@ -68,8 +69,8 @@ def _flat(tensor) -> list[float]:
 
 def visual_layers(model: nn.Module) -> list[str]:
     """Layers worth visualizing: a dense network's named layers, else every conv and dense module."""
-    if callable(getattr(model, "named_layers", None)):
-        return list(model.named_layers())
+    if hasattr(getattr(model, "config", None), "layer_names"):
+        return list(model.config.layer_names)
     return [name for name, module in model.named_modules() if isinstance(module, (nn.Conv2d, nn.Linear))]
 
 
@@ -109,8 +110,8 @@ def vision_router(registry: RunRegistry) -> APIRouter:
     @router.get("/runs")
     def runs():
         listed = []
-        for name in registry.names():
-            loaded = registry.get(name)
+        for name in registry.names(IMAGE_KINDS):
+            loaded = registry.get(name, IMAGE_KINDS)
             model, shape = loaded.run.model, _input_shape(loaded)
             modules = dict(model.named_modules())
             layers = [{"name": layer, "units": channel_count(model, layer, shape),
@@ -128,19 +129,19 @@ def vision_router(registry: RunRegistry) -> APIRouter:
 
     @router.get("/{run}/sample")
     def sample(run: str, index: int = Query(default=0, ge=0, le=10**9)):
-        loaded = registry.get(run)
+        loaded = registry.get(run, IMAGE_KINDS)
         x, label = test_input(loaded, index)
         return {"index": index % len(loaded.test_set.test_labels), "label": label, "shape": list(x.shape),
                 "pixels": _flat(x), **answer(loaded.run.model, x)}
 
     @router.get("/{run}/kernels")
     def kernels(run: str):
-        values = first_layer_kernels(registry.get(run).run.model)
+        values = first_layer_kernels(registry.get(run, IMAGE_KINDS).run.model)
         return {"shape": list(values.shape), "values": _flat(values)}
 
     @router.get("/{run}/maps")
     def maps(run: str, index: int = Query(default=0, ge=0, le=10**9)):
-        loaded = registry.get(run)
+        loaded = registry.get(run, IMAGE_KINDS)
         x, label = test_input(loaded, index)
         return {"label": label, "layers": [{"name": name, "shape": list(m.shape), "values": _flat(m)}
                                            for name, m in feature_maps(loaded.run.model, x).items() if m.ndim == 3]}
@@ -148,7 +149,7 @@ def vision_router(registry: RunRegistry) -> APIRouter:
     @router.get("/{run}/top")
     def top(run: str, layer: str = Query(max_length=200), channel: int = Query(ge=0, le=100_000),
             k: int = Query(default=8, ge=1, le=32)):
-        loaded = registry.get(run)
+        loaded = registry.get(run, IMAGE_KINDS)
         key = (run, layer)
         with busy:
             if key not in top_cache:
@@ -164,7 +165,7 @@ def vision_router(registry: RunRegistry) -> APIRouter:
 
     @router.post("/{run}/visualize")
     def visualize(run: str, body: VisualizeRequest):
-        loaded = registry.get(run)
+        loaded = registry.get(run, IMAGE_KINDS)
         model, shape = loaded.run.model, _input_shape(loaded)
         objective = fv.units(body.layer, body.units)
         regularization = fv.Regularization(param=body.param, decay=body.decay, transforms=body.transforms,
@@ -181,7 +182,7 @@ def vision_router(registry: RunRegistry) -> APIRouter:
 
     @router.post("/{run}/attack")
     def attack(run: str, body: AttackRequest):
-        loaded = registry.get(run)
+        loaded = registry.get(run, IMAGE_KINDS)
         model = loaded.run.model
         x, label = test_input(loaded, body.index)
         step_size = body.epsilon if body.steps == 1 else None
@@ -195,7 +196,7 @@ def vision_router(registry: RunRegistry) -> APIRouter:
 
     @router.post("/{run}/fool")
     def fool(run: str, body: FoolRequest):
-        loaded = registry.get(run)
+        loaded = registry.get(run, IMAGE_KINDS)
         with busy:
             fooled = fooling_image(loaded.run.model, body.target, _input_shape(loaded), confidence=body.confidence,
                                    seed=body.seed)
@@ -204,7 +205,7 @@ def vision_router(registry: RunRegistry) -> APIRouter:
 
     @router.post("/{run}/dream")
     def dreamed(run: str, body: DreamRequest):
-        loaded = registry.get(run)
+        loaded = registry.get(run, IMAGE_KINDS)
         x, label = test_input(loaded, body.index)
         with busy:
             result = dream(loaded.run.model, x, body.layer, octaves=body.octaves, steps=body.steps,

@@ -2,8 +2,18 @@
 described), ``objectives`` (what is maximized, composable), ``transforms`` (random changes that
 demand robust patterns) and ``render`` (the loop)."""
 
-from .objectives import (CLASS_SCORES, Objective, channel, class_logit, diversity, l2, neuron, total_variation,
-                         total_variation_of, units)
+from .objectives import (
+                         CLASS_SCORES,
+                         Objective,
+                         channel,
+                         class_logit,
+                         diversity,
+                         l2,
+                         neuron,
+                         total_variation,
+                         total_variation_of,
+                         units,
+)
 from .render import RAW, REGULARIZED, Regularization, Rendering, evaluate, raw_and_regularized, render
 
 __all__ = ["CLASS_SCORES", "RAW", "REGULARIZED", "Objective", "Regularization", "Rendering", "channel", "class_logit", "diversity",

@@ -12,6 +12,7 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from ...errors import ConfigError
+from ...models.modes import in_eval_mode
 from ..hooks import LayerRecorder, check_image_model
 from .objectives import SCORES, Objective, l2, total_variation
 from .param import PARAMS, make_param
@@ -80,6 +81,7 @@ def evaluate(model: nn.Module, objective: Objective, images: torch.Tensor) -> to
 
 
 @torch.enable_grad()  # callers may be inside torch.no_grad(); the image needs gradients
+@in_eval_mode
 def render(model: nn.Module, objective: Objective, input_shape: tuple[int, int, int], *, batch: int = 1,
            steps: int = 256, lr: float = 0.1, regularization: Regularization = REGULARIZED, seed: int = 0,
            progress: bool = False) -> Rendering:
@@ -91,8 +93,6 @@ def render(model: nn.Module, objective: Objective, input_shape: tuple[int, int, 
         raise ConfigError(f"batch must be 1..{MAX_BATCH}, got {batch}")
     if not (math.isfinite(lr) and 0 < lr <= 10):
         raise ConfigError(f"lr must be in (0, 10], got {lr}")
-    was_training = model.training
-    model.eval()
     device = next(model.parameters()).device
     param = make_param(regularization.param, (batch, *input_shape), seed, regularization.decay).to(device)
     penalties = [weight * term for weight, term in ((regularization.total_variation, total_variation()),
@@ -120,7 +120,6 @@ def render(model: nn.Module, objective: Objective, input_shape: tuple[int, int, 
     with torch.no_grad():
         images = param()
         final = evaluate(model, objective, images).cpu().numpy()
-    model.train(was_training)
     if not np.all(np.isfinite(final)):
         raise ConfigError(f"the objective became {final} (not finite); try a lower lr")
     return Rendering(images.detach().cpu(), start, final, history, objective.description, regularization)

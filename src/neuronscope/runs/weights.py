@@ -2,7 +2,9 @@
 of their tensors, so a swapped, edited or truncated file is refused instead of silently loaded.
 
 Only safetensors are ever read: a pickle (including PyTorch's ``torch.save`` zip format) can run
-arbitrary code when loaded, so it is recognized by its first bytes and rejected.
+arbitrary code when loaded. A file is accepted only when it starts the way safetensors files do (an
+8-byte little-endian header length, then a JSON object of that length); anything else is refused
+before any other reader sees it.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ import torch
 from safetensors import SafetensorError, safe_open
 from safetensors.torch import save_file
 
-from .errors import CheckpointError
-from .files import atomic_write
+from ..errors import CheckpointError
+from ..files import atomic_write
 
 FORMAT = "neuronscope"
 
@@ -38,21 +40,36 @@ def save_tensors(path: str | Path, tensors: dict[str, torch.Tensor], metadata: d
     atomic_write(path, lambda tmp: save_file(tensors, str(tmp), metadata=meta))
 
 
-def _refuse_pickle(path: Path) -> None:
+MAX_HEADER_BYTES = 100_000_000  # the safetensors library's own limit
+
+
+def _check_safetensors_header(path: Path) -> None:
+    """Refuse any file that does not open like a safetensors file, naming pickles for what they are."""
+    if path.exists() and not path.is_file():
+        raise CheckpointError(f"{path}: not a regular file")
     try:
         with open(path, "rb") as f:
             head = f.read(8)
+            length = int.from_bytes(head, "little") if len(head) == 8 else -1
+            header = f.read(length) if 2 <= length <= MAX_HEADER_BYTES else b""
     except FileNotFoundError:
         raise CheckpointError(f"{path}: file not found") from None
+    if len(header) == length and header[:1] == b"{":
+        try:
+            if isinstance(json.loads(header), dict):
+                return
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            pass
     if head[:1] == b"\x80" or head[:2] == b"PK":
         raise CheckpointError(f"{path}: is a pickle or torch.save file; neuronscope loads only safetensors "
                               f"(unpickling can run arbitrary code)")
+    raise CheckpointError(f"{path}: not a readable safetensors file (no valid header)")
 
 
 def load_tensors(path: str | Path) -> tuple[dict[str, torch.Tensor], dict]:
     """Read a file written by :func:`save_tensors`; verify its format marker and digest."""
     path = Path(path)
-    _refuse_pickle(path)
+    _check_safetensors_header(path)
     try:
         with safe_open(str(path), framework="pt") as f:
             raw_meta = f.metadata() or {}

@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
-from .data.toy import TOY_DATASETS
+from ..data.toy import TOY_DATASETS
+from .options import add_serve_options, float_list, int_list
 
 
-def _float_list(text: str) -> list[float]:
-    try:
-        return [float(v) for v in text.split(",")]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected comma-separated numbers such as 0.01,0.1,0.3, got {text!r}") from None
-
-
-def add_basics_parser(commands, int_list, add_serve_options) -> None:
+def add_parsers(commands) -> None:
     basics = commands.add_parser("basics", help="one neuron, decision boundaries, gradient descent, backpropagation")
     topics = basics.add_subparsers(dest="topic", required=True, metavar="TOPIC")
+    basics.set_defaults(handler=cmd_basics)
 
-    from .basics import FESTIVAL_THRESHOLD, FESTIVAL_WEIGHTS
+    from ..basics import FESTIVAL_THRESHOLD, FESTIVAL_WEIGHTS
 
     festival = topics.add_parser("festival", help="should I go to the festival? one neuron decides")
     festival.add_argument("--yes", default="good weather,friends are coming",
@@ -39,7 +33,7 @@ def add_basics_parser(commands, int_list, add_serve_options) -> None:
     boundaries.add_argument("--out", type=Path, default=Path("basics"), help="folder for the figure (default: basics)")
 
     descent = topics.add_parser("descent", help="gradient descent on a two-weight loss surface at three learning rates")
-    descent.add_argument("--lrs", type=_float_list,
+    descent.add_argument("--lrs", type=float_list,
                          help="comma-separated learning rates (default: too small, good, too large for the data)")
     descent.add_argument("--steps", type=int, default=40)
     descent.add_argument("--out", type=Path, default=Path("basics"), help="folder for the figure (default: basics)")
@@ -57,7 +51,7 @@ def cmd_basics(args) -> int:
 
 
 def _festival(args) -> int:
-    from .basics import festival_decision
+    from ..basics import festival_decision
 
     factors = [f.strip() for f in args.yes.split(",") if f.strip()]
     decision = festival_decision(dict.fromkeys(factors, 1.0), threshold=args.threshold)
@@ -67,8 +61,8 @@ def _festival(args) -> int:
     print(f"w·x = {decision.weighted_sum:g} {'>' if decision.go else '<='} threshold {decision.threshold:g}"
           f"  (z = w·x + b = {decision.z:g} with bias b = {-decision.threshold:g}): {verdict}")
     if args.out:
-        from .plot import save_figure
-        from .plot.basics import plot_activations
+        from ..plot import save_figure
+        from ..plot.basics import plot_activations
 
         path = save_figure(plot_activations(decision.z), args.out / "activations.png")
         print(f"figure: {path}")
@@ -76,10 +70,10 @@ def _festival(args) -> int:
 
 
 def _boundaries(args) -> int:
-    from .basics import fit_toy
-    from .data.toy import make_toy
-    from .plot import save_figure
-    from .plot.basics import plot_decision_regions
+    from ..basics import fit_toy
+    from ..data.toy import make_toy
+    from ..plot import save_figure
+    from ..plot.basics import plot_decision_regions
 
     data = make_toy(args.data, args.points, args.noise, args.seed)
     common = dict(activation=args.activation, lr=args.lr, steps=args.steps, seed=args.seed)
@@ -94,9 +88,9 @@ def _boundaries(args) -> int:
 
 
 def _descent(args) -> int:
-    from .basics import best_fit, critical_learning_rate, descent_path, learning_rate_trio, line_data
-    from .plot import save_figure
-    from .plot.basics import plot_descent
+    from ..basics import best_fit, critical_learning_rate, descent_path, learning_rate_trio, line_data
+    from ..plot import save_figure
+    from ..plot.basics import plot_descent
 
     data = line_data()
     critical = critical_learning_rate(data)
@@ -111,7 +105,7 @@ def _descent(args) -> int:
 
 
 def _backprop(args) -> int:
-    from .basics import backprop_trace, example_network
+    from ..basics import backprop_trace, example_network
 
     network, x, target = example_network()
     trace = backprop_trace(network, x, target)
@@ -135,11 +129,9 @@ def _entries(matrix):
 
 
 def _lab(args) -> int:
-    from .web.app import serve_lab
+    from ..web.app import serve_lab
 
     serve_lab(args.runs, None, args.host, args.port,
               f"neuronscope basics: http://{args.host}:{args.port}/basics  (Ctrl-C stops)")
     return 0
 
-
-__all__ = ["add_basics_parser", "cmd_basics"]

@@ -8,14 +8,14 @@ from tqdm.auto import tqdm
 
 from .. import plot
 from ..data import Dataset
+from ..data.tensors import image_tensor
 from ..inspect import featurevis as fv
 from ..inspect.adversarial import accuracy_under_attack, fgsm, fooling_image, pgd
 from ..inspect.conv import conv_layers, feature_map_layers, feature_maps, first_layer_kernels, top_activating
 from ..inspect.dream import dream
+from ..models import pre
+from ..report import ExperimentReport, NamedFigure, Table
 from ..runs import Run
-from ..train.module_loop import image_tensor
-from .experiment import ExperimentReport, Table
-from .figures import NamedFigure
 
 TOP_CHANNELS = 16
 TOP_IMAGES = 8
@@ -117,10 +117,10 @@ def convnet_report(run: Run, data: Dataset, progress: bool = True) -> Experiment
     # one position, not a channel's mean: a small network's channels fire in a few places only, and
     # random shifts would move the patch this neuron sees, so the regularizer here is smoothing
     smooth = fv.Regularization(param="pixel", transforms=False, blur_every=3, blur_sigma=0.5)
-    raw, regularized = fv.raw_and_regularized(model, fv.neuron(last_conv, channels), shape, batch=len(channels),
+    raw, regularized = fv.raw_and_regularized(model, fv.neuron(pre(last_conv), channels), shape, batch=len(channels),
                                               regularization=smooth)
     figures.append(NamedFigure(f"visualize_{last_conv}", f"What a {last_conv} neuron wants to see",
-                               f"Images optimized to raise one {last_conv} neuron per channel, the one at the center "
+                               f"Images optimized to raise one {last_conv} neuron's weighted sum per channel, the one at the center "
                                f"of the map; only the patch it sees changes. Top: free pixels; bottom: smoothed "
                                f"every 3 steps.",
                                plot.plot_raw_vs_regularized(raw, regularized, [f"{last_conv}:{c}" for c in channels],

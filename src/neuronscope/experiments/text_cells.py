@@ -1,4 +1,4 @@
-"""The report of a character-level run: samples, the cells that track something nameable,
+"""What a character-level run learned, and its report: samples, the cells that track something nameable,
 each shown on text colored character by character, and the gates' saturation."""
 
 from __future__ import annotations
@@ -9,18 +9,15 @@ from pathlib import Path
 import numpy as np
 
 from .. import __version__
-from ..data.text import load_corpus
-from ..errors import DataError
+from ..data.text import validation_start
 from ..files import atomic_write_bytes, atomic_write_json
 from ..inspect.cells import ANALYZED_CHARS, CellTrace, saturation, trace_cells
 from ..inspect.discovery import INTERPRETABLE_AUC, INTERPRETABLE_CORRELATION, CellDiscovery, discover_cells
 from ..inspect.sampling import SampledChar, sample_text
 from ..inspect.text_features import text_features
 from ..plot.text import plot_saturation, plot_text_training
-from ..text_runs import TextRun
-from ..train.char_loop import validation_start
-from .figures import NamedFigure, write_figures
-from .html import render_page
+from ..report import NamedFigure, render_page, write_figures
+from ..runs import Run
 
 SAMPLE_TEMPERATURES = (0.5, 0.8, 1.0)
 
@@ -48,7 +45,7 @@ def colored_chars(text: str, values: np.ndarray) -> list[dict]:
 
 @dataclass
 class TextReport:
-    run: TextRun
+    run: Run
     trace: CellTrace
     discovery: CellDiscovery
     samples: dict[float, list[SampledChar]]
@@ -56,7 +53,7 @@ class TextReport:
     def results(self) -> dict:
         final = self.run.history[-1] if self.run.history else {}
         return {
-            "run": self.run.path.name, "corpus": self.run.corpus, "model": self.run.model.config.to_json(),
+            "run": self.run.path.name, "corpus": self.run.dataset, "model": self.run.model.config.to_json(),
             "final": final, "analyzed_characters": len(self.trace.text),
             "interpretable_fraction": self.discovery.interpretable_fraction,
             "interpretable_lines": {"auc": INTERPRETABLE_AUC, "correlation": INTERPRETABLE_CORRELATION},
@@ -98,21 +95,18 @@ class TextReport:
         return out_dir / "report.html"
 
 
-def analysis_text(run: TextRun, data_dir=None, chars: int = ANALYZED_CHARS) -> str:
+def analysis_text(run: Run, data_dir=None, chars: int = ANALYZED_CHARS) -> str:
     """Text the model did not train on: the start of its corpus's validation part."""
-    if not run.corpus.get("source"):
-        raise DataError(f"{run.path} does not record where its text came from; give the text to analyze")
-    corpus = load_corpus(run.corpus["source"], data_dir, progress=False,
-                         max_chars=run.corpus.get("characters"))
-    start = validation_start(len(corpus.text), run.training)
+    corpus = run.load_corpus(data_dir)
+    start = validation_start(len(corpus.text), run.training.val_fraction, run.training.seq_len)
     return corpus.text[start: start + chars]
 
 
-def analyze_text_run(run: TextRun, text: str, *, code: bool | None = None, sample_chars: int = 400,
+def analyze_text_run(run: Run, text: str, *, code: bool | None = None, sample_chars: int = 400,
                      seed: int = 0) -> TextReport:
     """Trace ``text`` through the run's model, find its interpretable cells, and sample from it."""
     trace = trace_cells(run.model, text)
-    features = text_features(text, code=run.corpus.get("is_code", False) if code is None else code)
+    features = text_features(text, code=run.dataset.get("is_code", False) if code is None else code)
     discovery = discover_cells(trace, features)
     samples = {t: sample_text(run.model, sample_chars, temperature=t, seed=seed) for t in SAMPLE_TEMPERATURES}
     return TextReport(run, trace, discovery, samples)

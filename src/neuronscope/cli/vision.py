@@ -6,16 +6,19 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .errors import ConfigError
-from .inspect.featurevis import CLASS_SCORES
+from ..errors import ConfigError
+from ..inspect.featurevis import CLASS_SCORES
+from .options import add_data_options, add_run_options, device, int_list, progress
+
+IMAGE_DATASETS = ("mnist", "fashion-mnist", "cifar10")
 
 
-def add_vision_parsers(commands, add_data_options, int_list) -> None:
+def add_parsers(commands) -> None:
     convnet = commands.add_parser("convnet", help="train a small ConvNet, or write the figures of one")
+    convnet.set_defaults(handler=cmd_convnet)
     actions = convnet.add_subparsers(dest="action", required=True, metavar="ACTION")
     train = actions.add_parser("train", help="train a ConvNet into a run directory, then write its report")
-    train.add_argument("--dataset", choices=("mnist", "fashion-mnist", "cifar10"), default="mnist")
-    add_data_options(train, dataset=False)
+    add_data_options(train, IMAGE_DATASETS)
     train.add_argument("--channels", type=int_list, default=[16, 32], help="channels of the two conv layers")
     train.add_argument("--kernel", type=int, default=5, choices=(3, 5, 7))
     train.add_argument("--dense", type=int, default=128, help="neurons of the dense layer")
@@ -24,12 +27,11 @@ def add_vision_parsers(commands, add_data_options, int_list) -> None:
     report = actions.add_parser("report", help="kernels, feature maps, top images, visualizations, dream, "
                                                "attacks -> RUN/report.html")
     report.add_argument("run", type=Path)
-    add_data_options(report, dataset=False)
+    add_data_options(report)
     report.add_argument("--quiet", action="store_true")
 
     templates = commands.add_parser("templates", help="train a linear classifier and draw each class's template")
-    templates.add_argument("--dataset", choices=("mnist", "fashion-mnist", "cifar10"), default="mnist")
-    add_data_options(templates, dataset=False)
+    add_data_options(templates, IMAGE_DATASETS)
     templates.add_argument("--loss", choices=("softmax", "svm"), default="softmax",
                            help="softmax regression (cross-entropy) or a multiclass SVM (hinge loss)")
     _add_training_options(templates, epochs=5, lr=1e-3, l2=1e-4)
@@ -40,8 +42,7 @@ def add_vision_parsers(commands, add_data_options, int_list) -> None:
                           help="a classic kernel's name (identity, box-blur, gaussian-blur, sharpen, edges, sobel-x, "
                                "sobel-y, emboss) or rows like '-1,0,1; -2,0,2; -1,0,1' (3x3 or 5x5); repeat for "
                                "more; default: every classic kernel")
-    convolve.add_argument("--dataset", choices=("mnist", "fashion-mnist", "cifar10"), default="mnist")
-    add_data_options(convolve, dataset=False)
+    add_data_options(convolve, IMAGE_DATASETS)
     convolve.add_argument("--image", type=int, default=0, help="test image index (default: 0)")
     convolve.add_argument("--out", type=Path, default=Path("convolution"), help="folder for the figures")
 
@@ -90,6 +91,9 @@ def add_vision_parsers(commands, add_data_options, int_list) -> None:
     attack.add_argument("--out", type=Path, help="folder for the figures and attack.json (default: RUN/attack)")
     attack.add_argument("--quiet", action="store_true")
 
+    for parser, handler in ((templates, cmd_templates), (convolve, cmd_convolve), (visualize, cmd_visualize),
+                            (dream, cmd_dream), (attack, cmd_attack)):
+        parser.set_defaults(handler=handler)
 
 def _add_training_options(p: argparse.ArgumentParser, *, epochs: int, lr: float, l2: float = 0.0) -> None:
     p.add_argument("--epochs", type=int, default=epochs)
@@ -97,15 +101,13 @@ def _add_training_options(p: argparse.ArgumentParser, *, epochs: int, lr: float,
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--l2", type=float, default=l2, help=f"weight decay (default: {l2:g})")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--overwrite", action="store_true", help="replace a run already in --out")
-    p.add_argument("--device", default="auto", help="auto (CUDA when present), cpu or cuda")
-    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    add_run_options(p)
 
 
 def _load(path: Path, data_dir, *, test_size: int | None = None, progress: bool = True):
-    from .module_runs import load_image_run
+    from ..runs import IMAGE_KINDS, open_run
 
-    run = load_image_run(path)
+    run = open_run(path, kinds=IMAGE_KINDS)
     return run, run.load_test_set(data_dir, test_size=test_size, progress=progress)
 
 
@@ -116,68 +118,77 @@ def _checked_index(data, index: int) -> int:
 
 
 def _test_image(data, index: int):
-    from .train.module_loop import image_tensor
+    from ..data.tensors import image_tensor
 
     index = _checked_index(data, index)
     return image_tensor(data.test_images[index:index + 1])[0]
 
 
 def _train(args, out: Path, describe: str, make_config, **training):
-    """Load ``args.dataset``, train ``make_config(data)`` into ``out`` with the common training options."""
-    from .data import load_dataset
-    from .module_runs import train_module_run
-    from .train.module_loop import ModuleTrainConfig
+    """Load ``args.dataset``, train ``make_config(data)`` into ``out`` with the common training options
+    (or continue the run there with ``--resume``)."""
+    from ..data import load_dataset
+    from ..runs import IMAGE_KINDS, open_run, train_run
+    from ..train import ModuleTrainConfig
 
-    progress = not args.quiet
-    data = load_dataset(args.dataset, args.data_dir, train_size=args.train_size, test_size=args.test_size,
-                        progress=progress)
     settings = ModuleTrainConfig(epochs=args.epochs, lr=args.lr, batch_size=args.batch_size, seed=args.seed,
                                  l2=args.l2, **training)
+    if args.resume:
+        existing = open_run(out, kinds=IMAGE_KINDS[1:])
+        data, model = existing.load_data(args.data_dir, progress=progress(args)), existing.model.config
+    else:
+        data = load_dataset(args.dataset, args.data_dir, train_size=args.train_size, test_size=args.test_size,
+                            progress=progress(args))
+        model = make_config(data)
     print(f"training {describe} on {len(data.train_labels)} {data.name} images for {settings.epochs} epochs -> {out}")
-    run = train_module_run(out, data, make_config(data), settings, overwrite=args.overwrite,
-                           device=None if args.device == "auto" else args.device, progress=progress)
-    print(f"epoch {run.history[-1]['epoch']}: test accuracy {100 * run.history[-1]['test_accuracy']:.2f}%")
+    run = train_run(out, data, model, settings, resume=args.resume, overwrite=args.overwrite, device=device(args),
+                    progress=progress(args))
+    print(f"epoch {run.epoch}: test accuracy {100 * run.test_accuracy:.2f}%")
     run.model.cpu()  # the figures are drawn from CPU tensors
     return run, data
 
 
 def cmd_convnet(args) -> int:
-    from .models import ConvNetConfig
-    from .module_runs import load_module_run
-    from .report.vision import convnet_report
+    from ..experiments.vision import convnet_report
+    from ..models import ConvNetConfig
+    from ..runs import open_run
 
-    progress = not args.quiet
+    show_progress = progress(args)
     if args.action == "report":
-        run = load_module_run(args.run)
-        data = run.load_test_set(args.data_dir, progress=progress)
+        run = open_run(args.run, kinds=("convnet",))
+        data = run.load_test_set(args.data_dir, progress=show_progress)
     else:
         run, data = _train(args, args.out, f"a ConvNet ({args.channels[0]}, {args.channels[1]} channels)",
                            lambda data: ConvNetConfig(channels=tuple(args.channels), kernel=args.kernel,
                                                       dense=args.dense, image_shape=data.image_shape[:2],
                                                       in_channels=data.tensor_shape[0], classes=data.num_classes))
-    path = convnet_report(run, data, progress=progress).write(run.path, progress=progress)
+    if args.action == "train" and args.no_report:
+        return 0
+    path = convnet_report(run, data, progress=show_progress).write(run.path, progress=show_progress)
     print(f"report:  {path}")
     return 0
 
 
 def cmd_templates(args) -> int:
-    from .models import LinearConfig
-    from .report.vision import templates_report
+    from ..experiments.vision import templates_report
+    from ..models import LinearConfig
 
     out = args.out or Path("runs") / f"templates-{args.dataset}-{args.loss}"
     run, data = _train(args, out, f"a linear {args.loss} classifier",
                        lambda data: LinearConfig(image_shape=data.image_shape[:2], in_channels=data.tensor_shape[0],
                                                  classes=data.num_classes),
                        loss="cross-entropy" if args.loss == "softmax" else "hinge")
-    path = templates_report(run, data).write(out, progress=not args.quiet)
+    if args.no_report:
+        return 0
+    path = templates_report(run, data).write(out, progress=progress(args))
     print(f"templates: {out / 'figures' / 'templates.png'}\nreport:    {path}")
     return 0
 
 
 def cmd_convolve(args) -> int:
-    from .data import load_dataset
-    from .inspect.convolution import CLASSIC_KERNELS, convolve, parse_kernel
-    from .plot import plot_convolution, save_figure
+    from ..data import load_dataset
+    from ..inspect.convolution import CLASSIC_KERNELS, convolve, parse_kernel
+    from ..plot import plot_convolution, save_figure
 
     data = load_dataset(args.dataset, args.data_dir, train_size=1, test_size=args.test_size, progress=False)
     image = data.test_images[_checked_index(data, args.image)]
@@ -201,9 +212,9 @@ def _units(text: str | None, count: int) -> list[int]:
 
 
 def cmd_visualize(args) -> int:
-    from .inspect import featurevis as fv
-    from .inspect.hooks import channel_count, check_image_model, layer_names
-    from .plot import plot_raw_vs_regularized, save_figure
+    from ..inspect import featurevis as fv
+    from ..inspect.hooks import channel_count, check_image_model, layer_names
+    from ..plot import plot_raw_vs_regularized, save_figure
 
     run, data = _load(args.run, args.data_dir, test_size=1, progress=False)
     shape, layer = data.tensor_shape, args.layer
@@ -233,8 +244,8 @@ def cmd_visualize(args) -> int:
 
 
 def cmd_dream(args) -> int:
-    from .inspect.dream import dream
-    from .plot import plot_dream, save_figure
+    from ..inspect.dream import dream
+    from ..plot import plot_dream, save_figure
 
     run, data = _load(args.run, args.data_dir, progress=False)
     result = dream(run.model, _test_image(data, args.image), args.layer, octaves=args.octaves,
@@ -248,16 +259,15 @@ def cmd_dream(args) -> int:
 
 
 def cmd_attack(args) -> int:
-    from .files import atomic_write_json
-    from .report.figures import write_figures
-    from .report.vision import attack_figures
-
-    from .module_runs import load_image_run
+    from ..experiments.vision import attack_figures
+    from ..files import atomic_write_json
+    from ..report import write_figures
+    from ..runs import IMAGE_KINDS, open_run
 
     run, data = _load(args.run, args.data_dir, progress=not args.quiet)
     compared = {}
     for path in args.compare:
-        other = load_image_run(path)
+        other = open_run(path, kinds=IMAGE_KINDS)
         if other.dataset.get("name") != run.dataset.get("name"):
             raise ConfigError(f"{path} was trained on {other.dataset.get('name')}, {args.run} on "
                               f"{run.dataset.get('name')}: compare runs on the same dataset")
@@ -272,7 +282,3 @@ def cmd_attack(args) -> int:
             print(f"{label} {method.upper():>4} accuracy  {pairs}")
     print(f"fooling images reached {min(results['fooling_confidence']):.3f}+ confidence\n{out}")
     return 0
-
-
-VISION_COMMANDS = {"convnet": cmd_convnet, "templates": cmd_templates, "convolve": cmd_convolve,
-                   "visualize": cmd_visualize, "dream": cmd_dream, "attack": cmd_attack}

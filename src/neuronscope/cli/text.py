@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .data.text import CORPORA
-from .errors import ConfigError
-from .inspect.cells import ANALYZED_CHARS
-from .models.char_rnn import CELLS
+from ..data.text import CORPORA
+from ..errors import ConfigError
+from ..inspect.cells import ANALYZED_CHARS
+from ..models.char_rnn import CELLS
+from .options import add_run_options, device, progress
 
 
-def add_text_parser(commands) -> None:
+def add_parsers(commands) -> None:
     text = commands.add_parser("text", help="character-level LSTM/GRU/RNN: train, sample, find interpretable cells")
     actions = text.add_subparsers(dest="action", required=True, metavar="ACTION")
+    text.set_defaults(handler=cmd_text)
 
     train = actions.add_parser("train", help="train a character-level model into a run directory, then analyze it")
     train.add_argument("--corpus", default="tinyshakespeare",
@@ -26,18 +28,15 @@ def add_text_parser(commands) -> None:
     train.add_argument("--embedding", type=int, default=64)
     train.add_argument("--dropout", type=float, default=0.0)
     train.add_argument("--seq-len", type=int, default=100, help="characters per backpropagation chunk")
-    train.add_argument("--batch", type=int, default=64, help="parallel streams of text")
+    train.add_argument("--batch-size", "--batch", dest="batch_size", type=int, default=64,
+                       help="parallel streams of text")
     train.add_argument("--lr", type=float, default=2e-3)
     train.add_argument("--epochs", type=int, default=50)
     train.add_argument("--minutes", type=float, help="stop after this many minutes of training")
     train.add_argument("--eval-every", type=int, default=200, help="steps between validation checks and checkpoints")
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--out", type=Path, default=Path("runs/char-lstm"))
-    train.add_argument("--resume", action="store_true", help="continue the run in --out")
-    train.add_argument("--overwrite", action="store_true", help="replace a run already in --out")
-    train.add_argument("--device", default="auto")
-    train.add_argument("--no-report", action="store_true", help="skip the analysis and report.html")
-    train.add_argument("--quiet", action="store_true")
+    add_run_options(train)
 
     sample = actions.add_parser("sample", help="generate text from a trained run")
     sample.add_argument("run", type=Path)
@@ -63,42 +62,47 @@ def cmd_text(args) -> int:
 
 
 def _train(args) -> int:
-    from .data.text import Vocabulary, load_corpus
-    from .models.char_rnn import CharRNNConfig
-    from .text_runs import train_text_run
-    from .train.char_loop import CharTrainConfig
+    from ..data.text import Vocabulary, load_corpus
+    from ..models.char_rnn import CharRNNConfig
+    from ..runs import open_run, train_run
+    from ..train import CharTrainConfig
 
-    corpus = load_corpus(args.corpus, args.data_dir, max_chars=args.max_chars, progress=not args.quiet)
-    training = CharTrainConfig(seq_len=args.seq_len, batch=args.batch, lr=args.lr, epochs=args.epochs,
+    training = CharTrainConfig(seq_len=args.seq_len, batch_size=args.batch_size, lr=args.lr, epochs=args.epochs,
                                minutes=args.minutes, eval_every=args.eval_every, seed=args.seed)
-    model = CharRNNConfig(Vocabulary.of(corpus.text).chars, cell=args.cell, hidden=args.hidden, layers=args.layers,
-                          embedding=args.embedding, dropout=args.dropout)
-    print(f"training a {args.layers}x{args.hidden} {args.cell.upper()} on {corpus.name} "
+    if args.resume:
+        existing = open_run(args.out, kinds=("char-rnn",))
+        corpus = existing.load_corpus(args.data_dir, progress=progress(args))
+        model = existing.model.config
+    else:
+        corpus = load_corpus(args.corpus, args.data_dir, max_chars=args.max_chars, progress=progress(args))
+        model = CharRNNConfig(Vocabulary.of(corpus.text).chars, cell=args.cell, hidden=args.hidden,
+                              layers=args.layers, embedding=args.embedding, dropout=args.dropout)
+    print(f"training a {model.layers}x{model.hidden} {model.cell.upper()} on {corpus.name} "
           f"({len(corpus.text):,} characters, {len(model.vocabulary)} distinct) -> {args.out}")
-    run = train_text_run(args.out, corpus, model, training, resume=args.resume, overwrite=args.overwrite,
-                         device=args.device, progress=not args.quiet)
+    run = train_run(args.out, corpus, model, training, resume=args.resume, overwrite=args.overwrite,
+                    device=device(args), progress=progress(args))
     final = run.history[-1]
     print(f"validation loss {final['val_nats']:.3f} nats/char = {final['val_bits']:.3f} bits/char after "
           f"{final['chars'] / 1e6:.1f} M characters ({final['seconds']:.0f} s)")
     if not args.no_report:
-        _write_analysis(run, data_dir=args.data_dir, progress=not args.quiet)
+        _write_analysis(run, data_dir=args.data_dir, progress=progress(args))
     return 0
 
 
 def _sample(args) -> int:
-    from .inspect.sampling import sample_text
-    from .text_runs import load_text_run
+    from ..inspect.sampling import sample_text
+    from ..runs import open_run
 
-    run = load_text_run(args.run)
+    run = open_run(args.run, kinds=("char-rnn",))
     chars = sample_text(run.model, args.length, prime=args.prime, temperature=args.temperature, seed=args.seed)
     print(args.prime + "".join(c.char for c in chars))
     return 0
 
 
 def _cells(args) -> int:
-    from .text_runs import load_text_run
+    from ..runs import open_run
 
-    run = load_text_run(args.run)
+    run = open_run(args.run, kinds=("char-rnn",))
     _write_analysis(run, data_dir=args.data_dir, text_file=args.text, chars=args.chars, code=args.code, out=args.out,
                     progress=not args.quiet)
     return 0
@@ -106,8 +110,8 @@ def _cells(args) -> int:
 
 def _write_analysis(run, *, data_dir=None, text_file: Path | None = None, chars: int = ANALYZED_CHARS,
                     code: bool | None = None, out: Path | None = None, progress: bool = True) -> None:
-    from .data.text import load_corpus
-    from .report.text import analysis_text, analyze_text_run
+    from ..data.text import load_corpus
+    from ..experiments.text_cells import analysis_text, analyze_text_run
 
     if chars < 100:
         raise ConfigError(f"analyze at least 100 characters, got {chars}")

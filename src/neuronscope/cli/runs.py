@@ -1,0 +1,200 @@
+"""``neuronscope train|demo|serve|figures|report|import-weights``: dense networks and their runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+from ..data import DATASETS
+from ..errors import NeuronscopeError
+from ..models import ACTIVATIONS, INITS, OUTPUTS
+from ..train import COSTS, DEFAULT_PRESET, OPTIMIZERS, PRESETS
+from .options import add_data_options, add_run_options, add_serve_options, device, int_list, progress, shape
+
+
+def add_parsers(commands) -> None:
+    train = commands.add_parser("train", help="train a network into a run directory, then write its figures and report")
+    train.add_argument("--preset", choices=PRESETS, default=DEFAULT_PRESET,
+                       help=f"starting hyperparameters (default: {DEFAULT_PRESET}); flags below override them")
+    add_data_options(train, DATASETS)
+    train.add_argument("--layers", type=int_list, help="layer sizes from input to output, e.g. 784,30,10")
+    train.add_argument("--activation", choices=ACTIVATIONS, help="hidden-layer activation")
+    train.add_argument("--output", choices=OUTPUTS, help="output layer (default follows the loss)")
+    train.add_argument("--loss", "--cost", dest="loss", choices=COSTS, help="cost function")
+    train.add_argument("--init", choices=INITS, help="normal: N(0,1); scaled: N(0,1)/sqrt(fan_in)")
+    train.add_argument("--optimizer", choices=OPTIMIZERS)
+    train.add_argument("--lr", type=float, help="learning rate")
+    train.add_argument("--batch-size", type=int)
+    train.add_argument("--epochs", type=int)
+    train.add_argument("--l2", type=float,
+                       help="L2 strength lambda; the cost gains lambda/(2n) * sum of squared weights")
+    train.add_argument("--seed", type=int)
+    train.add_argument("--out", type=Path, help="run directory (default: runs/PRESET-DATASET-TIMESTAMP)")
+    add_run_options(train)
+    train.set_defaults(handler=cmd_train)
+
+    demo = commands.add_parser("demo", help="train the default network (once), write its report, open the lab")
+    add_data_options(demo)
+    demo.add_argument("--out", type=Path, default=Path("runs/demo"), help="run directory (default: runs/demo)")
+    add_serve_options(demo)
+    demo.add_argument("--no-serve", action="store_true", help="only train and write the report")
+    demo.set_defaults(handler=cmd_demo)
+
+    serve = commands.add_parser("serve", help="open the web lab on a run or a folder of runs")
+    serve.add_argument("path", type=Path, help="a run directory, or a folder holding runs")
+    serve.add_argument("--data-dir", help="where dataset files are (default: where each run found them)")
+    add_serve_options(serve)
+    serve.set_defaults(handler=cmd_serve)
+
+    figures = commands.add_parser("figures", help="write a dense network's figures as PNG (or SVG) files")
+    figures.add_argument("run", type=Path)
+    add_data_options(figures)
+    figures.add_argument("--out", type=Path, help="folder for the figures (default: RUN/figures)")
+    figures.add_argument("--format", default="png", help="comma-separated: png, svg (default: png)")
+    figures.set_defaults(handler=cmd_figures)
+
+    report = commands.add_parser("report", help="write a dense network's self-contained report.html")
+    report.add_argument("run", type=Path)
+    add_data_options(report)
+    report.add_argument("--out", type=Path, help="HTML file (default: RUN/report.html)")
+    report.set_defaults(handler=cmd_report)
+
+    imp = commands.add_parser("import-weights", help="make a run from NumPy arrays w0, b0, w1, b1, ... (out, in)")
+    imp.add_argument("file", type=Path, help=".npz file")
+    imp.add_argument("--out", type=Path, required=True, help="run directory to create")
+    imp.add_argument("--activation", choices=ACTIVATIONS, default="sigmoid")
+    imp.add_argument("--output", choices=OUTPUTS, default="sigmoid")
+    imp.add_argument("--image-shape", type=shape, help="HEIGHT,WIDTH of an input (default: square)")
+    imp.add_argument("--dataset", choices=DATASETS, help="dataset to evaluate on (default: by input size)")
+    imp.add_argument("--overwrite", action="store_true")
+    imp.set_defaults(handler=cmd_import_weights)
+
+
+def _default_out(preset: str, dataset: str) -> Path:
+    return Path("runs") / f"{preset}-{dataset}-{dt.datetime.now():%Y%m%d-%H%M%S}"
+
+
+def cmd_train(args) -> int:
+    from ..data import load_dataset
+    from ..runs import open_run, train_run
+    from ..train import build_configs
+
+    out = args.out or _default_out(args.preset, args.dataset)
+    if args.resume:
+        if not args.out:
+            raise NeuronscopeError("--resume needs --out RUN, the run to continue")
+        existing = open_run(out, kinds=("mlp",))
+        data = existing.load_data(args.data_dir, progress=progress(args))
+        model_config, training = existing.model.config, existing.training
+        if args.epochs:
+            training = type(training).from_json({**training.to_json(), "epochs": args.epochs})
+    else:
+        if args.dataset == "cifar10":
+            raise NeuronscopeError("dense networks take grayscale images; for cifar10 use `neuronscope templates "
+                                   "--dataset cifar10` or `neuronscope convnet train --dataset cifar10`")
+        data = load_dataset(args.dataset, args.data_dir, train_size=args.train_size, test_size=args.test_size,
+                            progress=progress(args))
+        model_config, training = build_configs(
+            input_size=data.input_size, num_classes=data.num_classes, image_shape=data.image_shape,
+            preset=args.preset, layers=args.layers, activation=args.activation, output=args.output,
+            loss=args.loss, init=args.init, optimizer=args.optimizer, lr=args.lr, batch_size=args.batch_size,
+            epochs=args.epochs, l2=args.l2, seed=args.seed)
+    print(f"training {'-'.join(map(str, model_config.layers))} on {len(data.train_labels)} {data.name} images "
+          f"for {training.epochs} epochs -> {out}")
+    try:
+        run = train_run(out, data, model_config, training, resume=args.resume, overwrite=args.overwrite,
+                        device=device(args), progress=progress(args))
+    except KeyboardInterrupt:
+        print(f"\ninterrupted; the last completed epoch is saved in {out}. "
+              f"Continue with: neuronscope train --resume --out {out}", file=sys.stderr)
+        return 130
+    print(f"epoch {run.epoch}: test accuracy {100 * run.test_accuracy:.2f}%")
+    if not args.no_report:
+        _write_outputs(run, data, progress(args))
+    return 0
+
+
+def _write_outputs(run, data, show_progress: bool, formats=("png",), figures_dir: Path | None = None,
+                   report_path: Path | None = None) -> None:
+    from ..experiments.dense import run_figures
+    from ..report import write_figures, write_report
+
+    figures = run_figures(run, data)
+    write_figures(figures, figures_dir or run.path / "figures", formats, progress=show_progress)
+    report = write_report(run, figures, data.summary(), report_path)
+    print(f"figures: {figures_dir or run.path / 'figures'}\nreport:  {report}")
+
+
+def _open_dense_run_and_data(args):
+    from ..runs import open_run
+
+    run = open_run(args.run, kinds=("mlp",))
+    return run, run.load_data(args.data_dir, train_size=args.train_size, test_size=args.test_size, progress=False)
+
+
+def cmd_figures(args) -> int:
+    from ..experiments.dense import run_figures
+    from ..report import write_figures
+
+    formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
+    bad = [f for f in formats if f not in ("png", "svg")]
+    if bad or not formats:
+        raise NeuronscopeError(f"unknown figure format {', '.join(bad) or args.format!r}; use png and/or svg")
+    run, data = _open_dense_run_and_data(args)
+    out = args.out or run.path / "figures"
+    paths = write_figures(run_figures(run, data), out, formats)
+    print(f"wrote {len(paths)} figures to {out}")
+    return 0
+
+
+def cmd_report(args) -> int:
+    from ..experiments.dense import run_figures
+    from ..report import write_report
+
+    run, data = _open_dense_run_and_data(args)
+    print(f"report: {write_report(run, run_figures(run, data), data.summary(), args.out)}")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from ..data import load_dataset
+    from ..runs import CONFIG, open_run, train_run
+
+    if (args.out / CONFIG).exists():
+        run = open_run(args.out, kinds=("mlp",))
+        print(f"using the trained network in {args.out}")
+        if not (args.out / "report.html").exists():
+            _write_outputs(run, run.load_data(args.data_dir), show_progress=True)
+    else:
+        data = load_dataset("mnist", args.data_dir, train_size=args.train_size, test_size=args.test_size)
+        print(f"training the default 784-16-16-10 network on {len(data.train_labels)} MNIST images -> {args.out}")
+        run = train_run(args.out, data)
+        print(f"test accuracy {100 * run.test_accuracy:.2f}%")
+        _write_outputs(run, data, show_progress=True)
+    if args.no_serve:
+        return 0
+    args.path = args.out
+    return cmd_serve(args)
+
+
+def cmd_serve(args) -> int:
+    from ..runs import run_kind
+    from ..web.app import runs_dir_for, serve_lab
+
+    runs_dir, selected = runs_dir_for(args.path)
+    pages = {"char-rnn": "text", "convnet": "vision", "linear": "vision"}
+    page = pages.get(run_kind(runs_dir / selected), "") if selected else ""
+    url = f"http://{args.host}:{args.port}/{page}" + (f"?run={selected}" if selected else "")
+    serve_lab(runs_dir, args.data_dir, args.host, args.port,
+              f"neuronscope lab: {url}  (serving runs in {runs_dir}; Ctrl-C stops)")
+    return 0
+
+
+def cmd_import_weights(args) -> int:
+    from ..runs import import_weights
+
+    run = import_weights(args.file, args.out, activation=args.activation, output=args.output,
+                         image_shape=args.image_shape, dataset=args.dataset, overwrite=args.overwrite)
+    print(f"imported a {'-'.join(map(str, run.model.config.layers))} network into {run.path}")
+    return 0
