@@ -22,7 +22,7 @@ from torch import nn
 from neuronscope.data.text import Vocabulary, load_corpus
 from neuronscope.models.char_rnn import CharRNN, CharRNNConfig
 from neuronscope.runs import train_run
-from neuronscope.train.char_loop import CharTrainConfig, split_text, streams
+from neuronscope.training.char_loop import CharTrainConfig, split_text, streams
 
 TARGET_NATS = 1.6
 

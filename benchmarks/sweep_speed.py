@@ -3,7 +3,7 @@
     python benchmarks/sweep_speed.py --data-dir ../shared/data [--train-size 10000] [--seeds 3]
 
 Baseline: every (setup, size, seed) network of `neuronscope experiment hidden-sweep` trained in
-turn with the core training loop (`neuronscope.train.train`), as a plain loop over the sweep would.
+turn with the core training loop (`neuronscope.training.train`), as a plain loop over the sweep would.
 neuronscope: the sweep's own path, each seed's networks packed into one block-diagonal network,
 the packs spread over worker processes (one per core); shown also with one process, to separate
 what packing gives from what the second core gives. Target: >= 3x faster on 2 cores.
@@ -23,7 +23,7 @@ from neuronscope.experiments.hidden_sweep import DEFAULT_SIZES, SETUPS, sweep_gr
 from neuronscope.experiments.parallel import default_workers
 from neuronscope.experiments.training import DataSpec, train_networks
 from neuronscope.models import MLP
-from neuronscope.train import train
+from neuronscope.training import train
 
 TARGET = 3.0
 

@@ -25,7 +25,7 @@ import torch
 from neuronscope.data import load_dataset
 from neuronscope.inspect import predict
 from neuronscope.models import MLP
-from neuronscope.train import build_configs, train
+from neuronscope.training import build_configs, train
 
 
 def _sigmoid(z):

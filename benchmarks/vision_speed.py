@@ -23,8 +23,8 @@ from neuronscope.inspect import featurevis as fv
 from neuronscope.inspect.adversarial import pgd
 from neuronscope.models import ConvNetConfig
 from neuronscope.runs import CONFIG, open_run, train_run
-from neuronscope.train.loop import pick_device
-from neuronscope.train.module_loop import ModuleTrainConfig, image_tensor
+from neuronscope.training.loop import pick_device
+from neuronscope.training.module_loop import ModuleTrainConfig, image_tensor
 
 ACCURACY_TARGET, RENDER_TARGET, PGD_TARGET = 0.985, 5.0, 10.0
 

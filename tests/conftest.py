@@ -12,8 +12,8 @@ from neuronscope.data import load_dataset
 from neuronscope.data.text import Corpus, Vocabulary
 from neuronscope.models import MLP, CharRNNConfig, MLPConfig
 from neuronscope.runs import train_run
-from neuronscope.train import build_configs
-from neuronscope.train.char_loop import CharTrainConfig
+from neuronscope.training import build_configs
+from neuronscope.training.char_loop import CharTrainConfig
 
 SHARED_DATA = Path(os.environ.get("NEURONSCOPE_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data")
 MNIST_DIR = SHARED_DATA / "mnist"

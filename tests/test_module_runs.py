@@ -11,7 +11,7 @@ from neuronscope.data import load_dataset
 from neuronscope.errors import CheckpointError, ConfigError
 from neuronscope.models import ConvNetConfig, LinearConfig
 from neuronscope.runs import IMAGE_KINDS, open_run, train_run
-from neuronscope.train.module_loop import ModuleTrainConfig, image_tensor
+from neuronscope.training.module_loop import ModuleTrainConfig, image_tensor
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from safetensors.torch import save_file
 
 from neuronscope.errors import CheckpointError, ConfigError
 from neuronscope.runs import import_weights, open_run, train_run
-from neuronscope.train import build_configs
+from neuronscope.training import build_configs
 
 from .conftest import numpy_sigmoid_net
 

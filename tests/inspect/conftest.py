@@ -4,7 +4,7 @@ from torch import nn
 
 from neuronscope.data import load_dataset
 from neuronscope.models.convnet import ConvNet, ConvNetConfig
-from neuronscope.train.module_loop import ModuleTrainConfig, train_module
+from neuronscope.training.module_loop import ModuleTrainConfig, train_module
 
 
 class _Block(nn.Module):

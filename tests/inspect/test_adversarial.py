@@ -11,7 +11,7 @@ from neuronscope.errors import ConfigError
 from neuronscope.inspect.adversarial import accuracy_under_attack, fgsm, fooling_image, pgd
 from neuronscope.inspect.hooks import LayerRecorder, channel_count, find_layer
 from neuronscope.models.convnet import ConvNet, ConvNetConfig
-from neuronscope.train.module_loop import ModuleTrainConfig, image_tensor, train_module
+from neuronscope.training.module_loop import ModuleTrainConfig, image_tensor, train_module
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from neuronscope.inspect.conv import conv_layers, feature_maps, first_layer_kern
 from neuronscope.inspect.convolution import CLASSIC_KERNELS, convolve, output_at, parse_kernel
 from neuronscope.inspect.hooks import LayerRecorder
 from neuronscope.plot import plot_convolution, plot_kernels
-from neuronscope.train.module_loop import image_tensor
+from neuronscope.training.module_loop import image_tensor
 
 
 @pytest.fixture(scope="module")

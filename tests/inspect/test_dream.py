@@ -8,7 +8,7 @@ from neuronscope.data import load_dataset
 from neuronscope.errors import ConfigError
 from neuronscope.inspect.dream import dream
 from neuronscope.inspect.hooks import LayerRecorder
-from neuronscope.train.module_loop import image_tensor
+from neuronscope.training.module_loop import image_tensor
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from neuronscope.errors import ConfigError
 from neuronscope.inspect import featurevis as fv
 from neuronscope.inspect.featurevis.render import RAW, Regularization
 from neuronscope.models import MLP, MLPConfig
-from neuronscope.train.module_loop import image_tensor
+from neuronscope.training.module_loop import image_tensor
 
 DIGIT = (1, 28, 28)
 

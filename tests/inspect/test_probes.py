@@ -46,7 +46,7 @@ def test_noise_images_have_the_requested_kind_and_range():
 
 @pytest.fixture(scope="module")
 def mnist_model(mnist_small):
-    from neuronscope.train import build_configs, train
+    from neuronscope.training import build_configs, train
 
     model_config, training = build_configs(input_size=784, num_classes=10, image_shape=(28, 28), preset="modern",
                                            layers=[784, 40, 10], epochs=6, batch_size=32)

@@ -59,7 +59,7 @@ def test_lego_blocks_titles_show_index_and_contribution(tiny_model):
 def test_deeper_networks_get_projected_figures_for_each_layer(tmp_path, digits):
     from neuronscope.experiments.dense import run_figures
     from neuronscope.runs import train_run
-    from neuronscope.train import build_configs
+    from neuronscope.training import build_configs
 
     configs = build_configs(input_size=64, num_classes=10, image_shape=(8, 8), preset="3b1b", epochs=1)
     run = train_run(tmp_path / "deep", digits, *configs, progress=False)

@@ -16,7 +16,7 @@ from neuronscope.inspect.discovery import auc_per_column, discover_cells
 from neuronscope.inspect.sampling import sample_text
 from neuronscope.inspect.text_features import text_features
 from neuronscope.models.char_rnn import CharRNN, CharRNNConfig
-from neuronscope.train.char_loop import bits
+from neuronscope.training.char_loop import bits
 from tests.conftest import quote_text
 
 

@@ -7,7 +7,7 @@ from neuronscope.data.text import Corpus, Vocabulary
 from neuronscope.errors import CheckpointError, DataError
 from neuronscope.models.char_rnn import CharRNNConfig
 from neuronscope.runs import open_run, train_run
-from neuronscope.train.char_loop import CharTrainConfig
+from neuronscope.training.char_loop import CharTrainConfig
 from tests.conftest import quote_text
 
 

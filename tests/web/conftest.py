@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from neuronscope.data import load_dataset
 from neuronscope.runs import train_run
-from neuronscope.train import build_configs
+from neuronscope.training import build_configs
 from neuronscope.web.app import create_app
 
 
@@ -76,7 +76,7 @@ def vision_runs_dir(tmp_path_factory, shared_data, runs_dir):
 
     from neuronscope.models import ConvNetConfig
     from neuronscope.runs import train_run
-    from neuronscope.train.module_loop import ModuleTrainConfig
+    from neuronscope.training.module_loop import ModuleTrainConfig
 
     root = tmp_path_factory.mktemp("vision-runs")
     mnist = load_dataset("mnist", shared_data, train_size=3000, test_size=500, progress=False)

@@ -8,7 +8,7 @@ import torch
 from neuronscope.inspect.adversarial import pgd
 from neuronscope.inspect.conv import top_activating
 from neuronscope.runs import open_run
-from neuronscope.train.module_loop import image_tensor
+from neuronscope.training.module_loop import image_tensor
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from pathlib import Path
 from ..data import DATASETS
 from ..errors import NeuronscopeError
 from ..models import ACTIVATIONS, INITS, OUTPUTS
-from ..train import COSTS, DEFAULT_PRESET, OPTIMIZERS, PRESETS
+from ..training import COSTS, DEFAULT_PRESET, OPTIMIZERS, PRESETS
 from .options import add_data_options, add_run_options, add_serve_options, device, int_list, progress, shape
 
 
@@ -78,7 +78,7 @@ def _default_out(preset: str, dataset: str) -> Path:
 def cmd_train(args) -> int:
     from ..data import load_dataset
     from ..runs import open_run, train_run
-    from ..train import build_configs
+    from ..training import build_configs
 
     out = args.out or _default_out(args.preset, args.dataset)
     if args.resume:

@@ -65,7 +65,7 @@ def _train(args) -> int:
     from ..data.text import Vocabulary, load_corpus
     from ..models.char_rnn import CharRNNConfig
     from ..runs import open_run, train_run
-    from ..train import CharTrainConfig
+    from ..training import CharTrainConfig
 
     training = CharTrainConfig(seq_len=args.seq_len, batch_size=args.batch_size, lr=args.lr, epochs=args.epochs,
                                minutes=args.minutes, eval_every=args.eval_every, seed=args.seed)

@@ -129,7 +129,7 @@ def _train(args, out: Path, describe: str, make_config, **training):
     (or continue the run there with ``--resume``)."""
     from ..data import load_dataset
     from ..runs import IMAGE_KINDS, open_run, train_run
-    from ..train import ModuleTrainConfig
+    from ..training import ModuleTrainConfig
 
     settings = ModuleTrainConfig(epochs=args.epochs, lr=args.lr, batch_size=args.batch_size, seed=args.seed,
                                  l2=args.l2, **training)

@@ -12,7 +12,7 @@ from ..errors import ConfigError
 from ..plot.experiments import plot_accuracy_vs_hidden, plot_networks_side_by_side
 from ..report import ExperimentReport, NamedFigure, Table
 from ..runs import open_run
-from ..train.config import build_configs
+from ..training.config import build_configs
 from .training import DataSpec, Network, TrainingGroup, train_networks
 
 SETUPS = {"classic": "nielsen", "modern": "modern"}  # setup name -> the preset it trains with

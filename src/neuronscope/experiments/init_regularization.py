@@ -13,7 +13,7 @@ from ..inspect.matching import match_neurons, roughness
 from ..plot.experiments import plot_accuracy_curves, plot_matched_pairs
 from ..report import ExperimentReport, NamedFigure, Table
 from ..runs import open_run
-from ..train.config import build_configs
+from ..training.config import build_configs
 from .training import DataSpec, Network, TrainingGroup, train_networks
 
 NAMES = ("unregularized", "regularized")

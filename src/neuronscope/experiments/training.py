@@ -15,8 +15,8 @@ from tqdm.auto import tqdm
 from ..data import Dataset, load_dataset
 from ..models.mlp import MLP, MLPConfig
 from ..runs import CONFIG, METRICS, save_trained
-from ..train.config import TrainConfig
-from ..train.packed import train_packed
+from ..training.config import TrainConfig
+from ..training.packed import train_packed
 from .parallel import run_tasks
 
 

@@ -4,6 +4,7 @@ image (through its parameterization, after random transforms) to raise the objec
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -16,7 +17,7 @@ from ...models.modes import in_eval_mode
 from ..hooks import LayerRecorder, check_image_model
 from .objectives import SCORES, Objective, l2, total_variation
 from .param import PARAMS, make_param
-from .transforms import standard
+from .transforms import Transform, compose, standard
 
 MAX_STEPS = 10_000
 MAX_BATCH = 256
@@ -83,9 +84,16 @@ def evaluate(model: nn.Module, objective: Objective, images: torch.Tensor) -> to
 @torch.enable_grad()  # callers may be inside torch.no_grad(); the image needs gradients
 @in_eval_mode
 def render(model: nn.Module, objective: Objective, input_shape: tuple[int, int, int], *, batch: int = 1,
-           steps: int = 256, lr: float = 0.1, regularization: Regularization = REGULARIZED, seed: int = 0,
+           steps: int = 256, lr: float = 0.1, regularization: Regularization = REGULARIZED,
+           param: nn.Module | None = None, transforms: Sequence[Transform] | None = None, seed: int = 0,
            progress: bool = False) -> Rendering:
-    """Maximize ``objective`` over a batch of images of ``input_shape`` (C, H, W) fed to ``model``."""
+    """Maximize ``objective`` over a batch of images of ``input_shape`` (C, H, W) fed to ``model``.
+
+    Each part can be given as an object instead of chosen by ``regularization``: ``param``, any module
+    whose ``forward()`` returns the images (batch, C, H, W) in [0, 1] from its own parameters (see
+    ``featurevis.param``); ``transforms``, a list of ``transform(images, generator) -> images`` applied
+    in order before each step (see ``featurevis.transforms``; ``[]`` for none).
+    """
     check_image_model(model, tuple(input_shape))
     if not 1 <= steps <= MAX_STEPS:
         raise ConfigError(f"steps must be 1..{MAX_STEPS}, got {steps}")
@@ -94,11 +102,19 @@ def render(model: nn.Module, objective: Objective, input_shape: tuple[int, int, 
     if not (math.isfinite(lr) and 0 < lr <= 10):
         raise ConfigError(f"lr must be in (0, 10], got {lr}")
     device = next(model.parameters()).device
-    param = make_param(regularization.param, (batch, *input_shape), seed, regularization.decay).to(device)
+    if param is None:
+        param = make_param(regularization.param, (batch, *input_shape), seed, regularization.decay)
+    param = param.to(device)
+    if tuple(param().shape) != (batch, *input_shape):
+        raise ConfigError(f"the parameterization makes images of shape {tuple(param().shape)}, "
+                          f"expected {(batch, *input_shape)}")
     penalties = [weight * term for weight, term in ((regularization.total_variation, total_variation()),
                                                     (regularization.l2, l2())) if weight]
     layers = sorted(objective.layers)
-    transform = standard(min(input_shape[1:])) if regularization.transforms else None
+    if transforms is not None:
+        transform = compose(*transforms) if transforms else None
+    else:
+        transform = standard(min(input_shape[1:])) if regularization.transforms else None
     generator = torch.Generator().manual_seed(seed)
     optimizer = torch.optim.Adam(param.parameters(), lr=lr)
     history = np.empty((steps, batch))
@@ -115,7 +131,7 @@ def render(model: nn.Module, objective: Objective, input_shape: tuple[int, int, 
         for parameter, grad in zip(param.parameters(), grads):
             parameter.grad = grad
         optimizer.step()
-        if regularization.blur_every and regularization.param == "pixel" and (step + 1) % regularization.blur_every == 0:
+        if regularization.blur_every and hasattr(param, "blur_") and (step + 1) % regularization.blur_every == 0:
             param.blur_(regularization.blur_sigma)
     with torch.no_grad():
         images = param()

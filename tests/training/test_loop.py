@@ -5,7 +5,7 @@ import torch
 
 from neuronscope.errors import ConfigError, TrainingDiverged
 from neuronscope.models import MLP
-from neuronscope.train import TrainConfig, build_configs, train
+from neuronscope.training import TrainConfig, build_configs, train
 
 
 def _train(data, epochs=3, **overrides):
@@ -94,7 +94,7 @@ def test_nielsen_preset_on_10k_mnist_reaches_88_percent(shared_data):
 
 
 def test_sparse_and_dense_evaluation_agree(mnist_small):
-    from neuronscope.train import EvaluationSet, evaluate
+    from neuronscope.training import EvaluationSet, evaluate
 
     model_config, training = build_configs(input_size=784, num_classes=10, image_shape=(28, 28), preset="nielsen",
                                            epochs=1)

@@ -3,8 +3,8 @@ import torch
 
 from neuronscope.errors import ConfigError
 from neuronscope.models import MLP, MLPConfig
-from neuronscope.train import TrainConfig, train
-from neuronscope.train.packed import PackedNetworks, train_packed
+from neuronscope.training import TrainConfig, train
+from neuronscope.training.packed import PackedNetworks, train_packed
 
 
 def _networks(sizes, activation, output, config):

@@ -3,9 +3,9 @@ import torch
 import torch.nn.functional as F
 
 from neuronscope.models import MLP, MLPConfig
-from neuronscope.train.backprop import BackpropTrainer
-from neuronscope.train.config import TrainConfig
-from neuronscope.train.costs import VALID_OUTPUTS, loss
+from neuronscope.training.backprop import BackpropTrainer
+from neuronscope.training.config import TrainConfig
+from neuronscope.training.costs import VALID_OUTPUTS, loss
 
 PAIRS = [(cost, output) for cost, outputs in VALID_OUTPUTS.items() for output in outputs]
 

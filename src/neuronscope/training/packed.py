@@ -102,7 +102,7 @@ def train_packed(models: list[MLP], data: Dataset, config: TrainConfig, *, progr
     """Train ``models`` together, in place, for ``config.epochs`` epochs, each from the weights
     ``config.init`` draws with ``config.seed`` (so each matches a network trained alone).
 
-    Returns one history per model, entries as from :func:`neuronscope.train.train` (the
+    Returns one history per model, entries as from :func:`neuronscope.training.train` (the
     ``seconds`` are those of the whole pack). ``on_epoch(epoch, metrics_per_model)`` runs after
     each epoch, once the models hold that epoch's weights.
     """
