@@ -12,7 +12,7 @@ from neuronscope.cli import main
 from neuronscope.errors import CheckpointError, ConfigError
 from neuronscope.inspect.adversarial import fooling_image, pgd
 from neuronscope.inspect.hooks import LayerRecorder
-from neuronscope.models import ConvNet, ConvNetConfig, LinearClassifier, LinearConfig, MLP, MLPConfig
+from neuronscope.models import MLP, ConvNet, ConvNetConfig, LinearClassifier, LinearConfig, MLPConfig
 from neuronscope.runs import IMAGE_KINDS, KINDS, open_run, train_run
 from neuronscope.runs.weights import load_tensors, save_tensors
 
