@@ -5,13 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..data.toy import TOY_DATASETS
-from .options import add_serve_options, float_list, int_list
+from .options import add_serve_options, command_group, float_list, int_list
 
 
 def add_parsers(commands) -> None:
-    basics = commands.add_parser("basics", help="one neuron, decision boundaries, gradient descent, backpropagation")
-    topics = basics.add_subparsers(dest="topic", required=True, metavar="TOPIC")
-    basics.set_defaults(handler=cmd_basics)
+    topics = command_group(commands, "basics", "one neuron, decision boundaries, gradient descent, backpropagation",
+                           cmd_basics, "topic")
 
     from ..basics import FESTIVAL_THRESHOLD, FESTIVAL_WEIGHTS
 

@@ -6,18 +6,17 @@ import argparse
 from pathlib import Path
 
 from ..data import DATASETS
-from .options import add_data_options, int_list
+from .options import add_data_options, command_group, int_list
 
 
 def add_parsers(commands) -> None:
-    experiment = commands.add_parser("experiment", help="reproduce a study end to end and write its report")
-    studies = experiment.add_subparsers(dest="experiment", required=True, metavar="EXPERIMENT")
+    studies = command_group(commands, "experiment", "reproduce a study end to end and write its report",
+                            cmd_experiment, "experiment")
 
     def study(name: str, help: str, trains: bool) -> argparse.ArgumentParser:
         p = studies.add_parser(name, help=help, description=help)
         p.add_argument("--out", type=Path, help=f"folder for the report and runs (default: experiments/{name})")
         p.add_argument("--quiet", action="store_true", help="no progress bars")
-        p.set_defaults(handler=cmd_experiment)
         if trains:
             add_data_options(p, DATASETS)
             p.add_argument("--workers", type=int, help="processes on this machine (default: one per core)")

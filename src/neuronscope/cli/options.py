@@ -60,3 +60,10 @@ def progress(args) -> bool:
 
 def device(args) -> str | None:
     return None if args.device == "auto" else args.device
+
+
+def command_group(commands, name: str, help: str, handler, dest: str):
+    """A command with subcommands (``neuronscope text train``): the subcommand lands in ``args.<dest>``."""
+    group = commands.add_parser(name, help=help)
+    group.set_defaults(handler=handler)
+    return group.add_subparsers(dest=dest, required=True, metavar=dest.upper())

@@ -8,13 +8,12 @@ from ..data.text import CORPORA
 from ..errors import ConfigError
 from ..inspect.cells import ANALYZED_CHARS
 from ..models.char_rnn import CELLS
-from .options import add_run_options, device, progress
+from .options import add_run_options, command_group, device, progress
 
 
 def add_parsers(commands) -> None:
-    text = commands.add_parser("text", help="character-level LSTM/GRU/RNN: train, sample, find interpretable cells")
-    actions = text.add_subparsers(dest="action", required=True, metavar="ACTION")
-    text.set_defaults(handler=cmd_text)
+    actions = command_group(commands, "text", "character-level LSTM/GRU/RNN: train, sample, find interpretable cells",
+                            cmd_text, "action")
 
     train = actions.add_parser("train", help="train a character-level model into a run directory, then analyze it")
     train.add_argument("--corpus", default="tinyshakespeare",

@@ -8,15 +8,14 @@ from pathlib import Path
 
 from ..errors import ConfigError
 from ..inspect.featurevis import CLASS_SCORES
-from .options import add_data_options, add_run_options, device, int_list, progress
+from .options import add_data_options, add_run_options, command_group, device, int_list, progress
 
 IMAGE_DATASETS = ("mnist", "fashion-mnist", "cifar10")
 
 
 def add_parsers(commands) -> None:
-    convnet = commands.add_parser("convnet", help="train a small ConvNet, or write the figures of one")
-    convnet.set_defaults(handler=cmd_convnet)
-    actions = convnet.add_subparsers(dest="action", required=True, metavar="ACTION")
+    actions = command_group(commands, "convnet", "train a small ConvNet, or write the figures of one", cmd_convnet,
+                            "action")
     train = actions.add_parser("train", help="train a ConvNet into a run directory, then write its report")
     add_data_options(train, IMAGE_DATASETS)
     train.add_argument("--channels", type=int_list, default=[16, 32], help="channels of the two conv layers")
