@@ -1,0 +1,12 @@
+"""Run directories, the unit users keep: one :class:`Run` for every kind of model, :func:`open_run` to
+open any of them, :func:`train_run` to train any of them (and continue it exactly), all written the
+same atomic way."""
+
+from .imported import import_weights
+from .kinds import DENSE_KINDS, IMAGE_KINDS, KINDS, TEXT_KINDS, Kind
+from .layout import CONFIG, METRICS, MODEL, STATE
+from .run import Run, open_run, run_kind
+from .training import save_trained, train_run
+
+__all__ = ["CONFIG", "DENSE_KINDS", "IMAGE_KINDS", "KINDS", "METRICS", "MODEL", "STATE", "TEXT_KINDS", "Kind", "Run",
+           "import_weights", "open_run", "run_kind", "save_trained", "train_run"]

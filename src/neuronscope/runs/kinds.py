@@ -1,0 +1,55 @@
+"""The kinds of run, as ``config.json`` records them: which model and training settings each holds,
+and which commands open it, so a run given to the wrong command gets a useful one-line answer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from torch import nn
+
+from ..models import MLP, CharRNN, CharRNNConfig, ConvNet, ConvNetConfig, LinearClassifier, LinearConfig, MLPConfig
+from ..training import CharTrainConfig, CharTrainingState, ModuleTrainConfig, TrainConfig, TrainingState, train
+from ..training import char_loop, loop, module_loop
+from ..training.char_loop import train_chars
+from ..training.module_loop import train_module
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str  # as config.json records it
+    title: str  # "a dense network"
+    model_config: type
+    model: type[nn.Module]
+    training: type
+    loop: Callable  # loop(model, data, training, *, state, on_checkpoint, progress)
+    state: type  # what the loop hands each checkpoint, to resume from
+    fits: Callable  # fits(model, data, training) refuses data the model cannot train on
+    commands: str  # the commands that use it
+    data_key: str = "dataset"  # where config.json describes the data it was trained on
+
+    def build(self, config) -> nn.Module:
+        return self.model(config)
+
+
+KINDS = {kind.name: kind for kind in (
+    Kind("mlp", "a dense network", MLPConfig, MLP, TrainConfig, train, TrainingState, loop.check_fits,
+         "neuronscope figures|report|serve|experiment noise|robustness|morph|visualize|attack"),
+    Kind("convnet", "a ConvNet", ConvNetConfig, ConvNet, ModuleTrainConfig, train_module, TrainingState,
+         module_loop.check_fits, "neuronscope convnet report|visualize|dream|attack|serve"),
+    Kind("linear", "a linear classifier", LinearConfig, LinearClassifier, ModuleTrainConfig, train_module,
+         TrainingState, module_loop.check_fits, "neuronscope visualize|attack|serve (templates: neuronscope templates)"),
+    Kind("char-rnn", "a character-level model", CharRNNConfig, CharRNN, CharTrainConfig, train_chars,
+         CharTrainingState, char_loop.check_fits, "neuronscope text sample|cells|serve", data_key="corpus"),
+)}
+IMAGE_KINDS = ("mlp", "convnet", "linear")
+DENSE_KINDS = ("mlp",)
+TEXT_KINDS = ("char-rnn",)
+
+
+def kind_of_config(config) -> Kind:
+    """The kind whose model a model configuration describes."""
+    for kind in KINDS.values():
+        if isinstance(config, kind.model_config):
+            return kind
+    raise TypeError(f"not a neuronscope model configuration: {type(config).__name__}")

@@ -1,0 +1,159 @@
+"""A run, the unit users keep: ``config.json`` (its kind, data, model and training settings),
+``model.safetensors``, ``metrics.json`` and, while it can be continued, ``training_state.safetensors``.
+:func:`open_run` opens every kind; asked for kinds it is not, it says what the run is and which
+commands take it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from ..data import Dataset, load_dataset
+from ..errors import CheckpointError, ConfigError
+from ..training import pick_device
+from .kinds import KINDS, Kind
+from .layout import CONFIG, MODEL, read_history, read_json
+from .weights import check_state_dict, load_tensors
+
+
+@dataclass(repr=False)
+class Run:
+    """A trained (or training) model with everything needed to recompute its figures.
+
+    ``dataset`` describes the data it was trained on (for character-level runs, the corpus),
+    including ``location``, the folder its files were found in, so later commands find them again.
+    """
+
+    path: Path
+    kind: str
+    model: nn.Module
+    training: object | None  # the training configuration; None for imported weights
+    dataset: dict
+    history: list[dict] = field(default_factory=list)
+
+    @property
+    def epoch(self) -> int:
+        """Completed epochs (for character-level runs, whole passes over the text)."""
+        return int(self.history[-1].get("epoch", 0)) if self.history else 0
+
+    @property
+    def test_accuracy(self) -> float | None:
+        return self.history[-1].get("test_accuracy") if self.history else None
+
+    @property
+    def vocabulary(self):
+        """A character-level run's characters, in id order."""
+        from ..data.text import Vocabulary
+
+        self.expect_kind(("char-rnn",))
+        return Vocabulary(self.model.config.vocabulary)
+
+    def expect_kind(self, kinds: Iterable[str]) -> None:
+        """Refuse, in one line that names this run's kind and its commands, unless it is one of ``kinds``."""
+        check_kind(self.path, self.kind, tuple(kinds))
+
+    def load_data(self, data_dir=None, *, train_size: int | None = None, test_size: int | None = None,
+                  progress: bool = True) -> Dataset:
+        """The dataset the run was trained on (by default the same slice sizes), found where it was found
+        then unless ``data_dir`` says otherwise."""
+        self.expect_kind(("mlp", "convnet", "linear"))
+        return load_dataset(self.dataset["name"], data_dir or self.dataset.get("location"),
+                            train_size=train_size or self.dataset.get("train_size"),
+                            test_size=test_size or self.dataset.get("test_size"), progress=progress)
+
+    def load_test_set(self, data_dir=None, *, test_size: int | None = None, progress: bool = True) -> Dataset:
+        """The run's test images, for analyses that look at nothing else (one training image comes along)."""
+        return self.load_data(data_dir, train_size=1, test_size=test_size, progress=progress)
+
+    def load_corpus(self, data_dir=None, *, progress: bool = False):
+        """The text a character-level run was trained on."""
+        from ..data.text import load_corpus
+
+        self.expect_kind(("char-rnn",))
+        if not self.dataset.get("source"):
+            raise CheckpointError(f"{self.path} does not record where its text came from; give the text to analyze")
+        return load_corpus(self.dataset["source"], data_dir or self.dataset.get("location"), progress=progress,
+                           max_chars=self.dataset.get("characters"))
+
+    def describe(self) -> str:
+        """One line: kind, architecture, data, progress."""
+        config = self.model.config
+        shape = {"mlp": lambda: "-".join(map(str, config.layers)),
+                 "convnet": lambda: f"channels {'-'.join(map(str, config.channels))}, dense {config.dense}",
+                 "linear": lambda: "x".join(map(str, config.image_shape)),
+                 "char-rnn": lambda: f"{config.layers}x{config.hidden} {config.cell.upper()}"}[self.kind]()
+        parts = [f"{KINDS[self.kind].title.removeprefix('a ').removeprefix('an ')} {shape}",
+                 f"on {self.dataset.get('name', '?')}"]
+        if self.history:
+            final = self.history[-1]
+            if "test_accuracy" in final:
+                parts.append(f"{self.epoch} epochs, {100 * final['test_accuracy']:.2f}% test accuracy")
+            elif "val_bits" in final:
+                parts.append(f"{final.get('step', 0)} steps, {final['val_bits']:.3f} bits/char")
+        return ", ".join(parts)
+
+    def __repr__(self) -> str:
+        return f"Run({str(self.path)!r}: {self.describe()})"
+
+
+def run_kind(path: str | Path) -> str:
+    """What a run directory holds, as its config.json records it (``mlp`` for runs saved before kinds
+    were recorded)."""
+    kind = read_json(Path(path) / CONFIG).get("kind", "mlp")
+    if kind not in KINDS:
+        raise CheckpointError(f"{Path(path) / CONFIG}: unknown kind of run {kind!r}")
+    return kind
+
+
+def check_kind(path: Path, kind: str, wanted: tuple[str, ...]) -> None:
+    if kind not in wanted:
+        found = KINDS[kind]
+        raise CheckpointError(f"{path} holds {found.title} (kind {kind!r}), not "
+                              f"{' or '.join(KINDS[k].title for k in wanted)}; use {found.commands}")
+
+
+def open_run(path: str | Path, device: str | None = "cpu", *, kinds: Iterable[str] | None = None) -> Run:
+    """Open a run directory of any kind (or only of ``kinds``); refuse it if any file is missing,
+    corrupt or does not fit the others."""
+    path = Path(path)
+    if not path.is_dir():
+        raise CheckpointError(f"{path}: no such run directory")
+    kind = KINDS[run_kind(path)]
+    if kinds is not None:
+        check_kind(path, kind.name, tuple(kinds))
+    model_config, training, dataset = read_config(path, kind)
+    model = kind.build(model_config)
+    load_weights(path / MODEL, model)
+    return Run(path, kind.name, model.to(pick_device(device)).eval(), training, dataset, read_history(path))
+
+
+def read_config(path: Path, kind: Kind):
+    """(model configuration, training configuration or None, data description) from config.json; a
+    missing or malformed entry means a damaged run."""
+    config = read_json(path / CONFIG)
+    try:
+        model = kind.model_config.from_json(config["model"])
+        training = kind.training.from_json(config["training"]) if config.get("training") else None
+        dataset = config[kind.data_key]
+        if not isinstance(dataset, dict):
+            raise ConfigError(f"'{kind.data_key}' must be an object")
+    except (KeyError, TypeError, ValueError, ConfigError) as e:
+        raise CheckpointError(f"{path / CONFIG}: malformed ({e})") from None
+    return model, training, dict(dataset)
+
+
+def load_weights(file: Path, model: nn.Module, prefix: str = "") -> tuple[dict[str, torch.Tensor], dict]:
+    """Load ``model``'s weights (those under ``prefix``) from ``file``, refusing a file saved for another
+    model than ``model.config`` describes; returns the file's tensors and metadata."""
+    tensors, meta = load_tensors(file)
+    if meta.get("model") != model.config.to_json():
+        raise CheckpointError(f"{file}: saved for model {meta.get('model')}, but config.json describes "
+                              f"{model.config.to_json()}")
+    weights = {k.removeprefix(prefix): v for k, v in tensors.items() if k.startswith(prefix)}
+    check_state_dict(file, weights, model.state_dict())
+    model.load_state_dict(weights)
+    return tensors, meta
