@@ -117,3 +117,47 @@ def test_page_arithmetic_matches_the_server(page, live_server, mnist_small):
         for name, values in server["activations"].items():
             assert np.allclose(local["activations"][name], values, atol=1e-4)
         assert local["prediction"] == server["prediction"]
+
+
+def test_a_weights_image_has_the_same_colors_on_the_page_as_in_its_figure(page, live_server, runs_dir):
+    """One palette and one reach rule: each weight's color on the page is the figure's color for it."""
+    import httpx
+    import numpy as np
+
+    from neuronscope import inspect
+    from neuronscope.plot import palette, plot_weights_images
+    from neuronscope.runs import open_run
+
+    page.goto(f"{live_server}/?run=mnist-3b1b")
+    page.wait_for_selector("body[data-ready=true]")
+    page.click('.cell[data-layer="hidden1"][data-index="5"]')
+    page.wait_for_function("document.getElementById('neuron-title').textContent === 'hidden1 #5'")
+    shown = np.array(page.evaluate("""() => { const c = document.getElementById('neuron-weights');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data, out = [];
+        for (let row = 0; row < 28; row++) for (let col = 0; col < 28; col++) {
+          const x = Math.floor((col + 0.5) * c.width / 28), y = Math.floor((row + 0.5) * c.height / 28);
+          const i = 4 * (y * c.width + x); out.push([d[i], d[i + 1], d[i + 2]]); } return out; }"""))
+    neuron = httpx.get(f"{live_server}/api/runs/mnist-3b1b/neurons/hidden1/5").json()
+    model = open_run(runs_dir / "mnist-3b1b").model
+    weights = inspect.weights_images(model, "hidden1")
+    figure = plot_weights_images(weights)
+    tile = [im for ax in figure.axes for im in ax.get_images()][5]
+    in_figure = (tile.to_rgba(tile.get_array(), bytes=True)[..., :3]).reshape(-1, 3).astype(int)
+    expected = palette.colors(np.asarray(neuron["weights_image"]), neuron["reach"]).astype(int)
+    assert neuron["reach"] == pytest.approx(palette.reach(weights.images))
+    assert np.abs(in_figure - expected).max() <= 1
+    assert np.abs(shown - expected).max() <= 2, np.abs(shown - expected).max()
+    assert len({tuple(c) for c in expected.tolist()}) > 20  # a real image, not one flat color
+
+
+def test_the_pages_reach_rule_and_palette_are_the_librarys(page):
+    import numpy as np
+
+    from neuronscope.plot import palette
+
+    values = np.random.default_rng(0).normal(0, 1, 500).round(4)
+    values[:3] = [40.0, -60.0, 0.0]
+    got = page.evaluate("""async (values) => { const p = await import('/palette.js');
+        const r = p.reach(values); return [r, values.map((v) => p.signedColor(v, r))]; }""", values.tolist())
+    assert got[0] == pytest.approx(palette.reach(values), rel=1e-12)
+    assert np.array_equal(np.array(got[1]), palette.colors(values, palette.reach(values)))

@@ -15,6 +15,7 @@ from ..inspect.cells import ANALYZED_CHARS, CellTrace, saturation, trace_cells
 from ..inspect.discovery import INTERPRETABLE_AUC, INTERPRETABLE_CORRELATION, CellDiscovery, discover_cells
 from ..inspect.sampling import SampledChar, sample_text
 from ..inspect.text_features import text_features
+from ..plot import palette
 from ..plot.text import plot_saturation, plot_text_training
 from ..report import NamedFigure, render_page, write_figures
 from ..runs import Run
@@ -23,18 +24,9 @@ SAMPLE_TEMPERATURES = (0.5, 0.8, 1.0)
 
 
 def activation_colors(values: np.ndarray, reach: float | None = None) -> list[str]:
-    """One CSS color per value: blue for positive, red for negative, white at 0, full color at ``reach``
-    (default: the 99th percentile of |values|, so one spike does not wash out the rest)."""
-    values = np.asarray(values, dtype=np.float64)
-    if reach is None:
-        reach = float(np.percentile(np.abs(values), 99)) if values.size else 1.0
-    scaled = np.clip(values / (reach if reach > 0 else 1.0), -1, 1)
-    colors = []
-    for v in scaled:
-        target = (47, 111, 183) if v >= 0 else (192, 57, 43)
-        mix = [round(255 + (c - 255) * abs(v)) for c in target]
-        colors.append(f"#{mix[0]:02x}{mix[1]:02x}{mix[2]:02x}")
-    return colors
+    """One CSS color per value from the one palette: blue positive, red negative, near-white at 0, full
+    color at ``reach`` (default: the palette's reach rule over these values)."""
+    return palette.css_colors(values, reach)
 
 
 def colored_chars(text: str, values: np.ndarray) -> list[dict]:

@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 
 from ..inspect.conv import TopExamples
 from .images import show_image
+from . import palette
 from .style import DIVERGING, grid_shape, new_figure, symmetric_norm, tiles
 
 MAPS_SHOWN = 32
@@ -56,7 +57,7 @@ def plot_feature_maps(image, maps: dict[str, np.ndarray], title: str) -> Figure:
     ax.set_xticks([]), ax.set_yticks([])
     row = 1
     for name, stack in blocks:
-        reach = float(np.abs(stack).max()) or 1.0
+        reach = palette.reach(stack) if stack.min() < 0 else float(stack.max()) or 1.0
         for c, plane in enumerate(stack):
             ax = fig.add_subplot(grid[row + c // cols, c % cols])
             ax.imshow(plane, cmap="magma" if stack.min() >= 0 else DIVERGING, vmin=0 if stack.min() >= 0 else -reach,

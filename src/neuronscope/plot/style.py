@@ -7,21 +7,19 @@ import math
 from pathlib import Path
 
 import numpy as np
-from matplotlib.colors import TwoSlopeNorm
+from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 
 from ..files import atomic_write_bytes
+from . import palette
 
-DIVERGING = "RdBu"  # low = red, high = blue
-CLIP_PERCENTILE = 99.5  # a few extreme weights should not wash out every other tile
+DIVERGING = palette.colormap()  # low = red, high = blue: the pages' palette too
 
 
-def symmetric_norm(values: np.ndarray) -> tuple[TwoSlopeNorm, float]:
-    """A color norm centred on 0 with equal reach both ways; returns it and that reach."""
-    finite = np.abs(values[np.isfinite(values)])
-    reach = float(np.percentile(finite, CLIP_PERCENTILE)) if finite.size else 1.0
-    reach = reach if reach > 0 else 1.0
-    return TwoSlopeNorm(vcenter=0.0, vmin=-reach, vmax=reach), reach
+def symmetric_norm(values: np.ndarray) -> tuple[Normalize, float]:
+    """A color norm centred on 0 with the palette's reach both ways; returns it and that reach."""
+    reach = palette.reach(values)
+    return Normalize(vmin=-reach, vmax=reach), reach
 
 
 def grid_shape(n: int, max_columns: int = 10) -> tuple[int, int]:

@@ -26,6 +26,7 @@ from .. import __version__, inspect
 from ..data.transforms import center_like_mnist, scale, shift
 from ..errors import ConfigError, NeuronscopeError
 from ..models.mlp import probabilities
+from ..plot import palette
 from ..runs import CONFIG, DENSE_KINDS
 from .basics import router as basics_router
 from .registry import LoadedRun, RunRegistry, UnknownRun
@@ -212,6 +213,7 @@ def create_app(runs_dir: str | Path, data_dir=None) -> FastAPI:
             pushes = [{"layer": names[position + 1], "index": int(j), "weight": float(column[j])} for j in order]
         effects = inspect.class_effects(model, layer)
         return {"layer": layer, "index": index, "weights_image": weights.images[index].reshape(-1).tolist(),
+                "reach": palette.reach(weights.images),
                 "image_shape": list(weights.images.shape[1:]), "projected": weights.projected, "pushes": pushes,
                 "class_effects": [] if effects is None else effects[:, index].tolist(),
                 "class_effects_direct": position + 2 == len(names)}
@@ -253,6 +255,10 @@ def create_app(runs_dir: str | Path, data_dir=None) -> FastAPI:
     app.include_router(basics_router)
     app.include_router(text_router(registry))
     app.include_router(vision_router(registry))
+
+    @app.get("/palette.js", include_in_schema=False)
+    async def palette_module() -> Response:
+        return Response(palette.javascript(), media_type="text/javascript")
 
     for route, page in PAGES.items():
         app.add_api_route(route, _page_response(STATIC / page), include_in_schema=False, methods=["GET"])

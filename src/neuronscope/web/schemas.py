@@ -65,6 +65,7 @@ class NeuronResponse(BaseModel):
     layer: str
     index: int
     weights_image: list[float]  # row by row, image_shape
+    reach: float  # the palette's reach for the whole layer's weights images, as in its figure
     image_shape: list[int]
     projected: bool
     pushes: list[dict]  # the neurons of the next layer it feeds, strongest weights first

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from ..errors import ConfigError
 from ..inspect.cells import trace_cells
 from ..inspect.sampling import sample_text
+from ..plot import palette
 from ..runs import TEXT_KINDS
 from .registry import RunRegistry, UnknownRun
 
@@ -72,7 +73,7 @@ def text_router(registry: RunRegistry) -> APIRouter:
         return {"chars": list(body.text), "signal": signal, "layer": body.layer,
                 "values": [next(rows) if k else None for k in known],
                 "unknown": sorted({c for c, k in zip(body.text, known) if not k}),
-                "reach": np.percentile(np.abs(values), 99, axis=0).round(4).tolist()}
+                "reach": [round(palette.reach(values[:, cell]), 4) for cell in range(values.shape[1])]}
 
     @router.post("/{run}/sample")
     def sample(run: str, body: SampleRequest):

@@ -2,6 +2,7 @@
 // The network is evaluated here from its exported weights (network.js), so every pointer
 // event is answered within the same frame; the server provides runs, weights and images.
 import { centerLikeMnist, forward, scale, shift } from "./network.js";
+import { reach, signedColor } from "/palette.js";
 
 const $ = (id) => document.getElementById(id);
 const PAD_SAMPLE = 56; // the drawing is sent at 56x56; the server fits it into MNIST's 20x20 box
@@ -101,13 +102,6 @@ function update() {
 }
 
 // ---- rendering --------------------------------------------------------------------------------
-function diverging(value, reach) {
-  const t = Math.max(-1, Math.min(1, value / (reach || 1)));
-  const [r, g, b] = t >= 0 ? [33, 102, 172] : [178, 24, 43];
-  const a = Math.abs(t);
-  return [255 + (r - 255) * a, 255 + (g - 255) * a, 255 + (b - 255) * a];
-}
-
 function paintImage(canvas, values, [h, w], color) {
   const small = document.createElement("canvas");
   small.width = w; small.height = h;
@@ -121,13 +115,6 @@ function paintImage(canvas, values, [h, w], color) {
 }
 
 const gray = (v) => [255 * v, 255 * v, 255 * v];
-
-// Color reach at the 99.5th percentile of |value|, as in the figures: a few extreme weights
-// should not wash out the rest.
-function robustReach(values) {
-  const sorted = values.map(Math.abs).filter((v) => v > 0).sort((a, b) => a - b);
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(0.995 * sorted.length))] : 1;
-}
 
 function buildNetwork() {
   const layers = $("layers"); layers.innerHTML = "";
@@ -193,13 +180,13 @@ async function selectNeuron(layer, index) {
 
 function showNeuron() {
   const n = state.selected, shape = n.image_shape;
-  const reach = robustReach(n.weights_image);
-  paintImage($("neuron-weights"), n.weights_image, shape, (v) => diverging(v, reach));
+  // the layer's reach, as in its figure, so the same weight has the same color on the page and in the figure
+  paintImage($("neuron-weights"), n.weights_image, shape, (v) => signedColor(v, n.reach));
   $("weights-caption").textContent = n.projected ? "weights projected to pixels" : "weights";
   const input = state.last ? state.last.input : n.weights_image.map(() => 0);
   const revealed = n.weights_image.map((w, i) => w * input[i]);
-  const revealedReach = robustReach(revealed);
-  paintImage($("neuron-revealed"), revealed, shape, (v) => diverging(v, revealedReach));
+  const revealedReach = reach(revealed);
+  paintImage($("neuron-revealed"), revealed, shape, (v) => signedColor(v, revealedReach));
   const name = n.layer === "output" ? `output ${state.info.class_names[n.index]}` : `${n.layer} #${n.index}`;
   $("neuron-title").textContent = name;
   const act = state.last?.activations[n.layer]?.[n.index];

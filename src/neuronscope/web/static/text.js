@@ -1,5 +1,6 @@
 // The text page: every cell of a character-level model on text the user types, cell by cell,
 // the cells the analysis found interpretable, and samples with the model's alternatives.
+import { signedCss } from "/palette.js";
 import { $, api, postJSON } from "./plotting.js";
 
 const DEFAULT_TEXT = {
@@ -9,12 +10,6 @@ const DEFAULT_TEXT = {
     + "QUEEN:\nMy lord, I pray you, hear me speak.\nWhat is the matter, that you look so pale?\n",
 };
 const state = { run: null, info: null, trace: null, cell: 0, pending: 0 };
-
-function color(value, reach) {
-  const v = Math.max(-1, Math.min(1, value / (reach > 0 ? reach : 1)));
-  const target = v >= 0 ? [47, 111, 183] : [192, 57, 43];
-  return `rgb(${target.map((c) => Math.round(255 + (c - 255) * Math.abs(v))).join(",")})`;
-}
 
 function charSpan(char) {
   const span = document.createElement("span");
@@ -33,7 +28,7 @@ function renderCell() {
     if (values[t] === null) {
       span.className = "unknown"; span.title = "not in the model's vocabulary: skipped";
     } else {
-      span.style.background = color(values[t][cell], reach[cell]);
+      span.style.background = signedCss(values[t][cell], reach[cell]);
       span.title = values[t][cell].toFixed(3);
       span.dataset.value = values[t][cell];
     }

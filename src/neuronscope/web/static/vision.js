@@ -1,5 +1,6 @@
 // The vision page: convolution by hand, a ConvNet's kernels and feature maps, feature visualization,
 // adversarial examples and dreams. Convolution runs here in the page; the rest comes from /api/vision.
+import { reach, signedColor } from "/palette.js";
 import { $, api, lineChart, postJSON } from "./plotting.js";
 
 const TABS = ["convolution", "inside", "wants", "fool", "dream"];
@@ -40,13 +41,11 @@ export function drawImage(canvas, pixels, shape) {
 }
 
 // signed values: blue positive, red negative, white 0, symmetric around 0 (as every weights figure)
-export function drawSigned(canvas, values, h, w, reach = null) {
-  reach = reach || Math.max(1e-12, ...values.map(Math.abs));
+export function drawSigned(canvas, values, h, w, reachValue = null) {
+  reachValue = reachValue || reach(values);
   const ctx = canvas.getContext("2d"), image = ctx.createImageData(w, h);
-  const blue = [33, 102, 172], red = [178, 24, 43];
   for (let i = 0; i < h * w; i++) {
-    const t = Math.min(1, Math.abs(values[i]) / reach), towards = values[i] >= 0 ? blue : red;
-    for (let k = 0; k < 3; k++) image.data[4 * i + k] = Math.round(255 + (towards[k] - 255) * t);
+    image.data.set(signedColor(values[i], reachValue), 4 * i);
     image.data[4 * i + 3] = 255;
   }
   blit(canvas, image, w, h);
@@ -193,12 +192,14 @@ async function showInside() {
   }
   $("inside-note").textContent = "";
   const kernels = await api(`/api/vision/${run.name}/kernels`);
-  const [n, c, k] = kernels.shape, size = k * k * c, reach = Math.max(...kernels.values.map(Math.abs));
+  // as the kernels figure: color kernels stretched by their largest weight, gray ones by the palette's reach
+  const [n, c, k] = kernels.shape, size = k * k * c, largest = Math.max(...kernels.values.map(Math.abs));
+  const shared = reach(kernels.values);
   for (let i = 0; i < n; i++) {
     const values = kernels.values.slice(i * size, (i + 1) * size);
     tile($("kernels"), `#${i}`, 56, (canvas) => c === 3
-      ? drawImage(canvas, values.map((v) => (v / reach + 1) / 2), [3, k, k])
-      : drawSigned(canvas, values, k, k, reach));
+      ? drawImage(canvas, values.map((v) => (v / largest + 1) / 2), [3, k, k])
+      : drawSigned(canvas, values, k, k, shared));
   }
   const maps = await api(`/api/vision/${run.name}/maps?index=${state.index}`);
   for (const layer of maps.layers) {
