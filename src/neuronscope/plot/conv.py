@@ -9,8 +9,8 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..inspect.conv import TopExamples
-from .images import show_image
 from . import palette
+from .images import show_image
 from .style import DIVERGING, grid_shape, new_figure, symmetric_norm, tiles
 
 MAPS_SHOWN = 32

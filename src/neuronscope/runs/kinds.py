@@ -9,10 +9,16 @@ from dataclasses import dataclass
 from torch import nn
 
 from ..models import MLP, CharRNN, CharRNNConfig, ConvNet, ConvNetConfig, LinearClassifier, LinearConfig, MLPConfig
-from ..training import CharTrainConfig, CharTrainingState, ModuleTrainConfig, TrainConfig, TrainingState, train
-from ..training import char_loop, loop, module_loop
-from ..training.char_loop import train_chars
-from ..training.module_loop import train_module
+from ..training import (
+    CharTrainConfig,
+    CharTrainingState,
+    ModuleTrainConfig,
+    TrainConfig,
+    TrainingState,
+    char_loop,
+    loop,
+    module_loop,
+)
 
 
 @dataclass(frozen=True)
@@ -33,13 +39,13 @@ class Kind:
 
 
 KINDS = {kind.name: kind for kind in (
-    Kind("mlp", "a dense network", MLPConfig, MLP, TrainConfig, train, TrainingState, loop.check_fits,
+    Kind("mlp", "a dense network", MLPConfig, MLP, TrainConfig, loop.train, TrainingState, loop.check_fits,
          "neuronscope figures|report|serve|experiment noise|robustness|morph|visualize|attack"),
-    Kind("convnet", "a ConvNet", ConvNetConfig, ConvNet, ModuleTrainConfig, train_module, TrainingState,
+    Kind("convnet", "a ConvNet", ConvNetConfig, ConvNet, ModuleTrainConfig, module_loop.train_module, TrainingState,
          module_loop.check_fits, "neuronscope convnet report|visualize|dream|attack|serve"),
-    Kind("linear", "a linear classifier", LinearConfig, LinearClassifier, ModuleTrainConfig, train_module,
+    Kind("linear", "a linear classifier", LinearConfig, LinearClassifier, ModuleTrainConfig, module_loop.train_module,
          TrainingState, module_loop.check_fits, "neuronscope visualize|attack|serve (templates: neuronscope templates)"),
-    Kind("char-rnn", "a character-level model", CharRNNConfig, CharRNN, CharTrainConfig, train_chars,
+    Kind("char-rnn", "a character-level model", CharRNNConfig, CharRNN, CharTrainConfig, char_loop.train_chars,
          CharTrainingState, char_loop.check_fits, "neuronscope text sample|cells|serve", data_key="corpus"),
 )}
 IMAGE_KINDS = ("mlp", "convnet", "linear")
