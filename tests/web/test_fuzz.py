@@ -1,8 +1,15 @@
-"""Requests generated from the lab's own OpenAPI schema never crash the server."""
+"""Requests generated from the lab's own OpenAPI schema never crash the server, and every answer is
+one its schema describes: a documented status code, content type and body."""
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from neuronscope.web.app import create_app
 
@@ -22,6 +29,8 @@ def _fuzz(operation) -> None:
         assert response.status_code < 500, f"{operation.label}: {response.status_code} {response.text[:200]}"
         if response.status_code >= 400:
             assert response.json()["error"]
+        case.validate_response(response, checks=[not_a_server_error, status_code_conformance,
+                                                 content_type_conformance, response_schema_conformance])
 
     check()
 

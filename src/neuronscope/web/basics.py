@@ -28,13 +28,12 @@ from ..basics import (
 )
 from ..data.toy import MAX_TOY_POINTS, TOY_DATASETS, make_toy
 from ..errors import ConfigError
+from .routing import api_router
 
 Number = Annotated[float, Field(allow_inf_nan=False, ge=-1000, le=1000)]
 MAX_SHOWN_NEURONS = 8  # the step-by-step diagram draws every neuron
 Layer = Annotated[list[Number], Field(min_length=1, max_length=MAX_SHOWN_NEURONS)]
 SURFACE_RESOLUTION = 90
-
-router = APIRouter(prefix="/api/basics", tags=["basics"])
 
 
 class ToyResponse(BaseModel):
@@ -66,57 +65,96 @@ class DescentRequest(BaseModel):
     seed: int = Field(default=0, ge=0, le=2**31)
 
 
-@router.get("/toy/{name}", response_model=ToyResponse)
-async def toy(name: str, n: int = Query(default=200, ge=2, le=MAX_TOY_POINTS),
-              noise: float = Query(default=0.1, ge=0, le=1), seed: int = Query(default=0, ge=0, le=2**31)):
-    data = make_toy(name, n, noise, seed)
-    return {"name": data.name, "points": data.points.tolist(), "labels": data.labels.tolist(),
-            "feature_names": list(data.feature_names), "class_names": list(data.class_names)}
+class NetworkValues(BaseModel):
+    weights: list[list[list[float]]]  # per layer, (out, in)
+    biases: list[list[float]]
+    activation: str
 
 
-@router.get("/toy", response_model=list[str])
-async def toy_names():
-    return list(TOY_DATASETS)
+class BackpropResponse(BaseModel):
+    sizes: list[int]
+    z: list[list[float]]
+    a: list[list[float]]
+    loss: float
+    deltas: list[list[float]]
+    weight_gradients: list[list[list[float]]]
+    bias_gradients: list[list[float]]
+    numerical_weight_gradients: list[list[list[float]]]
+    numerical_bias_gradients: list[list[float]]
+    largest_difference: float
+    loss_after: float
+    after: NetworkValues
 
 
-@router.get("/backprop/example", response_model=BackpropRequest)
-async def backprop_example():
-    network, x, target = example_network()
-    return _network_fields(network) | {"x": x.tolist(), "target": target}
+class DescentPathValues(BaseModel):
+    lr: float
+    points: list[list[float]]  # (steps + 1, 2): (w, b) after each step
+    losses: list[float]
+    diverged: bool
+    bounds: list[float]
+    surface: list[list[float]]  # log10 of the loss over the bounds
 
 
-@router.post("/backprop")
-async def backprop(body: BackpropRequest):
-    """Every forward value, the loss, d loss / d z of each neuron, each gradient by backpropagation
-    and by finite differences, and the loss after one step of size ``lr``."""
-    network = TinyNetwork(tuple(_matrix(rows, l) for l, rows in enumerate(body.weights)),
-                          tuple(np.array(b, dtype=np.float64) for b in body.biases), body.activation)
-    trace = backprop_trace(network, body.x, body.target, body.loss, body.lr)
-    return {"sizes": list(network.sizes), "z": _lists(trace.z), "a": _lists(trace.a), "loss": trace.loss,
-            "deltas": _lists(trace.deltas), "weight_gradients": _lists(trace.weight_gradients),
-            "bias_gradients": _lists(trace.bias_gradients),
-            "numerical_weight_gradients": _lists(trace.numerical_weight_gradients),
-            "numerical_bias_gradients": _lists(trace.numerical_bias_gradients),
-            "largest_difference": trace.largest_difference, "loss_after": trace.loss_after,
-            "after": _network_fields(trace.after)}
+class DescentResponse(BaseModel):
+    x: list[float]
+    y: list[float]
+    best: list[float]
+    critical_lr: float
+    paths: list[DescentPathValues]
 
 
-@router.post("/descent")
-async def descent(body: DescentRequest):
-    """Gradient descent on y = w·x + b from ``start`` with each learning rate (default: too small, good,
-    too large for this data), each path with the loss surface around it."""
-    data = line_data(seed=body.seed)
-    best = best_fit(data)
-    lrs = body.lrs or list(learning_rate_trio(data))
-    paths = []
-    for lr in lrs:
-        path = descent_path(data, lr, body.steps, body.start)
-        bounds = view_bounds(path, best)
-        paths.append({"lr": lr, "points": path.points.tolist(), "losses": path.losses.tolist(),
-                      "diverged": path.diverged, "bounds": list(bounds),
-                      "surface": np.log10(surface_grid(data, bounds, SURFACE_RESOLUTION)).round(4).tolist()})
-    return {"x": data.x.tolist(), "y": data.y.tolist(), "best": best.tolist(),
-            "critical_lr": critical_learning_rate(data), "paths": paths}
+def basics_router() -> APIRouter:
+    router = api_router("/api/basics", "basics")
+
+    @router.get("/toy/{name}", response_model=ToyResponse)
+    async def toy(name: str, n: int = Query(default=200, ge=2, le=MAX_TOY_POINTS),
+                  noise: float = Query(default=0.1, ge=0, le=1), seed: int = Query(default=0, ge=0, le=2**31)):
+        data = make_toy(name, n, noise, seed)
+        return {"name": data.name, "points": data.points.tolist(), "labels": data.labels.tolist(),
+                "feature_names": list(data.feature_names), "class_names": list(data.class_names)}
+
+    @router.get("/toy", response_model=list[str])
+    async def toy_names():
+        return list(TOY_DATASETS)
+
+    @router.get("/backprop/example", response_model=BackpropRequest)
+    async def backprop_example():
+        network, x, target = example_network()
+        return _network_fields(network) | {"x": x.tolist(), "target": target}
+
+    @router.post("/backprop", response_model=BackpropResponse)
+    async def backprop(body: BackpropRequest):
+        """Every forward value, the loss, d loss / d z of each neuron, each gradient by backpropagation
+        and by finite differences, and the loss after one step of size ``lr``."""
+        network = TinyNetwork(tuple(_matrix(rows, l) for l, rows in enumerate(body.weights)),
+                              tuple(np.array(b, dtype=np.float64) for b in body.biases), body.activation)
+        trace = backprop_trace(network, body.x, body.target, body.loss, body.lr)
+        return {"sizes": list(network.sizes), "z": _lists(trace.z), "a": _lists(trace.a), "loss": trace.loss,
+                "deltas": _lists(trace.deltas), "weight_gradients": _lists(trace.weight_gradients),
+                "bias_gradients": _lists(trace.bias_gradients),
+                "numerical_weight_gradients": _lists(trace.numerical_weight_gradients),
+                "numerical_bias_gradients": _lists(trace.numerical_bias_gradients),
+                "largest_difference": trace.largest_difference, "loss_after": trace.loss_after,
+                "after": _network_fields(trace.after)}
+
+    @router.post("/descent", response_model=DescentResponse)
+    async def descent(body: DescentRequest):
+        """Gradient descent on y = w·x + b from ``start`` with each learning rate (default: too small, good,
+        too large for this data), each path with the loss surface around it."""
+        data = line_data(seed=body.seed)
+        best = best_fit(data)
+        lrs = body.lrs or list(learning_rate_trio(data))
+        paths = []
+        for lr in lrs:
+            path = descent_path(data, lr, body.steps, body.start)
+            bounds = view_bounds(path, best)
+            paths.append({"lr": lr, "points": path.points.tolist(), "losses": path.losses.tolist(),
+                          "diverged": path.diverged, "bounds": list(bounds),
+                          "surface": np.log10(surface_grid(data, bounds, SURFACE_RESOLUTION)).round(4).tolist()})
+        return {"x": data.x.tolist(), "y": data.y.tolist(), "best": best.tolist(),
+                "critical_lr": critical_learning_rate(data), "paths": paths}
+
+    return router
 
 
 def _matrix(rows: list[list[float]], layer: int) -> np.ndarray:

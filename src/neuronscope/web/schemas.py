@@ -90,3 +90,171 @@ class WeightsResponse(BaseModel):
     activation: str
     output: str
     layers: list[LayerWeights]
+
+
+class ErrorBody(BaseModel):
+    """Every 4xx answer: one line saying what was wrong."""
+
+    error: str
+
+
+ERRORS = {status: {"model": ErrorBody} for status in (400, 404, 413, 422)}
+
+
+# ---- the vision page -------------------------------------------------------------------------------
+class Answer(BaseModel):
+    prediction: int
+    confidence: float
+    probabilities: list[float]
+
+
+class VisionLayer(BaseModel):
+    name: str
+    units: int
+    conv: bool
+
+
+class VisionRun(BaseModel):
+    name: str
+    kind: str
+    dataset: str | None
+    class_names: list[str]
+    input_shape: list[int]  # (channels, height, width)
+    layers: list[VisionLayer]
+    conv_layers: list[str]
+    test_accuracy: float | None
+
+
+class VisionSample(Answer):
+    index: int
+    label: int
+    shape: list[int]
+    pixels: list[float]  # (channels, height, width) flattened
+
+
+class TensorValues(BaseModel):
+    shape: list[int]
+    values: list[float]  # flattened
+
+
+class NamedTensor(TensorValues):
+    name: str
+
+
+class FeatureMaps(BaseModel):
+    label: int
+    layers: list[NamedTensor]  # each (channels, height, width)
+
+
+class TopImage(BaseModel):
+    index: int
+    label: int
+    value: float
+    row: float  # where in the input the channel fired hardest
+    col: float
+    pixels: list[float]
+
+
+class TopImages(BaseModel):
+    layer: str
+    channel: int
+    images: list[TopImage]
+
+
+class RenderingValues(BaseModel):
+    images: list[list[float]]  # one flattened (channels, height, width) image per unit
+    start: list[float]
+    final: list[float]
+    total_variation: list[float]
+
+
+class VisualizeResponse(BaseModel):
+    shape: list[int]
+    objective: str
+    raw: RenderingValues
+    regularized: RenderingValues
+
+
+class AttackResponse(BaseModel):
+    label: int
+    shape: list[int]
+    original: list[float]
+    adversarial: list[float]
+    perturbation: list[float]
+    linf: float
+    l2: float
+    before: Answer
+    after: Answer
+
+
+class FoolResponse(BaseModel):
+    target: int
+    confidence: float
+    steps: int
+    shape: list[int]
+    image: list[float]
+
+
+class DreamResponse(BaseModel):
+    label: int
+    shape: list[int]
+    original: list[float]
+    image: list[float]
+    amplification: list[float]  # the layer's response relative to the original, after each step
+    octave_sizes: list[list[int]]
+
+
+# ---- the text page ---------------------------------------------------------------------------------
+class TextRunInfo(BaseModel):
+    name: str
+    corpus: str | None
+    cell: str
+    layers: int
+    hidden: int
+    signals: list[str]
+    val_nats: float | None
+    val_bits: float | None
+
+
+class ActivationsResponse(BaseModel):
+    chars: list[str]
+    signal: str
+    layer: int
+    values: list[list[float] | None]  # per character, every cell; null for characters the model skipped
+    unknown: list[str]
+    reach: list[float]  # per cell, the palette's reach
+
+
+class SampledCharValues(BaseModel):
+    char: str
+    probability: float
+    alternatives: list[tuple[str, float]]
+
+
+class SampleTextResponse(BaseModel):
+    chars: list[SampledCharValues]
+
+
+class CellFinding(BaseModel):
+    feature: str
+    binary: bool
+    layer: int
+    cell: int
+    score: float
+    positive: bool
+    runners_up: list[tuple[int, int, float]]
+
+
+class CellsResponse(BaseModel):
+    """The findings of ``neuronscope text cells`` (its cells.json)."""
+
+    neuronscope: str
+    run: str
+    corpus: dict
+    model: dict
+    final: dict
+    analyzed_characters: int
+    interpretable_fraction: float
+    interpretable_lines: dict[str, float]
+    features: list[CellFinding]
+    samples: dict[str, str]

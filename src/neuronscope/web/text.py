@@ -7,7 +7,7 @@ import json
 
 import numpy as np
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from ..errors import ConfigError
 from ..inspect.cells import trace_cells
@@ -15,6 +15,8 @@ from ..inspect.sampling import sample_text
 from ..plot import palette
 from ..runs import TEXT_KINDS
 from .registry import RunRegistry, UnknownRun
+from .routing import api_router
+from .schemas import ActivationsResponse, CellsResponse, SampleTextResponse, TextRunInfo
 
 MAX_TRACED_TEXT = 3000
 MAX_SAMPLED = 2000
@@ -37,9 +39,9 @@ class SampleRequest(BaseModel):
 
 
 def text_router(registry: RunRegistry) -> APIRouter:
-    router = APIRouter(prefix="/api/text", tags=["text"])
+    router = api_router("/api/text", "text")
 
-    @router.get("/runs")
+    @router.get("/runs", response_model=list[TextRunInfo])
     def runs():
         listed = []
         for name in registry.names(TEXT_KINDS):
@@ -52,7 +54,7 @@ def text_router(registry: RunRegistry) -> APIRouter:
         return listed
 
     # plain def: tracing thousands of characters takes long enough to hold up other requests
-    @router.post("/{run}/activations")
+    @router.post("/{run}/activations", response_model=ActivationsResponse)
     def activations(run: str, body: ActivationsRequest):
         """Every cell of one layer at every character of ``text``: ``values[t][cell]``. Characters the
         model never saw are skipped when it reads the text; their ``values[t]`` is null."""
@@ -75,22 +77,23 @@ def text_router(registry: RunRegistry) -> APIRouter:
                 "unknown": sorted({c for c, k in zip(body.text, known) if not k}),
                 "reach": [round(palette.reach(values[:, cell]), 4) for cell in range(values.shape[1])]}
 
-    @router.post("/{run}/sample")
+    @router.post("/{run}/sample", response_model=SampleTextResponse)
     def sample(run: str, body: SampleRequest):
         chars = sample_text(registry.get(run, TEXT_KINDS).run.model, body.length, prime=body.prime, temperature=body.temperature,
                             seed=body.seed)
         return {"chars": [{"char": c.char, "probability": c.probability, "alternatives": c.alternatives}
                           for c in chars]}
 
-    @router.get("/{run}/cells")
+    @router.get("/{run}/cells", response_model=CellsResponse)
     def cells(run: str):
         """The findings of ``neuronscope text cells RUN`` (its cells.json)."""
         path = registry.get(run, TEXT_KINDS).run.path / "cells.json"
         if not path.is_file():
             raise UnknownRun(f"no cell analysis for {run!r} yet: run `neuronscope text cells` on it")
         try:
-            return json.loads(path.read_text())
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            raise UnknownRun(f"{path} is not valid JSON; run `neuronscope text cells` again") from None
+            return CellsResponse.model_validate(json.loads(path.read_text()))
+        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError, ValidationError):
+            raise UnknownRun(f"the cell analysis of {run!r} is damaged or from another version; run "
+                             f"`neuronscope text cells` again") from None
 
     return router

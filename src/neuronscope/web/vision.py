@@ -21,6 +21,18 @@ from ..inspect.dream import dream
 from ..inspect.hooks import channel_count
 from ..runs import IMAGE_KINDS
 from .registry import LoadedRun, RunRegistry
+from .routing import api_router
+from .schemas import (
+    AttackResponse,
+    DreamResponse,
+    FeatureMaps,
+    FoolResponse,
+    TensorValues,
+    TopImages,
+    VisionRun,
+    VisionSample,
+    VisualizeResponse,
+)
 
 SEARCHED_IMAGES = 10_000
 
@@ -84,7 +96,7 @@ def _classes(loaded: LoadedRun) -> list[str]:
 
 
 def vision_router(registry: RunRegistry) -> APIRouter:
-    router = APIRouter(prefix="/api/vision", tags=["vision"])
+    router = api_router("/api/vision", "vision")
     # one optimization at a time: two would share the two cores and each take twice as long
     busy = threading.Lock()
     top_cache: dict[tuple[str, str], object] = {}
@@ -103,11 +115,11 @@ def vision_router(registry: RunRegistry) -> APIRouter:
         return {"prediction": prediction, "confidence": float(probabilities[prediction]),
                 "probabilities": _flat(probabilities)}
 
-    @router.get("/kernels")
+    @router.get("/kernels", response_model=dict[str, list[list[float]]])
     def classic_kernels():
         return {name: np.asarray(values, dtype=float).tolist() for name, values in CLASSIC_KERNELS.items()}
 
-    @router.get("/runs")
+    @router.get("/runs", response_model=list[VisionRun])
     def runs():
         listed = []
         for name in registry.names(IMAGE_KINDS):
@@ -127,26 +139,26 @@ def vision_router(registry: RunRegistry) -> APIRouter:
                            "test_accuracy": final})
         return listed
 
-    @router.get("/{run}/sample")
+    @router.get("/{run}/sample", response_model=VisionSample)
     def sample(run: str, index: int = Query(default=0, ge=0, le=10**9)):
         loaded = registry.get(run, IMAGE_KINDS)
         x, label = test_input(loaded, index)
         return {"index": index % len(loaded.test_set.test_labels), "label": label, "shape": list(x.shape),
                 "pixels": _flat(x), **answer(loaded.run.model, x)}
 
-    @router.get("/{run}/kernels")
+    @router.get("/{run}/kernels", response_model=TensorValues)
     def kernels(run: str):
         values = first_layer_kernels(registry.get(run, IMAGE_KINDS).run.model)
         return {"shape": list(values.shape), "values": _flat(values)}
 
-    @router.get("/{run}/maps")
+    @router.get("/{run}/maps", response_model=FeatureMaps)
     def maps(run: str, index: int = Query(default=0, ge=0, le=10**9)):
         loaded = registry.get(run, IMAGE_KINDS)
         x, label = test_input(loaded, index)
         return {"label": label, "layers": [{"name": name, "shape": list(m.shape), "values": _flat(m)}
                                            for name, m in feature_maps(loaded.run.model, x).items() if m.ndim == 3]}
 
-    @router.get("/{run}/top")
+    @router.get("/{run}/top", response_model=TopImages)
     def top(run: str, layer: str = Query(max_length=200), channel: int = Query(ge=0, le=100_000),
             k: int = Query(default=8, ge=1, le=32)):
         loaded = registry.get(run, IMAGE_KINDS)
@@ -163,7 +175,7 @@ def vision_router(registry: RunRegistry) -> APIRouter:
              "col": float(p[1]), "pixels": _flat(image_tensor(data.test_images[i:i + 1])[0])}
             for i, v, p in zip(found.indices[channel][:k], found.values[channel][:k], found.positions[channel][:k])]}
 
-    @router.post("/{run}/visualize")
+    @router.post("/{run}/visualize", response_model=VisualizeResponse)
     def visualize(run: str, body: VisualizeRequest):
         loaded = registry.get(run, IMAGE_KINDS)
         model, shape = loaded.run.model, _input_shape(loaded)
@@ -180,7 +192,7 @@ def vision_router(registry: RunRegistry) -> APIRouter:
                    "total_variation": _flat(fv.total_variation_of(r.images))}
             for name, r in (("raw", raw), ("regularized", regularized))}}
 
-    @router.post("/{run}/attack")
+    @router.post("/{run}/attack", response_model=AttackResponse)
     def attack(run: str, body: AttackRequest):
         loaded = registry.get(run, IMAGE_KINDS)
         model = loaded.run.model
@@ -194,7 +206,7 @@ def vision_router(registry: RunRegistry) -> APIRouter:
                 "perturbation": _flat(change), "linf": float(change.abs().max()), "l2": float(change.norm()),
                 "before": answer(model, x), "after": answer(model, result.adversarial[0])}
 
-    @router.post("/{run}/fool")
+    @router.post("/{run}/fool", response_model=FoolResponse)
     def fool(run: str, body: FoolRequest):
         loaded = registry.get(run, IMAGE_KINDS)
         with busy:
@@ -203,7 +215,7 @@ def vision_router(registry: RunRegistry) -> APIRouter:
         return {"target": fooled.target, "confidence": fooled.confidence, "steps": fooled.steps,
                 "shape": list(fooled.image.shape), "image": _flat(fooled.image)}
 
-    @router.post("/{run}/dream")
+    @router.post("/{run}/dream", response_model=DreamResponse)
     def dreamed(run: str, body: DreamRequest):
         loaded = registry.get(run, IMAGE_KINDS)
         x, label = test_input(loaded, body.index)

@@ -1,0 +1,153 @@
+"""The JSON API behind the digit lab: dense networks, their weights for the page to evaluate, one
+neuron's weights image and pushes, test images, the standard figures, and inference by the library."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import orjson
+import torch
+from fastapi import APIRouter, HTTPException, Query
+from fastapi.responses import Response
+
+from .. import inspect
+from ..data.transforms import center_like_mnist, scale, shift
+from ..errors import ConfigError
+from ..models.mlp import probabilities
+from ..plot import palette
+from ..runs import DENSE_KINDS
+from .registry import LoadedRun, RunRegistry
+from .routing import api_router
+from .schemas import (
+    InferRequest,
+    InferResponse,
+    NeuronResponse,
+    RunSummary,
+    SampleResponse,
+    WeightsResponse,
+)
+
+GALLERY_FIGURES = ("weights_hidden1", "contributions_output", "lego_output", "mistakes", "confusion",
+                   "training_curves")
+
+
+def _json(content) -> Response:
+    # Answers are built from plain lists and floats; orjson writes them without a validation pass.
+    return Response(orjson.dumps(content), media_type="application/json")
+
+
+def dense_router(registry: RunRegistry) -> APIRouter:
+    router = api_router("/api/runs", "dense networks")
+    figure_cache: dict[tuple[str, str], bytes] = {}
+    figure_lock = threading.Lock()
+
+    def summary(name: str, loaded: LoadedRun) -> RunSummary:
+        run, config = loaded.run, loaded.run.model.config
+        final = run.history[-1]["test_accuracy"] if run.history else None
+        class_names = [str(i) for i in range(config.layers[-1])]
+        if run.dataset.get("class_names"):
+            class_names = list(run.dataset["class_names"])
+        return RunSummary(name=name, layers=list(config.layers), activation=config.activation, output=config.output,
+                          dataset=run.dataset.get("name", "?"), image_shape=list(config.image_shape),
+                          class_names=class_names, layer_names=config.layer_names, epochs=run.epoch,
+                          test_accuracy=final)
+
+    @router.get("", response_model=list[RunSummary])
+    async def list_runs():
+        return [summary(name, registry.get(name, DENSE_KINDS)) for name in registry.names(DENSE_KINDS)]
+
+    @router.get("/{run}", response_model=RunSummary)
+    async def describe_run(run: str):
+        return summary(run, registry.get(run, DENSE_KINDS))
+
+    @router.post("/{run}/infer", response_model=InferResponse)
+    async def infer(run: str, body: InferRequest):
+        loaded = registry.get(run, DENSE_KINDS)
+        model = loaded.run.model
+        shape = model.config.image_shape
+        image = np.asarray(body.pixels, dtype=np.float32).reshape(body.height, body.width)
+        if body.preprocess == "mnist":
+            if shape != (28, 28):
+                raise ConfigError(f"MNIST-style preprocessing makes 28x28 inputs; this model takes {shape}")
+            image = center_like_mnist(image)
+        elif image.shape != shape:
+            raise ConfigError(f"this model takes {shape[0]}x{shape[1]} inputs, got {body.height}x{body.width}")
+        if body.scale != 1.0:
+            image = scale(image, body.scale)
+        if body.dx or body.dy:
+            image = shift(image, body.dx, body.dy)
+        with torch.inference_mode():
+            x = torch.from_numpy(np.ascontiguousarray(image)).reshape(1, -1)
+            acts = model.activations(x)
+            probs = probabilities(model, x)[0]
+        prediction = int(probs.argmax())
+        return _json({"input": image.reshape(-1).tolist(),
+                      "activations": {k: v[0].tolist() for k, v in acts.items()},
+                      "probabilities": probs.tolist(), "prediction": prediction,
+                      "confidence": float(probs[prediction])})
+
+    @router.get("/{run}/weights", response_model=WeightsResponse)
+    async def weights(run: str):
+        model = registry.get(run, DENSE_KINDS).run.model
+        return _json({"activation": model.config.activation, "output": model.config.output,
+                      "layers": [{"weight": layer.weight.detach().reshape(-1).tolist(),
+                                  "bias": layer.bias.detach().tolist(),
+                                  "inputs": layer.in_features, "outputs": layer.out_features}
+                                 for layer in model.layers]})
+
+    @router.get("/{run}/neurons/{layer}/{index}", response_model=NeuronResponse)
+    async def neuron(run: str, layer: str, index: int, top: int = Query(default=5, ge=1, le=100)):
+        model = registry.get(run, DENSE_KINDS).run.model
+        weights = inspect.weights_images(model, layer)
+        if not 0 <= index < len(weights.images):
+            raise ConfigError(f"{layer} has neurons 0..{len(weights.images) - 1}, got {index}")
+        names = model.config.layer_names
+        pushes = []
+        position = names.index(layer)
+        if position + 1 < len(names):
+            column = inspect.contributions(model, names[position + 1])[:, index]
+            order = np.argsort(-np.abs(column), kind="stable")[:top]
+            pushes = [{"layer": names[position + 1], "index": int(j), "weight": float(column[j])} for j in order]
+        effects = inspect.class_effects(model, layer)
+        return {"layer": layer, "index": index, "weights_image": weights.images[index].reshape(-1).tolist(),
+                "reach": palette.reach(weights.images),
+                "image_shape": list(weights.images.shape[1:]), "projected": weights.projected, "pushes": pushes,
+                "class_effects": [] if effects is None else effects[:, index].tolist(),
+                "class_effects_direct": position + 2 == len(names)}
+
+    # plain def: loading a test set or drawing figures takes seconds and would stall the event loop
+    @router.get("/{run}/samples", response_model=SampleResponse)
+    def sample(run: str, index: int | None = Query(default=None, ge=0, le=10**9),
+                     label: int | None = Query(default=None, ge=0, le=1000)):
+        loaded = registry.get(run, DENSE_KINDS)
+        data = loaded.test_set
+        if index is None:
+            candidates = np.arange(len(data.test_labels))
+            if label is not None:
+                candidates = np.flatnonzero(data.test_labels == label)
+                if not len(candidates):
+                    raise ConfigError(f"no test image has label {label}")
+            index = int(np.random.default_rng().choice(candidates))
+        image, true_label = loaded.test_image(index)
+        return {"index": index % len(data.test_labels), "label": true_label, "pixels": image.reshape(-1).tolist()}
+
+    @router.get("/{run}/figures/{name}.png", response_class=Response,
+             responses={200: {"content": {"image/png": {}}}})
+    def figure(run: str, name: str):
+        from ..experiments.dense import run_figures
+        from ..plot import figure_png
+
+        if name not in GALLERY_FIGURES:
+            raise ConfigError(f"unknown figure {name!r}; choose one of {', '.join(GALLERY_FIGURES)}")
+        loaded = registry.get(run, DENSE_KINDS)
+        key = (run, name)
+        with figure_lock:
+            if key not in figure_cache:
+                for named in run_figures(loaded.run, loaded.test_set):
+                    figure_cache[(run, named.name)] = figure_png(named.figure)
+        if key not in figure_cache:
+            raise HTTPException(404, f"run {run!r} has no {name} figure")
+        return Response(figure_cache[key], media_type="image/png")
+
+    return router
