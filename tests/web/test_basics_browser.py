@@ -98,8 +98,9 @@ def test_descent_panels_redraw_from_a_clicked_start_and_show_divergence(page):
     before = [_canvas_digest(page, f"#descent-panels figure:nth-child({i}) canvas") for i in (1, 2, 3)]
     loss_before = _canvas_digest(page, "#descent-loss")
     box = page.locator("#descent-panels figure:nth-child(2) canvas").bounding_box()
+    drawn = page.eval_on_selector("#descent-loss", "c => c.toDataURL()")
     page.mouse.click(box["x"] + box["width"] * 0.85, box["y"] + box["height"] * 0.8)
-    page.wait_for_timeout(500)
+    page.wait_for_function("before => document.querySelector('#descent-loss').toDataURL() !== before", arg=drawn)
     after = [_canvas_digest(page, f"#descent-panels figure:nth-child({i}) canvas") for i in (1, 2, 3)]
     assert all(a != b for a, b in zip(before, after)) and _canvas_digest(page, "#descent-loss") != loss_before
     page.fill("#descent-panels figure:nth-child(3) input", "0.2")  # below the critical rate

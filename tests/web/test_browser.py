@@ -19,8 +19,7 @@ def _activations(page) -> list[str]:
 
 def test_neurons_update_while_the_stroke_is_drawn(page):
     assert page.locator(".cell").count() == 32 and page.locator(".out-row").count() == 10
-    page.click("#clear")
-    page.wait_for_timeout(200)
+    page.click("#clear")  # the page answers clicks and strokes synchronously
     blank = _activations(page)
     box = page.locator("#pad").bounding_box()
     x0, y0 = box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.15
@@ -28,14 +27,14 @@ def test_neurons_update_while_the_stroke_is_drawn(page):
     page.mouse.down()
     seen = []
     for step in range(1, 16):
+        handled = page.evaluate("window.neuronscopeLatencies.length")
         page.mouse.move(x0 + step, y0 + step * box["height"] * 0.045)
-        page.wait_for_timeout(30)
+        page.wait_for_function("n => window.neuronscopeLatencies.length > n", arg=handled)  # this move was drawn
         seen.append(_activations(page))
     # still holding the button: the network has already reacted to the stroke
     assert any(state != blank for state in seen)
     assert len({tuple(s) for s in seen}) > 2  # and kept reacting as the stroke grew
     page.mouse.up()
-    page.wait_for_timeout(300)
     prediction = page.text_content("#prediction")
     assert prediction in list("0123456789")
     input_pixels = page.evaluate("""() => { const c = document.getElementById('input-view');
@@ -61,7 +60,6 @@ def test_clicking_a_neuron_shows_its_weights_image(page):
 def test_noise_gets_a_confident_answer_anyway(page):
     page.click("#noise")
     page.wait_for_function("document.getElementById('source-note').textContent.includes('noise')")
-    page.wait_for_timeout(300)
     probabilities = page.eval_on_selector_all(".out-row", "rows => rows.map(r => Number(r.dataset.probability))")
     assert len(probabilities) == 10 and all(0 <= p <= 1 for p in probabilities)
     assert "output activation" in page.text_content("#confidence")  # sigmoid outputs: not probabilities
@@ -71,10 +69,9 @@ def test_noise_gets_a_confident_answer_anyway(page):
 def test_morph_between_two_test_digits(page):
     page.click("#sample")
     page.wait_for_function("document.getElementById('source-note').textContent.startsWith('test image')")
-    page.wait_for_timeout(200)
     page.click("#morph-a")
     page.click("#noise")
-    page.wait_for_timeout(300)
+    page.wait_for_function("document.getElementById('source-note').textContent.includes('noise')")
     page.click("#morph-b")
     page.wait_for_selector("#morph-strip span", timeout=10000)
     assert page.locator("#morph-strip span").count() == 21

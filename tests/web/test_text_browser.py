@@ -38,8 +38,10 @@ def test_typing_colors_one_span_per_character_and_cells_can_be_scrolled(page):
     assert len(set(first)) > 3  # the cell's activation varies along the text
     page.click("#cell-next")
     assert page.input_value("#cell-index") == "1" and _colors(page) != first
+    found = page.text_content("#found-cells li")  # "feature: layer L, cell C (...)"
+    cell = found.split("cell ")[1].split(" ")[0]
     page.click("#found-cells li")  # jump to the cell found for the first feature
-    page.wait_for_timeout(300)
+    page.wait_for_function("c => document.getElementById('cell-index').value === c", arg=cell)
     save_screenshot(page, "text-cells")
 
 
