@@ -161,3 +161,22 @@ def test_a_file_starting_like_a_pickle_is_still_refused(tmp_path):
     path.write_bytes(b"\x80\x04\x95" + path.read_bytes()[3:])
     with pytest.raises(CheckpointError, match="pickle"):
         load_tensors(path)
+
+
+def test_analyses_of_test_images_read_no_training_file(tmp_path, shared_data, monkeypatch):
+    """A folder holding only MNIST's test files is enough for a run's figures."""
+    import shutil
+
+    mnist = ns.load_dataset("mnist", shared_data, train_size=200, test_size=100, progress=False)
+    run = train_run(tmp_path / "run", mnist, MLPConfig((784, 10), "sigmoid", "sigmoid"), ns.TrainConfig(epochs=1),
+                    progress=False)
+    test_only = tmp_path / "test-only" / "mnist"
+    test_only.mkdir(parents=True)
+    for name in ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"):
+        shutil.copy(shared_data / "mnist" / name, test_only / name)
+    monkeypatch.delenv("NEURONSCOPE_DATA", raising=False)  # nowhere else to find the training files
+    monkeypatch.setenv("HOME", str(tmp_path / "empty-home"))
+    monkeypatch.setenv("NEURONSCOPE_MNIST_MIRROR", "http://127.0.0.1:9/")  # and no download could succeed
+    data = open_run(run.path).load_test_set(test_only.parent, progress=False)
+    assert len(data.test_labels) == 100 and len(data.train_labels) == 0 and data.image_shape == (28, 28)
+    assert main(["figures", str(run.path), "--data-dir", str(test_only.parent)]) == 0

@@ -28,15 +28,14 @@ def shape(text: str) -> tuple[int, int]:
 
 
 def add_data_options(p: argparse.ArgumentParser, datasets: tuple[str, ...] | None = None,
-                     sizes: bool = True) -> None:
-    """``--dataset`` (when ``datasets`` are given), ``--data-dir`` and, with ``sizes``, the slice sizes."""
+                     sizes: tuple[str, ...] = ("train", "test")) -> None:
+    """``--dataset`` (when ``datasets`` are given), ``--data-dir`` and the slice sizes of ``sizes``."""
     if datasets:
         p.add_argument("--dataset", choices=datasets, default=datasets[0], help=f"training data (default: {datasets[0]})")
     p.add_argument("--data-dir", help="where dataset files are (default: where the run found them, then "
                                       "$NEURONSCOPE_DATA, then ~/.cache/neuronscope)")
-    if sizes:
-        p.add_argument("--train-size", type=int, help="use only the first N training images")
-        p.add_argument("--test-size", type=int, help="use only the first N test images")
+    for split in sizes:
+        p.add_argument(f"--{split}-size", type=int, help=f"use only the first N {split} images")
 
 
 def add_serve_options(p: argparse.ArgumentParser) -> None:

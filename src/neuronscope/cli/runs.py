@@ -49,14 +49,14 @@ def add_parsers(commands) -> None:
 
     figures = commands.add_parser("figures", help="write a dense network's figures as PNG (or SVG) files")
     figures.add_argument("run", type=Path)
-    add_data_options(figures)
+    add_data_options(figures, sizes=("test",))
     figures.add_argument("--out", type=Path, help="folder for the figures (default: RUN/figures)")
     figures.add_argument("--format", default="png", help="comma-separated: png, svg (default: png)")
     figures.set_defaults(handler=cmd_figures)
 
     report = commands.add_parser("report", help="write a dense network's self-contained report.html")
     report.add_argument("run", type=Path)
-    add_data_options(report)
+    add_data_options(report, sizes=("test",))
     report.add_argument("--out", type=Path, help="HTML file (default: RUN/report.html)")
     report.set_defaults(handler=cmd_report)
 
@@ -122,7 +122,7 @@ def _write_outputs(run, data, show_progress: bool, formats=("png",), figures_dir
 
     figures = run_figures(run, data)
     write_figures(figures, figures_dir or run.path / "figures", formats, progress=show_progress)
-    report = write_report(run, figures, data.summary(), report_path)
+    report = write_report(run, figures, run.dataset, report_path)
     print(f"figures: {figures_dir or run.path / 'figures'}\nreport:  {report}")
 
 
@@ -130,7 +130,7 @@ def _open_dense_run_and_data(args):
     from ..runs import open_run
 
     run = open_run(args.run, kinds=("mlp",))
-    return run, run.load_data(args.data_dir, train_size=args.train_size, test_size=args.test_size, progress=False)
+    return run, run.load_test_set(args.data_dir, test_size=args.test_size, progress=False)
 
 
 def cmd_figures(args) -> int:
@@ -153,7 +153,7 @@ def cmd_report(args) -> int:
     from ..report import write_report
 
     run, data = _open_dense_run_and_data(args)
-    print(f"report: {write_report(run, run_figures(run, data), data.summary(), args.out)}")
+    print(f"report: {write_report(run, run_figures(run, data), run.dataset, args.out)}")
     return 0
 
 
@@ -165,7 +165,7 @@ def cmd_demo(args) -> int:
         run = open_run(args.out, kinds=("mlp",))
         print(f"using the trained network in {args.out}")
         if not (args.out / "report.html").exists():
-            _write_outputs(run, run.load_data(args.data_dir), show_progress=True)
+            _write_outputs(run, run.load_test_set(args.data_dir), show_progress=True)
     else:
         data = load_dataset("mnist", args.data_dir, train_size=args.train_size, test_size=args.test_size)
         print(f"training the default 784-16-16-10 network on {len(data.train_labels)} MNIST images -> {args.out}")

@@ -26,7 +26,7 @@ def add_parsers(commands) -> None:
     report = actions.add_parser("report", help="kernels, feature maps, top images, visualizations, dream, "
                                                "attacks -> RUN/report.html")
     report.add_argument("run", type=Path)
-    add_data_options(report)
+    add_data_options(report, sizes=("test",))
     report.add_argument("--quiet", action="store_true")
 
     templates = commands.add_parser("templates", help="train a linear classifier and draw each class's template")
@@ -41,7 +41,7 @@ def add_parsers(commands) -> None:
                           help="a classic kernel's name (identity, box-blur, gaussian-blur, sharpen, edges, sobel-x, "
                                "sobel-y, emboss) or rows like '-1,0,1; -2,0,2; -1,0,1' (3x3 or 5x5); repeat for "
                                "more; default: every classic kernel")
-    add_data_options(convolve, IMAGE_DATASETS)
+    add_data_options(convolve, IMAGE_DATASETS, sizes=("test",))
     convolve.add_argument("--image", type=int, default=0, help="test image index (default: 0)")
     convolve.add_argument("--out", type=Path, default=Path("convolution"), help="folder for the figures")
 
@@ -155,7 +155,7 @@ def cmd_convnet(args) -> int:
     show_progress = progress(args)
     if args.action == "report":
         run = open_run(args.run, kinds=("convnet",))
-        data = run.load_test_set(args.data_dir, progress=show_progress)
+        data = run.load_test_set(args.data_dir, test_size=args.test_size, progress=show_progress)
     else:
         run, data = _train(args, args.out, f"a ConvNet ({args.channels[0]}, {args.channels[1]} channels)",
                            lambda data: ConvNetConfig(channels=tuple(args.channels), kernel=args.kernel,
@@ -189,7 +189,7 @@ def cmd_convolve(args) -> int:
     from ..inspect.convolution import CLASSIC_KERNELS, convolve, parse_kernel
     from ..plot import plot_convolution, save_figure
 
-    data = load_dataset(args.dataset, args.data_dir, train_size=1, test_size=args.test_size, progress=False)
+    data = load_dataset(args.dataset, args.data_dir, test_size=args.test_size, progress=False, splits=("test",))
     image = data.test_images[_checked_index(data, args.image)]
     for i, text in enumerate(args.kernel or list(CLASSIC_KERNELS)):
         kernel = parse_kernel(text)

@@ -8,7 +8,7 @@ Missing files are downloaded into the first root.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +21,7 @@ from .idx import read_idx
 from .roots import data_roots, find_in_roots
 
 DATASETS = ("mnist", "fashion-mnist", "digits", "cifar10")
+SPLITS = ("train", "test")
 
 
 @dataclass(frozen=True)
@@ -111,9 +112,12 @@ class Dataset:
                 "location": self.location}
 
 
-def _locate_or_download(source: IdxSource, roots: list[Path], download: bool, progress: bool) -> dict[str, Path]:
+def _locate_or_download(source: IdxSource, roots: list[Path], download: bool, progress: bool,
+                        splits: tuple[str, ...]) -> dict[str, Path]:
     paths = {}
     for key, file in source.files.items():
+        if key.split("_")[0] not in splits:
+            continue
         found = find_in_roots(roots, source.name, file.names, source.system_dirs)
         if found is None:
             if not download:
@@ -145,20 +149,28 @@ def _limit(n: int | None, what: str) -> int | None:
 
 
 def load_idx_dataset(name: str, data_dir=None, *, train_size: int | None = None, test_size: int | None = None,
-                     download: bool = True, progress: bool = True) -> Dataset:
+                     download: bool = True, progress: bool = True, splits: tuple[str, ...] = SPLITS) -> Dataset:
     source = SOURCES[name]
-    paths = _locate_or_download(source, data_roots(data_dir), download, progress)
+    paths = _locate_or_download(source, data_roots(data_dir), download, progress, splits)
     arrays = {}
-    for split in ("train", "test"):
+    for split in splits:
         images, labels = read_idx(paths[f"{split}_images"]), read_idx(paths[f"{split}_labels"])
         _check_pair(images, labels, paths[f"{split}_images"], paths[f"{split}_labels"], len(source.class_names))
         n = _limit(train_size if split == "train" else test_size, f"{split} size")
         arrays[split] = (images[:n].astype(np.float32) / 255.0, labels[:n].astype(np.int64))
-    if arrays["train"][0].shape[1:] != arrays["test"][0].shape[1:]:
+    if len(arrays) == 2 and arrays["train"][0].shape[1:] != arrays["test"][0].shape[1:]:
         raise DataError(f"{paths['test_images']}: test images are {arrays['test'][0].shape[1:]}, "
                         f"training images {arrays['train'][0].shape[1:]}")
+    _fill_missing_splits(arrays)
     return Dataset(name, *arrays["train"], *arrays["test"], class_names=source.class_names,
-                   location=str(paths["test_images"].parent.resolve()))
+                   location=str(next(iter(paths.values())).parent.resolve()))
+
+
+def _fill_missing_splits(arrays: dict[str, tuple[np.ndarray, np.ndarray]]) -> None:
+    """A split that was not asked for is empty, with the other's image shape."""
+    images, _ = next(iter(arrays.values()))
+    for split in SPLITS:
+        arrays.setdefault(split, (np.zeros((0, *images.shape[1:]), np.float32), np.zeros(0, np.int64)))
 
 
 def load_digits_dataset(*, train_size: int | None = None, test_size: int | None = None, seed: int = 0) -> Dataset:
@@ -175,18 +187,26 @@ def load_digits_dataset(*, train_size: int | None = None, test_size: int | None 
 
 
 def load_dataset(name: str, data_dir=None, *, train_size: int | None = None, test_size: int | None = None,
-                 download: bool = True, progress: bool = True) -> Dataset:
+                 download: bool = True, progress: bool = True, splits: tuple[str, ...] = SPLITS) -> Dataset:
     """Load ``mnist``, ``fashion-mnist``, ``digits`` or ``cifar10`` (color); optionally only the first ``train_size`` training
-    and ``test_size`` test images."""
+    and ``test_size`` test images. Splits not in ``splits`` are not read (``("test",)`` for analyses that
+    look at test images only) and come back empty."""
+    if not splits or set(splits) - set(SPLITS):
+        raise DataError(f"splits are some of {', '.join(SPLITS)}, got {splits}")
     if name == "digits":
-        return load_digits_dataset(train_size=train_size, test_size=test_size)
-    if name == "cifar10":
+        data = load_digits_dataset(train_size=train_size, test_size=test_size)
+    elif name == "cifar10":
         archive = locate_cifar10(data_roots(data_dir), download=download, progress=progress)
-        splits = read_cifar10(archive, train_size=_limit(train_size, "train size"),
-                              test_size=_limit(test_size, "test size"), progress=progress)
-        return Dataset("cifar10", *splits["train"], *splits["test"], class_names=CIFAR_CLASSES,
+        read = read_cifar10(archive, train_size=_limit(train_size, "train size") if "train" in splits else 1,
+                            test_size=_limit(test_size, "test size") if "test" in splits else 1, progress=progress)
+        data = Dataset("cifar10", *read["train"], *read["test"], class_names=CIFAR_CLASSES,
                        location=str(archive.parent.resolve()))
-    if name not in SOURCES:
+    elif name in SOURCES:
+        return load_idx_dataset(name, data_dir, train_size=train_size, test_size=test_size,
+                                download=download, progress=progress, splits=tuple(splits))
+    else:
         raise DataError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
-    return load_idx_dataset(name, data_dir, train_size=train_size, test_size=test_size,
-                            download=download, progress=progress)
+    kept = {split: (getattr(data, f"{split}_images"), getattr(data, f"{split}_labels")) for split in splits}
+    _fill_missing_splits(kept)
+    return replace(data, train_images=kept["train"][0], train_labels=kept["train"][1],
+                   test_images=kept["test"][0], test_labels=kept["test"][1])

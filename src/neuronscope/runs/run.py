@@ -66,8 +66,12 @@ class Run:
                             test_size=test_size or self.dataset.get("test_size"), progress=progress)
 
     def load_test_set(self, data_dir=None, *, test_size: int | None = None, progress: bool = True) -> Dataset:
-        """The run's test images, for analyses that look at nothing else (one training image comes along)."""
-        return self.load_data(data_dir, train_size=1, test_size=test_size, progress=progress)
+        """The run's test images only, for analyses that look at nothing else (the training split is empty
+        and its files are not read)."""
+        self.expect_kind(("mlp", "convnet", "linear"))
+        return load_dataset(self.dataset["name"], data_dir or self.dataset.get("location"),
+                            test_size=test_size or self.dataset.get("test_size"), progress=progress,
+                            splits=("test",))
 
     def load_corpus(self, data_dir=None, *, progress: bool = False):
         """The text a character-level run was trained on."""
