@@ -55,7 +55,7 @@ def test_damaged_runs_are_refused(tmp_path, conv_run):
     config = json.loads((conv_run.path / "config.json").read_text())
     config["model"]["channels"] = [4, 4]
     (copy / "config.json").write_text(json.dumps(config))
-    with pytest.raises(CheckpointError, match="saved for model"):
+    with pytest.raises(CheckpointError, match="do not fit the model config.json describes"):
         open_run(copy)
 
 

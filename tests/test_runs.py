@@ -126,7 +126,7 @@ def test_checkpoint_from_another_architecture_is_refused(digits_run, tmp_path, d
     target = tmp_path / "run"
     _copy_run(digits_run.path, target)
     (target / "model.safetensors").write_bytes((other.path / "model.safetensors").read_bytes())
-    with pytest.raises(CheckpointError, match="saved for model"):
+    with pytest.raises(CheckpointError, match="do not fit the model config.json describes"):
         open_run(target)
 
 

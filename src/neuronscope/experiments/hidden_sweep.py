@@ -62,7 +62,7 @@ def hidden_sweep(out: str | Path, *, sizes=DEFAULT_SIZES, seeds: int = 3, setups
         for network in group.networks:
             run = open_run(network.path, kinds=("mlp",))
             h = network.model.layers[1]
-            accuracy[setup][h].append(run.history[-1]["test_accuracy"])
+            accuracy[setup][h].append(run.test_accuracy)
             if h <= SMALL_NETWORK and seed == 0:
                 small_rows[setup].append((f"H={h}\n{100 * run.history[-1]['test_accuracy']:.1f}%",
                                           inspect.weights_images(run.model, "hidden1").images))

@@ -134,7 +134,7 @@ def convnet_report(run: Run, data: Dataset, progress: bool = True) -> Experiment
     attacks, attack_results = attack_figures(model, data, name)
     figures.extend(attacks)
     steps.update()
-    final = run.history[-1]["test_accuracy"] if run.history else None
+    final = run.test_accuracy
     steps.close()
     summary = [f"A ConvNet ({' → '.join(f'{c} channels' for c in model.config.channels)} of "
                f"{model.config.kernel}x{model.config.kernel} kernels, {model.config.dense} dense neurons) trained on "

@@ -3,6 +3,8 @@ so the same analyses work on neuronscope's networks and on models users bring.""
 
 from __future__ import annotations
 
+import threading
+
 import torch
 from torch import nn
 
@@ -35,17 +37,22 @@ class LayerRecorder:
     """Records the output of the named layers on every forward pass while the ``with`` block lasts.
 
     Every name is checked when the recorder is made; hooks are attached on entering the block and
-    always removed on leaving it, so a bad name never leaves a hook behind."""
+    always removed on leaving it, so a bad name never leaves a hook behind. Only forward passes made
+    by the thread that entered the block are recorded: other requests using the same model at the
+    same time (the lab serves several) never overwrite this one's recordings."""
 
     def __init__(self, model: nn.Module, names: list[str]):
         self.outputs: dict[str, torch.Tensor] = {}
         self._layers = {name: find_layer(model, name) for name in names}
         self._handles = []
+        self._thread: int | None = None
 
     def __enter__(self) -> LayerRecorder:
+        self._thread = threading.get_ident()
         for name, layer in self._layers.items():
             def keep(module, inputs, output, name=name):
-                self.outputs[name] = output[0] if isinstance(output, tuple) else output
+                if threading.get_ident() == self._thread:
+                    self.outputs[name] = output[0] if isinstance(output, tuple) else output
             self._handles.append(layer.register_forward_hook(keep))
         return self
 

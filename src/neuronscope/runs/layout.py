@@ -12,6 +12,8 @@ CONFIG, MODEL, METRICS, STATE = "config.json", "model.safetensors", "metrics.jso
 
 
 def read_json(path: Path) -> dict:
+    if path.exists() and not path.is_file():  # a FIFO would block the reader forever
+        raise CheckpointError(f"{path}: not a regular file")
     try:
         data = json.loads(path.read_text())
     except FileNotFoundError:

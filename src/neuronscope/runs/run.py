@@ -5,6 +5,7 @@ commands take it."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from ..errors import CheckpointError, ConfigError
 from ..training import pick_device
 from .kinds import KINDS, Kind
 from .layout import CONFIG, MODEL, read_history, read_json
-from .weights import check_state_dict, load_tensors
+from .weights import check_state_dict, load_tensors, read_header
 
 
 @dataclass(repr=False)
@@ -130,6 +131,7 @@ def open_run(path: str | Path, device: str | None = "cpu", *, kinds: Iterable[st
     if kinds is not None:
         check_kind(path, kind.name, tuple(kinds))
     model_config, training, dataset = read_config(path, kind)
+    check_weights_fit(path / MODEL, kind, model_config)
     model = kind.build(model_config)
     load_weights(path / MODEL, model)
     return Run(path, kind.name, model.to(pick_device(device)).eval(), training, dataset, read_history(path))
@@ -148,6 +150,28 @@ def read_config(path: Path, kind: Kind):
     except (KeyError, TypeError, ValueError, ConfigError) as e:
         raise CheckpointError(f"{path / CONFIG}: malformed ({e})") from None
     return model, training, dict(dataset)
+
+
+MAX_PARAMETERS = 200_000_000  # 800 MB of float32: far past any network neuronscope trains
+
+
+def check_weights_fit(file: Path, kind: Kind, config) -> None:
+    """Compare the weights file's header with the tensors ``config`` describes before any memory is
+    allocated: a config.json that asks for billions of weights, or a file that holds others, is refused
+    from a few kilobytes of header."""
+    with torch.device("meta"):  # shapes only, no storage
+        expected = {name: tuple(t.shape) for name, t in kind.build(config).state_dict().items()}
+    total = sum(math.prod(shape) for shape in expected.values())
+    if total > MAX_PARAMETERS:
+        raise CheckpointError(f"{file.parent / CONFIG}: describes a model of {total:,} parameters; at most "
+                              f"{MAX_PARAMETERS:,} are opened")
+    header = read_header(file)
+    found = {name: tuple(entry.get("shape", ())) for name, entry in header.items()
+             if name != "__metadata__" and isinstance(entry, dict)}
+    if found != expected:
+        differing = sorted(set(found) ^ set(expected)) or [n for n in expected if found[n] != expected[n]]
+        raise CheckpointError(f"{file}: its tensors do not fit the model config.json describes (first difference: "
+                              f"{differing[0]})")
 
 
 def load_weights(file: Path, model: nn.Module, prefix: str = "") -> tuple[dict[str, torch.Tensor], dict]:

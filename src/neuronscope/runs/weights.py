@@ -43,8 +43,10 @@ def save_tensors(path: str | Path, tensors: dict[str, torch.Tensor], metadata: d
 MAX_HEADER_BYTES = 100_000_000  # the safetensors library's own limit
 
 
-def _check_safetensors_header(path: Path) -> None:
-    """Refuse any file that does not open like a safetensors file, naming pickles for what they are."""
+def read_header(path: str | Path) -> dict:
+    """The JSON header of a safetensors file (tensor names -> dtype, shape, offsets); any file that does not
+    open like a safetensors file is refused, pickles named for what they are."""
+    path = Path(path)
     if path.exists() and not path.is_file():
         raise CheckpointError(f"{path}: not a regular file")
     try:
@@ -56,10 +58,11 @@ def _check_safetensors_header(path: Path) -> None:
         raise CheckpointError(f"{path}: file not found") from None
     if len(header) == length and header[:1] == b"{":
         try:
-            if isinstance(json.loads(header), dict):
-                return
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            pass
+            parsed = json.loads(header)
+        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+            parsed = None
+        if isinstance(parsed, dict):
+            return parsed
     if head[:1] == b"\x80" or head[:2] == b"PK":
         raise CheckpointError(f"{path}: is a pickle or torch.save file; neuronscope loads only safetensors "
                               f"(unpickling can run arbitrary code)")
@@ -69,7 +72,7 @@ def _check_safetensors_header(path: Path) -> None:
 def load_tensors(path: str | Path) -> tuple[dict[str, torch.Tensor], dict]:
     """Read a file written by :func:`save_tensors`; verify its format marker and digest."""
     path = Path(path)
-    _check_safetensors_header(path)
+    read_header(path)
     try:
         with safe_open(str(path), framework="pt") as f:
             raw_meta = f.metadata() or {}

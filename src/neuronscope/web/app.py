@@ -8,6 +8,7 @@ API users and as the reference the page's arithmetic is tested against.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -22,7 +23,7 @@ from ..plot import palette
 from ..runs import CONFIG
 from .basics import basics_router
 from .dense import dense_router
-from .registry import RunRegistry, UnknownRun
+from .registry import RunRegistry, UnknownRun, runs_router
 from .text import text_router
 from .vision import vision_router
 
@@ -82,19 +83,24 @@ def create_app(runs_dir: str | Path, data_dir=None) -> FastAPI:
         where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
         return _error(422, f"{where + ': ' if where else ''}{first.get('msg', 'invalid request')}")
 
+    def message(exc: Exception) -> str:
+        # where the served folder lies on this machine is none of a page's business
+        return str(exc).replace(f"{registry.runs_dir}{os.sep}", "")
+
     @app.exception_handler(UnknownRun)
     async def unknown_run(request: Request, exc: UnknownRun):
-        return _error(404, str(exc))
+        return _error(404, message(exc))
 
     @app.exception_handler(NeuronscopeError)
     async def bad_value(request: Request, exc: NeuronscopeError):
-        return _error(400, str(exc))
+        return _error(400, message(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
         return _error(exc.status_code, str(exc.detail))
 
-    for router in (dense_router(registry), basics_router(), text_router(registry), vision_router(registry)):
+    for router in (dense_router(registry), basics_router(), text_router(registry), vision_router(registry),
+                   runs_router(registry)):
         app.include_router(router)
 
     @app.get("/palette.js", include_in_schema=False)

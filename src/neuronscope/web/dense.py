@@ -44,7 +44,7 @@ def dense_router(registry: RunRegistry) -> APIRouter:
 
     def summary(name: str, loaded: LoadedRun) -> RunSummary:
         run, config = loaded.run, loaded.run.model.config
-        final = run.history[-1]["test_accuracy"] if run.history else None
+        final = run.test_accuracy
         class_names = [str(i) for i in range(config.layers[-1])]
         if run.dataset.get("class_names"):
             class_names = list(run.dataset["class_names"])
@@ -55,7 +55,7 @@ def dense_router(registry: RunRegistry) -> APIRouter:
 
     @router.get("", response_model=list[RunSummary])
     async def list_runs():
-        return [summary(name, registry.get(name, DENSE_KINDS)) for name in registry.names(DENSE_KINDS)]
+        return [summary(name, loaded) for name, loaded in registry.available(DENSE_KINDS)]
 
     @router.get("/{run}", response_model=RunSummary)
     async def describe_run(run: str):

@@ -44,8 +44,8 @@ def text_router(registry: RunRegistry) -> APIRouter:
     @router.get("/runs", response_model=list[TextRunInfo])
     def runs():
         listed = []
-        for name in registry.names(TEXT_KINDS):
-            run = registry.get(name, TEXT_KINDS).run
+        for name, loaded in registry.available(TEXT_KINDS):
+            run = loaded.run
             final = run.history[-1] if run.history else {}
             listed.append({"name": name, "corpus": run.dataset.get("name"), "cell": run.model.config.cell,
                            "layers": run.model.config.layers, "hidden": run.model.config.hidden,

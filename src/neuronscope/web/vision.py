@@ -122,8 +122,7 @@ def vision_router(registry: RunRegistry) -> APIRouter:
     @router.get("/runs", response_model=list[VisionRun])
     def runs():
         listed = []
-        for name in registry.names(IMAGE_KINDS):
-            loaded = registry.get(name, IMAGE_KINDS)
+        for name, loaded in registry.available(IMAGE_KINDS):
             model, shape = loaded.run.model, _input_shape(loaded)
             modules = dict(model.named_modules())
             layers = [{"name": layer, "units": channel_count(model, layer, shape),
@@ -132,7 +131,7 @@ def vision_router(registry: RunRegistry) -> APIRouter:
                 convs = conv_layers(model)
             except ConfigError:
                 convs = []
-            final = loaded.run.history[-1]["test_accuracy"] if loaded.run.history else None
+            final = loaded.run.test_accuracy
             listed.append({"name": name, "kind": model.config.to_json()["kind"],
                            "dataset": loaded.run.dataset.get("name"), "class_names": _classes(loaded),
                            "input_shape": list(shape), "layers": layers, "conv_layers": convs,

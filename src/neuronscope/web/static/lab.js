@@ -3,6 +3,7 @@
 // event is answered within the same frame; the server provides runs, weights and images.
 import { centerLikeMnist, forward, scale, shift } from "./network.js";
 import { reach, signedColor } from "/palette.js";
+import { escapeHtml, noteUnavailableRuns } from "./plotting.js";
 
 const $ = (id) => document.getElementById(id);
 const PAD_SAMPLE = 56; // the drawing is sent at 56x56; the server fits it into MNIST's 20x20 box
@@ -121,7 +122,7 @@ function buildNetwork() {
   state.info.layer_names.slice(0, -1).forEach((name, l) => {
     const block = document.createElement("div");
     block.className = "layer";
-    block.innerHTML = `<div class="layer-name">${name} · ${state.info.layers[l + 1]} neurons</div><div class="cells"></div>`;
+    block.innerHTML = `<div class="layer-name">${escapeHtml(name)} · ${state.info.layers[l + 1]} neurons</div><div class="cells"></div>`;
     const cells = block.querySelector(".cells");
     for (let i = 0; i < state.info.layers[l + 1]; i++) {
       const cell = document.createElement("div");
@@ -133,12 +134,12 @@ function buildNetwork() {
     layers.appendChild(block);
   });
   $("sample-label").innerHTML = `<option value="">any</option>` +
-    state.info.class_names.map((name, i) => `<option value="${i}">${name}</option>`).join("");
+    state.info.class_names.map((name, i) => `<option value="${i}">${escapeHtml(name)}</option>`).join("");
   const outputs = $("outputs"); outputs.innerHTML = "";
   state.info.class_names.forEach((label, i) => {
     const row = document.createElement("div");
     row.className = "out-row"; row.dataset.index = i;
-    row.innerHTML = `<span>${label}</span><div class="out-bar"><span style="width:0%"></span></div><span class="p">–</span>`;
+    row.innerHTML = `<span>${escapeHtml(label)}</span><div class="out-bar"><span style="width:0%"></span></div><span class="p">–</span>`;
     row.addEventListener("click", () => selectNeuron("output", i));
     outputs.appendChild(row);
   });
@@ -192,12 +193,12 @@ function showNeuron() {
   const act = state.last?.activations[n.layer]?.[n.index];
   $("neuron-activation").textContent = act === undefined ? "" : `activation ${act.toFixed(3)}`;
   const effects = n.class_effects.map((v, i) => [v, state.info.class_names[i]]).sort((a, b) => b[0] - a[0]);
-  const fmt = ([v, name]) => `${name} (${v >= 0 ? "+" : ""}${v.toFixed(2)})`;
+  const fmt = ([v, name]) => `${escapeHtml(name)} (${v >= 0 ? "+" : ""}${v.toFixed(2)})`;
   $("neuron-digits").innerHTML = effects.length ? `<span class="up">pushes up ${effects.slice(0, 3).map(fmt).join(", ")}</span><br>
     <span class="down">pushes down ${effects.slice(-3).reverse().map(fmt).join(", ")}</span>
     ${n.class_effects_direct ? "" : "<br><span class='note'>through the layers above, as a linear view</span>"}` : "";
   $("neuron-pushes").innerHTML = n.pushes.map((p) => {
-    const target = p.layer === "output" ? `digit ${state.info.class_names[p.index]}` : `${p.layer} #${p.index}`;
+    const target = escapeHtml(p.layer === "output" ? `digit ${state.info.class_names[p.index]}` : `${p.layer} #${p.index}`);
     return `<li class="${p.weight >= 0 ? "up" : "down"}">pushes ${target} ${p.weight >= 0 ? "up" : "down"} (${p.weight >= 0 ? "+" : ""}${p.weight.toFixed(2)})</li>`;
   }).join("");
 }
@@ -248,7 +249,7 @@ function updateMorph() {
   const results = steps.map((t) => evaluate({ pixels: mix(t), height: h, width: w, preprocess: "none" }));
   $("morph-strip").innerHTML = results.map((r, k) => {
     const flip = k > 0 && r.prediction !== results[k - 1].prediction;
-    return `<span class="${flip ? "flip" : ""}" data-step="${k}">${state.info.class_names[r.prediction]}</span>`;
+    return `<span class="${flip ? "flip" : ""}" data-step="${k}">${escapeHtml(state.info.class_names[r.prediction])}</span>`;
   }).join("");
   const flips = results.findIndex((r, k) => k > 0 && r.prediction !== results[k - 1].prediction);
   $("morph-note").textContent = flips < 0 ? "The prediction never changes along the path."
@@ -273,9 +274,10 @@ async function selectRun(name) {
 }
 
 async function start() {
+  noteUnavailableRuns().catch(() => {});
   const runs = await api("/api/runs");
   const select = $("run-select");
-  select.innerHTML = runs.map((r) => `<option value="${r.name}">${r.name}</option>`).join("");
+  select.innerHTML = runs.map((r) => `<option value="${escapeHtml(r.name)}">${escapeHtml(r.name)}</option>`).join("");
   const wanted = new URLSearchParams(location.search).get("run");
   const initial = runs.find((r) => r.name === wanted)?.name || runs[0]?.name;
   select.onchange = () => selectRun(select.value);

@@ -2,11 +2,26 @@
 
 export const $ = (id) => document.getElementById(id);
 
+// Runs are files people share: every string from a run (class names, layer and run names) is text, never markup.
+export const escapeHtml = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
 export async function api(path, options = {}) {
   const response = await fetch(path, options);
   const body = await response.json();
   if (!response.ok) throw new Error(body.error || response.statusText);
   return body;
+}
+
+// Runs of the served folder that could not be opened: one note at the top of the page, each with its reason.
+export async function noteUnavailableRuns() {
+  const bad = await api("/api/unavailable");
+  if (!bad.length) return;
+  const note = document.createElement("div");
+  note.id = "unavailable-runs";
+  note.style.cssText = "background:#fff4e5;color:#7a4b00;padding:6px 16px;font-size:13px";
+  note.textContent = `${bad.length} run${bad.length > 1 ? "s" : ""} could not be opened: `
+    + bad.map((b) => b.reason).join("; ");
+  document.body.prepend(note);
 }
 
 export const postJSON = (path, body) =>

@@ -1,7 +1,7 @@
 // The text page: every cell of a character-level model on text the user types, cell by cell,
 // the cells the analysis found interpretable, and samples with the model's alternatives.
 import { signedCss } from "/palette.js";
-import { $, api, postJSON } from "./plotting.js";
+import { $, api, escapeHtml, noteUnavailableRuns, postJSON } from "./plotting.js";
 
 const DEFAULT_TEXT = {
   code: 'def area(width, height=1):\n    """Return the area."""\n    if width < 0:  # no negative sizes\n'
@@ -119,6 +119,7 @@ async function sample() {
 }
 
 async function init() {
+  noteUnavailableRuns().catch(() => {});
   state.runs = await api("/api/text/runs");
   if (!state.runs.length) {
     $("text-view").textContent = "No character-level runs here yet: train one with `neuronscope text train`.";
@@ -126,7 +127,7 @@ async function init() {
     return;
   }
   const wanted = new URLSearchParams(location.search).get("run");
-  $("text-run").innerHTML = state.runs.map((r) => `<option>${r.name}</option>`).join("");
+  $("text-run").innerHTML = state.runs.map((r) => `<option>${escapeHtml(r.name)}</option>`).join("");
   if (wanted && state.runs.some((r) => r.name === wanted)) $("text-run").value = wanted;
   $("text-run").addEventListener("change", (e) => selectRun(e.target.value));
   $("text-input").addEventListener("input", trace);

@@ -1,7 +1,7 @@
 // The vision page: convolution by hand, a ConvNet's kernels and feature maps, feature visualization,
 // adversarial examples and dreams. Convolution runs here in the page; the rest comes from /api/vision.
 import { reach, signedColor } from "/palette.js";
-import { $, api, lineChart, postJSON } from "./plotting.js";
+import { $, api, lineChart, noteUnavailableRuns, postJSON } from "./plotting.js";
 
 const TABS = ["convolution", "inside", "wants", "fool", "dream"];
 const state = { runs: [], run: null, index: 0, sample: null, kernels: {}, kernel: null };
@@ -378,6 +378,7 @@ async function init() {
   $("kernel-name").value = "edges";
   state.kernel = state.kernels.edges.map((row) => [...row]);
   kernelGrid();
+  noteUnavailableRuns().catch(() => {});
   state.runs = await api("/api/vision/runs");
   if (!state.runs.length) {
     report("no image runs in this folder: train one with `neuronscope convnet train` or `neuronscope train`");
