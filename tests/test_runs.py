@@ -30,6 +30,24 @@ def test_resume_continues_exactly(tmp_path, digits, optimizer, lr):
     assert [h["epoch"] for h in resumed.history] == [1, 2, 3, 4]
     for x, y in zip(straight.model.state_dict().values(), open_run(tmp_path / "b").model.state_dict().values()):
         assert torch.equal(x, y)
+    no_time = [{k: v for k, v in h.items() if k != "seconds"} for h in straight.history]
+    assert no_time == [{k: v for k, v in h.items() if k != "seconds"} for h in resumed.history]  # bit for bit
+
+
+def test_a_run_killed_before_its_first_checkpoint_resumes_from_its_seed(tmp_path, digits):
+    from neuronscope.models import MLP
+    from neuronscope.runs import KINDS
+    from neuronscope.runs.writer import RunWriter
+
+    model_config, training = _configs(2)
+    straight = train_run(tmp_path / "straight", digits, model_config, training, progress=False)
+    RunWriter(tmp_path / "killed", KINDS["mlp"]).begin(MLP(model_config), training, digits.summary(),
+                                                       overwrite=False, position={"epoch": 0})
+    (tmp_path / "killed" / ".tmp3xZq9a").write_bytes(b"half of a safetensors write")  # the writer's own leftover
+    resumed = train_run(tmp_path / "killed", digits, model_config, training, resume=True, progress=False)
+    for x, y in zip(straight.model.state_dict().values(), resumed.model.state_dict().values()):
+        assert torch.equal(x, y)
+    assert not list((tmp_path / "killed").glob(".tmp*"))
 
 
 def test_run_directory_holds_config_weights_and_metrics(digits_run):

@@ -4,21 +4,22 @@ import pytest
 import torch
 
 from neuronscope.data.text import Corpus, Vocabulary
-from neuronscope.errors import CheckpointError, DataError
+from neuronscope.errors import CheckpointError, ConfigError, DataError
 from neuronscope.models.char_rnn import CharRNNConfig
 from neuronscope.runs import open_run, train_run
 from neuronscope.training.char_loop import CharTrainConfig
 from tests.conftest import quote_text
 
 
-def _setup(cell="lstm"):
+def _setup(cell="lstm", dropout=0.0):
     text = quote_text(6000, seed=5)
-    return Corpus("quotes", text), CharRNNConfig(Vocabulary.of(text).chars, cell=cell, hidden=8, layers=2, embedding=4)
+    return Corpus("quotes", text), CharRNNConfig(Vocabulary.of(text).chars, cell=cell, hidden=8, layers=2, embedding=4,
+                                                 dropout=dropout)
 
 
-@pytest.mark.parametrize("cell", ["lstm", "gru"])
-def test_resume_continues_exactly(tmp_path, cell):
-    corpus, config = _setup(cell)
+@pytest.mark.parametrize("cell, dropout", [("lstm", 0.0), ("gru", 0.0), ("lstm", 0.3)])
+def test_resume_continues_exactly(tmp_path, cell, dropout):
+    corpus, config = _setup(cell, dropout)
     training = CharTrainConfig(seq_len=20, batch_size=8, epochs=2, eval_every=7)
     whole = train_run(tmp_path / "whole", corpus, config, training, progress=False)
     train_run(tmp_path / "split", corpus, config, CharTrainConfig(**{**training.to_json(), "epochs": 1}),
@@ -27,7 +28,17 @@ def test_resume_continues_exactly(tmp_path, cell):
     for name, tensor in whole.model.state_dict().items():
         assert torch.equal(tensor, resumed.model.state_dict()[name]), name
     assert [h["step"] for h in resumed.history][-1] == whole.history[-1]["step"]
-    assert open_run(tmp_path / "split").history[-1]["val_nats"] == pytest.approx(whole.history[-1]["val_nats"])
+    assert open_run(tmp_path / "split").history[-1]["val_nats"] == whole.history[-1]["val_nats"]
+
+
+def test_a_finished_run_has_nothing_left_to_train(tmp_path):
+    corpus, config = _setup()
+    training = CharTrainConfig(seq_len=20, batch_size=8, epochs=1, eval_every=50)
+    train_run(tmp_path / "done", corpus, config, training, progress=False)
+    with pytest.raises(ConfigError, match="already trained 1 of 1 epochs"):
+        train_run(tmp_path / "done", corpus, config, training, resume=True, progress=False)
+    history = open_run(tmp_path / "done").history
+    assert all(h["train_nats"] is not None for h in history)
 
 
 def test_a_corpus_shorter_than_one_sequence_is_refused(tmp_path):

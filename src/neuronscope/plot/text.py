@@ -19,7 +19,7 @@ def plot_text_training(history: Sequence[dict]) -> Figure:
     fig = new_figure(7, 3.6)
     ax = fig.subplots()
     chars = np.array([h["chars"] for h in history]) / 1e6
-    ax.plot(chars, [h["train_nats"] for h in history], color="#7a7a7a", label="training (mean since last check)")
+    ax.plot(chars, [float("nan") if h.get("train_nats") is None else h["train_nats"] for h in history], color="#7a7a7a", label="training (mean since last check)")
     ax.plot(chars, [h["val_nats"] for h in history], "o-", color="#2f6fb7", ms=3, label="validation")
     ax.set_xlabel("millions of characters trained on")
     ax.set_ylabel("loss (nats / character)")

@@ -38,7 +38,9 @@ def read_history(path: Path) -> list[dict]:
 
 
 def remove_stale_temporaries(path: Path) -> None:
-    """Drop half-written files that a killed process left behind (complete files are never touched)."""
+    """Drop half-written files that a killed process left behind: ours (``.NAME.XXXX.tmp``) and the
+    safetensors writer's own (``.tmpXXXXXX``); complete files are never touched."""
     if path.is_dir():
-        for stale in path.glob(".*.tmp"):
-            stale.unlink(missing_ok=True)
+        for stale in (*path.glob(".*.tmp"), *path.glob(".tmp*")):
+            if stale.is_file():
+                stale.unlink(missing_ok=True)

@@ -56,7 +56,10 @@ def train_run(path: str | Path, data, model=None, training=None, *, resume: bool
         history.append(metrics)
         writer.checkpoint(network, history, new_state)
 
+    before = len(history)
     kind.loop(network, data, training, state=state, on_checkpoint=on_checkpoint, progress=progress)
+    if resume and len(history) == before:
+        raise ConfigError(f"{path} has nothing left to train within its limits; pass a larger --epochs or --minutes")
     return Run(path, kind.name, network.eval(), training, dataset, history)
 
 

@@ -69,10 +69,13 @@ class CharTrainingState:
     seconds: float = 0.0
     carry: dict[str, torch.Tensor] = field(default_factory=dict)
     optimizer: dict[str, torch.Tensor] = field(default_factory=dict)
+    rng: torch.Tensor | None = None  # the generator dropout draws from
 
     def to_tensors(self) -> tuple[dict[str, torch.Tensor], dict]:
         tensors = {f"optimizer.{k}": v for k, v in self.optimizer.items()}
         tensors.update({f"carry.{k}": v for k, v in self.carry.items()})
+        if self.rng is not None:
+            tensors["rng"] = self.rng
         position = {"step": self.step, "epoch": self.epoch, "chunk": self.chunk, "seconds": self.seconds}
         return tensors, {"position": position}
 
@@ -81,7 +84,7 @@ class CharTrainingState:
         position = meta.get("position") or {}
         try:
             return cls(step=int(position["step"]), epoch=int(position["epoch"]), chunk=int(position["chunk"]),
-                       seconds=float(position["seconds"]),
+                       seconds=float(position["seconds"]), rng=tensors.get("rng"),
                        carry={k.removeprefix("carry."): v for k, v in tensors.items() if k.startswith("carry.")},
                        optimizer={k.removeprefix("optimizer."): v for k, v in tensors.items()
                                   if k.startswith("optimizer.")})
@@ -171,7 +174,9 @@ def train_chars(model: CharRNN, corpus: Corpus, config: CharTrainConfig, *,
         reset_parameters(model, config.seed)
     # dropout draws from torch's global generator: forked and seeded, so runs repeat and nothing outside changes
     with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(config.seed + (state.step if state else 0))
+        torch.manual_seed(config.seed)
+        if state is not None and state.rng is not None:
+            torch.set_rng_state(state.rng)
         return _train_tokens(model, vocabulary.encode(corpus.text), config, state or CharTrainingState(),
                              on_checkpoint, progress)
 
@@ -201,7 +206,8 @@ def _train_tokens(model: CharRNN, tokens: np.ndarray, config: CharTrainConfig, s
         state.seconds = time.perf_counter() - started
         state.carry = _carry_tensors(carried)
         state.optimizer = flat_optimizer_state(optimizer)
-        train_loss = float(np.mean(window)) if window else float("nan")
+        state.rng = torch.get_rng_state()
+        train_loss = float(np.mean(window)) if window else None
         metrics = {"step": state.step, "epoch": state.epoch + state.chunk / chunks, "seconds": round(state.seconds, 2),
                    "chars": state.step * x.shape[0] * config.seq_len, "train_nats": train_loss,
                    "val_nats": val, "val_bits": bits(val)}
@@ -237,7 +243,7 @@ def _train_tokens(model: CharRNN, tokens: np.ndarray, config: CharTrainConfig, s
             bar.update(1)
             if state.step % config.eval_every == 0:
                 checkpoint()
-        if window or not history:
+        if window:
             checkpoint()
     finally:
         bar.close()

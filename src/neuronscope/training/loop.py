@@ -59,7 +59,8 @@ def train(model: MLP, data: Dataset, config: TrainConfig, *, state: TrainingStat
     if state.rng is not None:
         generator.set_state(state.rng)
     history = []
-    train_set, test_set = evaluation_sets(data, device, model.config.layers[1], config.epochs - state.epoch)
+    # the same preparation as an uninterrupted run (sparse or dense rows), so a resumed run's metrics match it bit for bit
+    train_set, test_set = evaluation_sets(data, device, model.config.layers[1], config.epochs)
 
     def after_epoch(epoch: int, train_seconds: float) -> str:
         train_metrics = evaluate(model, train_set, config.loss)
