@@ -157,7 +157,7 @@ def cmd_convnet(args) -> int:
         run = open_run(args.run, kinds=("convnet",))
         data = run.load_test_set(args.data_dir, test_size=args.test_size, progress=show_progress)
     else:
-        run, data = _train(args, args.out, f"a ConvNet ({args.channels[0]}, {args.channels[1]} channels)",
+        run, data = _train(args, args.out, f"a ConvNet ({', '.join(map(str, args.channels))} channels)",
                            lambda data: ConvNetConfig(channels=tuple(args.channels), kernel=args.kernel,
                                                       dense=args.dense, image_shape=data.image_shape[:2],
                                                       in_channels=data.tensor_shape[0], classes=data.num_classes))

@@ -138,13 +138,17 @@ def _check_pair(images: np.ndarray, labels: np.ndarray, images_path: Path, label
         raise DataError(f"{labels_path}: expected a 1-D label array, got shape {labels.shape}")
     if len(images) != len(labels):
         raise DataError(f"{labels_path}: {len(labels)} labels for {len(images)} images in {images_path.name}")
+    if not len(images):
+        raise DataError(f"{images_path}: holds no images")
     if len(labels) and (labels.min() < 0 or labels.max() >= n_classes):
         raise DataError(f"{labels_path}: labels must lie in 0..{n_classes - 1}, found {labels.min()}..{labels.max()}")
 
 
-def _limit(n: int | None, what: str) -> int | None:
+def _limit(n: int | None, what: str, available: int | None = None) -> int | None:
     if n is not None and n <= 0:
         raise DataError(f"{what} must be a positive number of images, got {n}")
+    if n is not None and available is not None and n > available:
+        raise DataError(f"{what} {n} is more than the {available} images there are")
     return n
 
 
@@ -156,7 +160,7 @@ def load_idx_dataset(name: str, data_dir=None, *, train_size: int | None = None,
     for split in splits:
         images, labels = read_idx(paths[f"{split}_images"]), read_idx(paths[f"{split}_labels"])
         _check_pair(images, labels, paths[f"{split}_images"], paths[f"{split}_labels"], len(source.class_names))
-        n = _limit(train_size if split == "train" else test_size, f"{split} size")
+        n = _limit(train_size if split == "train" else test_size, f"{split} size", len(labels))
         arrays[split] = (images[:n].astype(np.float32) / 255.0, labels[:n].astype(np.int64))
     if len(arrays) == 2 and arrays["train"][0].shape[1:] != arrays["test"][0].shape[1:]:
         raise DataError(f"{paths['test_images']}: test images are {arrays['test'][0].shape[1:]}, "
@@ -182,7 +186,8 @@ def load_digits_dataset(*, train_size: int | None = None, test_size: int | None 
     labels = bunch.target.astype(np.int64)
     order = np.random.default_rng(seed).permutation(len(labels))
     cut = int(0.8 * len(labels))
-    train, test = order[:cut][: _limit(train_size, "train size")], order[cut:][: _limit(test_size, "test size")]
+    train = order[:cut][: _limit(train_size, "train size", cut)]
+    test = order[cut:][: _limit(test_size, "test size", len(labels) - cut)]
     return Dataset("digits", images[train], labels[train], images[test], labels[test], tuple("0123456789"))
 
 
@@ -201,6 +206,9 @@ def load_dataset(name: str, data_dir=None, *, train_size: int | None = None, tes
                             test_size=_limit(test_size, "test size") if "test" in splits else 1, progress=progress)
         data = Dataset("cifar10", *read["train"], *read["test"], class_names=CIFAR_CLASSES,
                        location=str(archive.parent.resolve()))
+        for split, wanted in (("train", train_size), ("test", test_size)):
+            if split in splits and wanted and len(read[split][1]) < wanted:
+                raise DataError(f"{split} size {wanted} is more than the {len(read[split][1])} images there are")
     elif name in SOURCES:
         return load_idx_dataset(name, data_dir, train_size=train_size, test_size=test_size,
                                 download=download, progress=progress, splits=tuple(splits))

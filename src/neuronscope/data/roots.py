@@ -7,9 +7,13 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..errors import DataError
+
 
 def data_roots(data_dir: str | os.PathLike | None = None) -> list[Path]:
     """The directories searched for dataset files, in order; the first one receives downloads."""
+    if data_dir is not None and Path(data_dir).expanduser().exists() and not Path(data_dir).expanduser().is_dir():
+        raise DataError(f"{data_dir}: the data folder is a file; give the folder that holds the data")
     roots = [data_dir, os.environ.get("NEURONSCOPE_DATA"), Path.home() / ".cache" / "neuronscope"]
     return [Path(r).expanduser() for r in roots if r]
 
@@ -22,4 +26,6 @@ def find_in_roots(roots: list[Path], folder: str, names: Iterable[str], extra_di
         for name in names:
             if (directory / name).is_file():
                 return directory / name
+            if (directory / name).exists():
+                raise DataError(f"{directory / name}: not a regular file where the data file should be")
     return None

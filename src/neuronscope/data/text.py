@@ -41,6 +41,8 @@ def load_corpus(source: str, data_dir: str | os.PathLike | None = None, *, max_c
                 download: bool = True, progress: bool = True) -> Corpus:
     """``source`` is ``tinyshakespeare`` (found under ``DATA/text/`` or downloaded), ``python-stdlib``
     (this Python's own standard library source, on every machine) or the path of a UTF-8 text file."""
+    if max_chars is not None and max_chars < 1:
+        raise DataError(f"max chars must be a positive number of characters, got {max_chars}")
     location = None
     if source == "tinyshakespeare":
         found = _find_shakespeare(data_dir, download, progress)
@@ -76,7 +78,7 @@ def _read_text(path: Path) -> str:
     if size > MAX_CORPUS_BYTES:
         raise DataError(f"{path}: {size / 2**20:.0f} MB is over the {MAX_CORPUS_BYTES // 2**20} MB a corpus may have")
     data = path.read_bytes()
-    if b"\x00" in data[:65536]:
+    if b"\x00" in data:
         raise DataError(f"{path}: looks like a binary file (it holds NUL bytes), not text")
     try:
         text = data.decode("utf-8")

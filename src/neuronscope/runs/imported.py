@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +28,7 @@ def import_weights(npz_path: str | Path, out: str | Path, *, activation: str = "
             arrays = {k: archive[k] for k in archive.files}
     except FileNotFoundError:
         raise CheckpointError(f"{npz_path}: file not found") from None
-    except (ValueError, OSError) as e:
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as e:
         raise CheckpointError(f"{npz_path}: not a NumPy .npz archive of plain arrays ({e})") from None
     depth = sum(1 for k in arrays if k.startswith("w"))
     expected = {f"{p}{i}" for i in range(depth) for p in "wb"}

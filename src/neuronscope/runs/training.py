@@ -24,6 +24,7 @@ def train_run(path: str | Path, data, model=None, training=None, *, resume: bool
     except the length of training (``epochs``, and ``minutes`` for text), which ``training`` may extend.
     """
     path = Path(path)
+    target = pick_device(device)  # an unknown device is refused before anything is written
     if resume:
         existing = open_run(path)
         kind = KINDS[existing.kind]
@@ -50,7 +51,7 @@ def train_run(path: str | Path, data, model=None, training=None, *, resume: bool
         kind.fits(network, data, training)
         writer = RunWriter(path, kind)
         writer.begin(network, training, dataset, overwrite=overwrite, position=kind.state().to_tensors()[1])
-    network.to(pick_device(device))
+    network.to(target)
 
     def on_checkpoint(metrics: dict, new_state) -> None:
         history.append(metrics)

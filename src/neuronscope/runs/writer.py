@@ -20,6 +20,8 @@ from .weights import save_tensors
 class RunWriter:
     def __init__(self, path: str | Path, kind: Kind):
         self.path = Path(path)
+        if self.path.exists() and not self.path.is_dir():
+            raise ConfigError(f"{self.path} is a file; a run is written into a folder")
         self.kind = kind
         remove_stale_temporaries(self.path)
 

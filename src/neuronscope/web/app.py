@@ -9,6 +9,8 @@ API users and as the reference the page's arithmetic is tested against.
 from __future__ import annotations
 
 import os
+import socket
+import sys
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -16,6 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from .. import __version__
 from ..errors import NeuronscopeError
@@ -28,6 +31,7 @@ from .text import text_router
 from .vision import vision_router
 
 STATIC = Path(__file__).parent / "static"
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 MAX_BODY_BYTES = 4 * 1024 * 1024
 PAGES = {"/": "index.html", "/gallery": "gallery.html", "/basics": "basics.html", "/text": "text.html",
          "/vision": "vision.html"}
@@ -38,7 +42,8 @@ def _error(status: int, message: str) -> JSONResponse:
 
 
 class BodyLimit:
-    """Refuse request bodies over ``limit`` bytes, by declared length or as they stream in."""
+    """Refuse request bodies over ``limit`` bytes, by declared length or as they stream in (chunked
+    bodies declare none): the body is read whole, at most ``limit`` bytes of it, before the app sees it."""
 
     def __init__(self, app, limit: int):
         self.app, self.limit = app, limit
@@ -49,33 +54,62 @@ class BodyLimit:
         declared = dict(scope.get("headers") or []).get(b"content-length", b"0")
         if not declared.isdigit() or int(declared) > self.limit:
             return await _error(413, f"request body over {self.limit} bytes")(scope, receive, send)
-        seen = 0
-
-        async def limited_receive():
-            nonlocal seen
+        chunks, size, more = [], 0, True
+        while more:
             message = await receive()
-            seen += len(message.get("body", b""))
-            if seen > self.limit:
-                raise _TooLarge
-            return message
+            if message["type"] != "http.request":
+                return
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            more = message.get("more_body", False)
+            if size > self.limit:
+                return await _error(413, f"request body over {self.limit} bytes")(scope, receive, send)
+        body = b"".join(chunks)
 
-        try:
-            await self.app(scope, limited_receive, send)
-        except _TooLarge:
-            await _error(413, f"request body over {self.limit} bytes")(scope, receive, send)
+        replayed = False
+
+        async def replay():
+            nonlocal replayed
+            if replayed:  # after the body, what the client does next (a disconnect, say)
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
 
 
-class _TooLarge(Exception):
-    pass
+class HeadAsGet:
+    """Answer HEAD for every GET route, as HTTP asks: the GET's status and headers, no body."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            return await self.app(scope, receive, send)
+
+        async def headers_only(message):
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
 
 
-def create_app(runs_dir: str | Path, data_dir=None) -> FastAPI:
+def create_app(runs_dir: str | Path, data_dir=None, *, allowed_hosts: list[str] | None = None) -> FastAPI:
+    """The lab over the runs in ``runs_dir``. ``allowed_hosts``: the Host names a request may carry
+    (``serve`` passes this machine's names when it listens on loopback, so a web page elsewhere cannot
+    reach the API through DNS rebinding); None accepts any."""
     registry = RunRegistry(runs_dir, data_dir)
     # no /docs or /redoc: their pages load scripts from a CDN, and the lab must work offline
     app = FastAPI(title="neuronscope lab", version=__version__, docs_url=None, redoc_url=None)
+    app.router.redirect_slashes = False  # a redirect would echo the Host header back
     app.state.registry = registry
 
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
+    app.add_middleware(HeadAsGet)
+    if allowed_hosts is not None:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):
@@ -127,8 +161,19 @@ def serve_lab(runs_dir: str | Path, data_dir, host: str, port: int, banner: str)
 
     if not 1 <= port <= 65535:
         raise NeuronscopeError(f"port must be between 1 and 65535, got {port}")
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as e:
+        raise NeuronscopeError(f"cannot listen on {host}:{port} ({e.strerror or e}); is another lab running? "
+                               f"choose another --port") from None
+    loopback = host in LOOPBACK_NAMES
+    if not loopback:
+        print(f"WARNING: serving on {host}: anyone who can reach this machine can use the lab and read every "
+              f"run in the folder. Use --host 127.0.0.1 to keep it to this machine.", file=sys.stderr, flush=True)
     print(banner, flush=True)
-    uvicorn.run(create_app(runs_dir, data_dir), host=host, port=port, log_level="warning", access_log=False)
+    app = create_app(runs_dir, data_dir, allowed_hosts=[*LOOPBACK_NAMES] if loopback else None)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, timeout_keep_alive=5)
 
 
 def runs_dir_for(path: str | Path) -> tuple[Path, str | None]:
