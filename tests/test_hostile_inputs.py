@@ -118,3 +118,30 @@ def test_hostile_upload_sizes_and_values_do_not_reach_the_model():
     attack = pgd(model, torch.rand(1, 1, 2, 2), torch.tensor([0]), 50.0, steps=2, norm="l2")
     assert torch.isfinite(attack.adversarial).all() and MAX_L2_BUDGET >= 100
     assert np.all((attack.adversarial.numpy() >= 0) & (attack.adversarial.numpy() <= 1))
+
+
+@pytest.mark.parametrize("side, message", [(20_000, "far too many pixels|20000x20000"), (10_000, "10000x10000")])
+def test_cifar_jpegs_claiming_huge_sizes_are_refused_from_their_header(tmp_path, side, message):
+    import io
+    import tarfile
+
+    from PIL import Image
+
+    from neuronscope.data.cifar import CLASSES, read_cifar10
+
+    small = io.BytesIO()
+    Image.new("RGB", (32, 32), (9, 99, 199)).save(small, format="JPEG")
+    huge = bytearray(small.getvalue())
+    marker = huge.find(b"\xff\xc0")  # start of frame: height and width follow the length and precision
+    huge[marker + 5: marker + 9] = side.to_bytes(2, "big") * 2
+    archive = tmp_path / "cifar10-jpg.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        for split in ("train", "test"):
+            for c in CLASSES:
+                data = bytes(huge) if (split, c) == ("train", "cat") else small.getvalue()
+                info = tarfile.TarInfo(f"cifar10/{split}/{c}/0001.jpg")
+                info.size = len(data)
+                tar.addfile(info, io.BytesIO(data))
+    with pytest.raises(DataError, match=message) as error:
+        read_cifar10(archive, progress=False)
+    assert "BytesIO" not in str(error.value)

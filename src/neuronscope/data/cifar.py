@@ -89,13 +89,7 @@ def _read_jpegs(archive: Path, sizes: dict[str, int | None], progress: bool) -> 
         images = np.empty((len(order), SIDE, SIDE, 3), np.uint8)
         for i, (_, name) in enumerate(tqdm(order, desc=f"cifar10 {split}", unit="img", disable=not progress,
                                            leave=False)):
-            try:
-                picture = np.asarray(Image.open(io.BytesIO(files[name])).convert("RGB"))
-            except (UnidentifiedImageError, OSError) as e:
-                raise DataError(f"{archive}: {name} is not a readable image ({e})") from None
-            if picture.shape != (SIDE, SIDE, 3):
-                raise DataError(f"{archive}: {name} is {picture.shape[1]}x{picture.shape[0]}, expected 32x32")
-            images[i] = picture
+            images[i] = _decode(archive, name, files[name], Image, UnidentifiedImageError)
         splits[split] = (images, np.array([c for c, _ in order], np.int64))
     return splits
 
@@ -106,3 +100,20 @@ def read_cifar10(archive: Path, *, train_size: int | None = None, test_size: int
     sizes = {"train": train_size, "test": test_size}
     raw = _read_jpegs(archive, sizes, progress) if archive.name == JPEGS else _read_binary(archive, sizes)
     return {split: (images.astype(np.float32) / 255.0, labels) for split, (images, labels) in raw.items()}
+
+
+def _decode(archive: Path, name: str, data: bytes, Image, UnidentifiedImageError) -> np.ndarray:
+    """One 32x32 RGB image; its size is checked from the header, before any pixel is decoded."""
+    try:
+        with Image.open(io.BytesIO(data)) as picture:
+            if picture.size != (SIDE, SIDE):
+                width, height = picture.size
+                raise DataError(f"{archive}: {name} is {width}x{height}, expected {SIDE}x{SIDE}")
+            return np.asarray(picture.convert("RGB"))
+    except UnidentifiedImageError:
+        reason = "not an image PIL knows"
+    except Image.DecompressionBombError:
+        reason = "it claims far too many pixels"
+    except OSError as e:
+        reason = str(e)
+    raise DataError(f"{archive}: {name} is not a readable image ({reason})")
