@@ -35,3 +35,41 @@ def test_no_redirect_echoes_the_host(client):
 def test_a_large_l2_budget_is_accepted(vision_client):
     answer = vision_client.post("/api/vision/convnet/attack", json={"norm": "l2", "epsilon": 60, "steps": 2})
     assert answer.status_code == 200 and answer.json()["l2"] <= 60 + 1e-3
+
+
+def test_a_connection_that_trickles_its_headers_is_closed(runs_dir):
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from neuronscope.web.protocol import HeaderTimeoutProtocol
+
+    class Quick(HeaderTimeoutProtocol):
+        header_seconds = 0.5
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(runs_dir), host="127.0.0.1", port=port, http=Quick,
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 20
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        slow = socket.create_connection(("127.0.0.1", port))
+        slow.sendall(b"GET /api/runs HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # and never the blank line
+        slow.settimeout(5)
+        started = time.monotonic()
+        assert slow.recv(100) == b"" and time.monotonic() - started < 3  # closed by the server
+        with socket.create_connection(("127.0.0.1", port)) as quick:  # a whole request is still served
+            quick.sendall(b"GET /api/runs HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            quick.settimeout(5)
+            assert quick.recv(12).startswith(b"HTTP/1.1 200")
+        slow.close()
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

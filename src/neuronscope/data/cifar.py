@@ -10,6 +10,7 @@ data roots: the official binary version ``cifar-10-binary.tar.gz`` (records of o
 from __future__ import annotations
 
 import io
+import warnings
 import tarfile
 from pathlib import Path
 
@@ -105,7 +106,10 @@ def read_cifar10(archive: Path, *, train_size: int | None = None, test_size: int
 def _decode(archive: Path, name: str, data: bytes, Image, UnidentifiedImageError) -> np.ndarray:
     """One 32x32 RGB image; its size is checked from the header, before any pixel is decoded."""
     try:
-        with Image.open(io.BytesIO(data)) as picture:
+        with warnings.catch_warnings():  # the size is checked right below; PIL's own warning would only repeat it
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            opened = Image.open(io.BytesIO(data))
+        with opened as picture:
             if picture.size != (SIDE, SIDE):
                 width, height = picture.size
                 raise DataError(f"{archive}: {name} is {width}x{height}, expected {SIDE}x{SIDE}")

@@ -26,6 +26,7 @@ from ..plot import palette
 from ..runs import CONFIG
 from .basics import basics_router
 from .dense import dense_router
+from .protocol import HeaderTimeoutProtocol
 from .registry import RunRegistry, UnknownRun, runs_router
 from .text import text_router
 from .vision import vision_router
@@ -173,7 +174,8 @@ def serve_lab(runs_dir: str | Path, data_dir, host: str, port: int, banner: str)
               f"run in the folder. Use --host 127.0.0.1 to keep it to this machine.", file=sys.stderr, flush=True)
     print(banner, flush=True)
     app = create_app(runs_dir, data_dir, allowed_hosts=[*LOOPBACK_NAMES] if loopback else None)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, timeout_keep_alive=5)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, timeout_keep_alive=5,
+                http=HeaderTimeoutProtocol)
 
 
 def runs_dir_for(path: str | Path) -> tuple[Path, str | None]:
