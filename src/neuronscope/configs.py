@@ -101,6 +101,21 @@ class Text(Constraint):
         return f"text of {self.low} to {self.high} characters"
 
 
+def check_fields(values: dict, constraints: dict[str, Constraint], what: str, required: tuple[str, ...] = ()) -> None:
+    """Check a plain JSON object against a constraints table: no unknown keys, every present value valid."""
+    unknown = set(values) - set(constraints)
+    if unknown:
+        raise ConfigError(f"unknown {what} settings: {', '.join(sorted(unknown))}")
+    for name in required:
+        if name not in values:
+            raise ConfigError(f"the {what} description has no {name!r}")
+    for name, value in values.items():
+        constraint = constraints[name]
+        if not constraint.accepts(constraint.normalize(value)):
+            shown = repr(value) if len(repr(value)) <= 80 else repr(value)[:77] + "..."
+            raise ConfigError(f"{what} {name} must be {constraint}, got {shown}")
+
+
 # The limits every training configuration shares.
 LEARNING_RATE = Number(0, 100, open_low=True)
 EPOCHS = Whole(1, 100_000)

@@ -55,7 +55,9 @@ def hostile_folder(tmp_path_factory, runs_dir):
     _edit_json(_copy(good, root / "huge") / "config.json",
                lambda c: c["model"].update(layers=[64, 100_000, 100_000, 10]))
     _edit_json(_copy(good, root / "fractional") / "config.json", lambda c: c["model"].update(layers=[64, 12.5, 10]))
-    _edit_json(_copy(good, root / "test-size-text") / "config.json", lambda c: c["training"].update(epochs="abc"))
+    _edit_json(_copy(good, root / "test-size-text") / "config.json", lambda c: c["dataset"].update(test_size="abc"))
+    _edit_json(_copy(good, root / "epochs-text") / "config.json", lambda c: c["training"].update(epochs="abc"))
+    _edit_json(_copy(good, root / "extra-key") / "config.json", lambda c: c["dataset"].update(surprise=1))
     fifo = _copy(good, root / "fifo-weights")
     (fifo / "model.safetensors").unlink()
     os.mkfifo(fifo / "model.safetensors")
@@ -68,7 +70,8 @@ def hostile_folder(tmp_path_factory, runs_dir):
 
 
 BAD = ["link-outside", "killed-during-first-save", "tampered", "metrics-text", "metrics-null", "nested-config",
-       "dataset-string", "huge", "fractional", "test-size-text", "fifo-weights", "weights-folder"]
+       "dataset-string", "huge", "fractional", "test-size-text", "epochs-text", "extra-key", "fifo-weights",
+       "weights-folder"]
 
 
 @pytest.mark.parametrize("name", BAD[1:])  # a link is the lab's concern: the library opens what it is given

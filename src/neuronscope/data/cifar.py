@@ -10,8 +10,8 @@ data roots: the official binary version ``cifar-10-binary.tar.gz`` (records of o
 from __future__ import annotations
 
 import io
-import warnings
 import tarfile
+import warnings
 from pathlib import Path
 
 import numpy as np

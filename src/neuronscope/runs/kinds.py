@@ -4,10 +4,12 @@ and which commands open it, so a run given to the wrong command gets a useful on
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from torch import nn
 
+from ..configs import Each, OneOf, Optional, Text, Whole
+from ..data import DATASETS
 from ..models import MLP, CharRNN, CharRNNConfig, ConvNet, ConvNetConfig, LinearClassifier, LinearConfig, MLPConfig
 from ..training import (
     CharTrainConfig,
@@ -33,10 +35,19 @@ class Kind:
     fits: Callable  # fits(model, data, training) refuses data the model cannot train on
     commands: str  # the commands that use it
     data_key: str = "dataset"  # where config.json describes the data it was trained on
+    data_fields: dict = field(default_factory=lambda: DATASET_FIELDS)  # what that description may hold
 
     def build(self, config) -> nn.Module:
         return self.model(config)
 
+
+SIZE = Optional(Whole(0, 10**9))
+PATH = Optional(Text(1, 4096))
+DATASET_FIELDS = {"name": OneOf(*DATASETS), "train_size": SIZE, "test_size": SIZE,
+                  "image_shape": Each(Whole(1, 4096), 2, 3), "class_names": Each(Text(0, 200), 1, 1000),
+                  "location": PATH, "imported_from": PATH}
+CORPUS_FIELDS = {"name": Text(1, 4096), "source": Text(0, 4096), "characters": Whole(0, 10**10),
+                 "is_code": OneOf(True, False), "location": PATH}
 
 KINDS = {kind.name: kind for kind in (
     Kind("mlp", "a dense network", MLPConfig, MLP, TrainConfig, loop.train, TrainingState, loop.check_fits,
@@ -46,7 +57,8 @@ KINDS = {kind.name: kind for kind in (
     Kind("linear", "a linear classifier", LinearConfig, LinearClassifier, ModuleTrainConfig, module_loop.train_module,
          TrainingState, module_loop.check_fits, "neuronscope visualize|attack|serve (templates: neuronscope templates)"),
     Kind("char-rnn", "a character-level model", CharRNNConfig, CharRNN, CharTrainConfig, char_loop.train_chars,
-         CharTrainingState, char_loop.check_fits, "neuronscope text sample|cells|serve", data_key="corpus"),
+         CharTrainingState, char_loop.check_fits, "neuronscope text sample|cells|serve", data_key="corpus",
+         data_fields=CORPUS_FIELDS),
 )}
 IMAGE_KINDS = ("mlp", "convnet", "linear")
 DENSE_KINDS = ("mlp",)

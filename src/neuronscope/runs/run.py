@@ -13,6 +13,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from ..configs import check_fields
 from ..data import Dataset, load_dataset
 from ..errors import CheckpointError, ConfigError
 from ..training import pick_device
@@ -147,6 +148,7 @@ def read_config(path: Path, kind: Kind):
         dataset = config[kind.data_key]
         if not isinstance(dataset, dict):
             raise ConfigError(f"'{kind.data_key}' must be an object")
+        check_fields(dataset, kind.data_fields, kind.data_key, required=("name",))
     except (KeyError, TypeError, ValueError, ConfigError) as e:
         raise CheckpointError(f"{path / CONFIG}: malformed ({e})") from None
     return model, training, dict(dataset)
