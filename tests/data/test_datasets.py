@@ -124,3 +124,15 @@ def test_label_count_must_match_images(tmp_path, monkeypatch):
     write_idx(tmp_path / "t10k-labels-idx1-ubyte.gz", np.zeros(2))
     with pytest.raises(DataError, match="4 labels for 5 images"):
         load_dataset("mnist", tmp_path, download=False, progress=False)
+
+
+def test_the_cache_folder_follows_the_platform_convention(tmp_path, monkeypatch):
+    import sys
+
+    from neuronscope.data.roots import cache_dir, data_roots
+
+    monkeypatch.delenv("NEURONSCOPE_DATA", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    if sys.platform.startswith("linux"):
+        assert cache_dir() == tmp_path / "xdg" / "neuronscope"
+    assert data_roots() == [cache_dir()]

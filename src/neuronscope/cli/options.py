@@ -33,7 +33,7 @@ def add_data_options(p: argparse.ArgumentParser, datasets: tuple[str, ...] | Non
     if datasets:
         p.add_argument("--dataset", choices=datasets, default=datasets[0], help=f"training data (default: {datasets[0]})")
     p.add_argument("--data-dir", help="where dataset files are (default: where the run found them, then "
-                                      "$NEURONSCOPE_DATA, then ~/.cache/neuronscope)")
+                                      "$NEURONSCOPE_DATA, then the cache folder)")
     for split in sizes:
         p.add_argument(f"--{split}-size", type=int, help=f"use only the first N {split} images")
 

@@ -19,7 +19,7 @@ def add_parsers(commands) -> None:
     train.add_argument("--corpus", default="tinyshakespeare",
                        help=f"{' or '.join(CORPORA)} (this Python's own library source), or a UTF-8 text file")
     train.add_argument("--data-dir", help="where text/tinyshakespeare.txt is (default: $NEURONSCOPE_DATA, then "
-                                          "~/.cache/neuronscope; downloaded when missing)")
+                                          "the cache folder (~/.cache/neuronscope on Linux); downloaded when missing)")
     train.add_argument("--max-chars", type=int, help="use only the first N characters of the corpus")
     train.add_argument("--cell", choices=CELLS, default="lstm")
     train.add_argument("--layers", type=int, default=2)

@@ -1,7 +1,7 @@
 """The image datasets neuronscope trains on, found on disk or downloaded and verified.
 
 Search order for the IDX files of MNIST and Fashion-MNIST: the ``data_dir`` argument, then
-``$NEURONSCOPE_DATA``, then ``~/.cache/neuronscope``, then system locations (Debian's
+``$NEURONSCOPE_DATA``, then the platform's cache folder, then system locations (Debian's
 ``dataset-fashion-mnist`` package); within a root both ``ROOT/<name>/`` and ``ROOT/`` are tried.
 Missing files are downloaded into the first root.
 """

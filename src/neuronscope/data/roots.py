@@ -1,5 +1,5 @@
 """Where dataset files are looked for: the ``data_dir`` argument, then ``$NEURONSCOPE_DATA``, then
-``~/.cache/neuronscope``; within a root, first ``ROOT/<folder>/`` and then ``ROOT/`` itself."""
+the platform's cache folder (``~/.cache/neuronscope`` on Linux); within a root, first ``ROOT/<folder>/`` and then ``ROOT/`` itself."""
 
 from __future__ import annotations
 
@@ -10,11 +10,19 @@ from pathlib import Path
 from ..errors import DataError
 
 
+def cache_dir() -> Path:
+    """This platform's cache folder for neuronscope (``$XDG_CACHE_HOME/neuronscope`` or ``~/.cache/neuronscope``
+    on Linux, ``~/Library/Caches/neuronscope`` on macOS, ``%LOCALAPPDATA%\\neuronscope\\Cache`` on Windows)."""
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("neuronscope", appauthor=False))
+
+
 def data_roots(data_dir: str | os.PathLike | None = None) -> list[Path]:
     """The directories searched for dataset files, in order; the first one receives downloads."""
     if data_dir is not None and Path(data_dir).expanduser().exists() and not Path(data_dir).expanduser().is_dir():
         raise DataError(f"{data_dir}: the data folder is a file; give the folder that holds the data")
-    roots = [data_dir, os.environ.get("NEURONSCOPE_DATA"), Path.home() / ".cache" / "neuronscope"]
+    roots = [data_dir, os.environ.get("NEURONSCOPE_DATA"), cache_dir()]
     return [Path(r).expanduser() for r in roots if r]
 
 
