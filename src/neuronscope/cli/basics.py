@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..data.toy import TOY_DATASETS
+from ..choices import TOY_DATASETS
 from .options import add_serve_options, command_group, float_list, int_list
 
 
@@ -12,12 +12,11 @@ def add_parsers(commands) -> None:
     topics = command_group(commands, "basics", "one neuron, decision boundaries, gradient descent, backpropagation",
                            cmd_basics, "topic")
 
-    from ..basics import FESTIVAL_THRESHOLD, FESTIVAL_WEIGHTS
-
     festival = topics.add_parser("festival", help="should I go to the festival? one neuron decides")
     festival.add_argument("--yes", default="good weather,friends are coming",
-                          help=f"comma-separated factors that hold (of: {', '.join(FESTIVAL_WEIGHTS)})")
-    festival.add_argument("--threshold", type=float, default=FESTIVAL_THRESHOLD)
+                          help="comma-separated factors that hold (of: good weather, music I like, friends are "
+                               "coming, cheap ticket)")
+    festival.add_argument("--threshold", type=float, help="the neuron's threshold (default: the example's, 5)")
     festival.add_argument("--out", type=Path, help="also write activations.png here: z through step, sigmoid, ReLU, tanh")
 
     boundaries = topics.add_parser("boundaries", help="train a line and an MLP on 2-D toy data; draw their regions")
@@ -53,7 +52,8 @@ def _festival(args) -> int:
     from ..basics import festival_decision
 
     factors = [f.strip() for f in args.yes.split(",") if f.strip()]
-    decision = festival_decision(dict.fromkeys(factors, 1.0), threshold=args.threshold)
+    threshold = {} if args.threshold is None else {"threshold": args.threshold}
+    decision = festival_decision(dict.fromkeys(factors, 1.0), **threshold)
     for name, weight in decision.weights.items():
         print(f"  {name:<20} x = {decision.inputs[name]:.0f}   weight {weight:g}")
     verdict = "go" if decision.go else "stay home"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..data import DATASETS
+from ..choices import DATASETS
 from .options import add_data_options, command_group, int_list
 
 

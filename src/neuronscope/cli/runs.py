@@ -6,10 +6,8 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from ..data import DATASETS
+from ..choices import ACTIVATIONS, COSTS, DATASETS, DEFAULT_PRESET, INITS, OPTIMIZERS, OUTPUTS, PRESETS
 from ..errors import NeuronscopeError
-from ..models import ACTIVATIONS, INITS, OUTPUTS
-from ..training import COSTS, DEFAULT_PRESET, OPTIMIZERS, PRESETS
 from .options import add_data_options, add_run_options, add_serve_options, device, int_list, progress, shape
 
 

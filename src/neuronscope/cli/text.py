@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..data.text import CORPORA
+from ..choices import ANALYZED_CHARS, CELLS, CORPORA
 from ..errors import ConfigError
-from ..inspect.cells import ANALYZED_CHARS
-from ..models.char_rnn import CELLS
 from .options import add_run_options, command_group, device, progress
 
 

@@ -6,11 +6,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..choices import CLASS_SCORES, IMAGE_DATASETS
 from ..errors import ConfigError
-from ..inspect.featurevis import CLASS_SCORES
 from .options import add_data_options, add_run_options, command_group, device, int_list, progress
-
-IMAGE_DATASETS = ("mnist", "fashion-mnist", "cifar10")
 
 
 def add_parsers(commands) -> None:

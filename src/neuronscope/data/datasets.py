@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..choices import DATASETS
 from ..errors import DataError
 from .cifar import CLASSES as CIFAR_CLASSES
 from .cifar import locate_cifar10, read_cifar10
@@ -20,7 +21,6 @@ from .download import download_first, env_mirrors
 from .idx import read_idx
 from .roots import data_roots, find_in_roots
 
-DATASETS = ("mnist", "fashion-mnist", "digits", "cifar10")
 SPLITS = ("train", "test")
 
 

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import numpy as np
 
+from ..choices import CORPORA
 from ..errors import DataError
 from .download import download_first, env_mirrors
 from .roots import data_roots, find_in_roots
 
-CORPORA = ("tinyshakespeare", "python-stdlib")
 SHAKESPEARE_FILE = "tinyshakespeare.txt"
 SHAKESPEARE_MD5 = "6fb458f1232090904fb40fe944165e91"  # the 1,115,394-character file of the char-rnn project
 SHAKESPEARE_MIRRORS = ("https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt",)

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..choices import TOY_DATASETS
 from ..errors import ConfigError
 
-TOY_DATASETS = ("linear", "xor", "circles", "spirals", "cats-dogs")
 MAX_TOY_POINTS = 5000
 
 

@@ -9,9 +9,10 @@ from pathlib import Path
 import numpy as np
 
 from .. import __version__
+from ..choices import ANALYZED_CHARS
 from ..data.text import validation_start
 from ..files import atomic_write_bytes, atomic_write_json
-from ..inspect.cells import ANALYZED_CHARS, CellTrace, saturation, trace_cells
+from ..inspect.cells import CellTrace, saturation, trace_cells
 from ..inspect.discovery import INTERPRETABLE_AUC, INTERPRETABLE_CORRELATION, CellDiscovery, discover_cells
 from ..inspect.sampling import SampledChar, sample_text
 from ..inspect.text_features import text_features

@@ -17,7 +17,6 @@ from ..models.char_rnn import CharRNN
 
 SATURATED_LOW, SATURATED_HIGH = 0.1, 0.9
 MAX_TRACED_CHARS = 200_000
-ANALYZED_CHARS = 10_000  # the analyses' default stretch of text: enough for rare features, a second to trace
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from ..choices import CELLS
 from ..configs import Number, OneOf, Settings, Text, Whole
 from ..errors import ConfigError
 
-CELLS = ("lstm", "gru", "rnn")
 MAX_HIDDEN = 2048
 MAX_LAYERS = 6
 MAX_VOCABULARY = 10_000

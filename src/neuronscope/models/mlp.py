@@ -8,13 +8,12 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from ..choices import INITS, OUTPUTS
 from ..configs import Each, OneOf, Settings, Whole
 from ..errors import ConfigError
 from .layers import HookPoint, pre
 
 ACTIVATIONS = {"sigmoid": torch.sigmoid, "relu": torch.relu, "tanh": torch.tanh}
-OUTPUTS = ("sigmoid", "softmax", "linear")
-INITS = ("normal", "scaled")
 MAX_NEURONS = 100_000
 
 

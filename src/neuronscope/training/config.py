@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from ..choices import COSTS, DEFAULT_PRESET, OPTIMIZERS
 from ..configs import BATCH_SIZE, EPOCHS, L2, LEARNING_RATE, SEED, OneOf, Settings
 from ..errors import ConfigError
 from ..models.mlp import INITS, MLPConfig
-from .costs import COSTS, DEFAULT_OUTPUT, VALID_OUTPUTS
-
-OPTIMIZERS = ("sgd", "adam")
+from .costs import DEFAULT_OUTPUT, VALID_OUTPUTS
 
 
 @dataclass(frozen=True)
@@ -46,7 +45,6 @@ PRESETS = {
     "modern": Preset((100,), "relu", TrainConfig(loss="cross-entropy", init="scaled", optimizer="adam", lr=1e-3,
                                                  batch_size=64, epochs=10, l2=5.0)),
 }
-DEFAULT_PRESET = "3b1b"
 
 
 def build_configs(*, input_size: int, num_classes: int, image_shape: tuple[int, int], preset: str = DEFAULT_PRESET,

@@ -9,7 +9,6 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-COSTS = ("quadratic", "cross-entropy", "hinge")
 DEFAULT_OUTPUT = {"quadratic": "sigmoid", "cross-entropy": "softmax", "hinge": "linear"}
 VALID_OUTPUTS = {"quadratic": ("sigmoid", "linear"), "cross-entropy": ("softmax", "sigmoid"), "hinge": ("linear",)}
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 
 import torch
 
+from ...choices import CLASS_SCORES
 from ...errors import ConfigError
 
 SCORES = "<scores>"  # the model's returned class scores, which need no hook
@@ -92,7 +93,6 @@ def class_logit(index: int | Sequence[int]) -> Objective:
                      f"class {index}")
 
 
-CLASS_SCORES = "output"
 
 
 def units(layer: str, index: int | Sequence[int]) -> Objective:

@@ -1,0 +1,28 @@
+"""The command line builds its parser from names alone, and those names are the library's."""
+
+import subprocess
+import sys
+
+from neuronscope import choices
+from neuronscope.basics import FESTIVAL_WEIGHTS
+from neuronscope.cli import build_parser
+from neuronscope.models.mlp import ACTIVATIONS
+from neuronscope.training import PRESETS
+
+
+def test_help_and_version_import_neither_torch_nor_numpy():
+    code = ("import sys; from neuronscope.cli import main\n"
+            "try:\n    main(['--version'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('torch', 'numpy', 'matplotlib') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().endswith("[]"), out
+
+
+def test_the_names_are_the_ones_the_library_implements():
+    assert tuple(ACTIVATIONS) == choices.ACTIVATIONS and tuple(PRESETS) == choices.PRESETS
+
+
+def test_the_festival_help_names_every_factor():
+    festival = build_parser()._subparsers._group_actions[0].choices["basics"]
+    help_text = festival._subparsers._group_actions[0].choices["festival"].format_help()
+    assert all(factor in " ".join(help_text.split()) for factor in FESTIVAL_WEIGHTS)
