@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 from torch import nn
-from tqdm import tqdm
+from tqdm.auto import tqdm
 
 from ..configs import BATCH_SIZE, EPOCHS, LEARNING_RATE, SEED, Number, Optional, Settings, Whole
 from ..data.text import Corpus, Vocabulary, validation_start
