@@ -158,3 +158,24 @@ def test_the_pages_reach_rule_and_palette_are_the_librarys(page):
         const r = p.reach(values); return [r, values.map((v) => p.signedColor(v, r))]; }""", values.tolist())
     assert got[0] == pytest.approx(palette.reach(values), rel=1e-12)
     assert np.array_equal(np.array(got[1]), palette.colors(values, palette.reach(values)))
+
+
+def test_the_api_docs_render_offline(page, live_server):
+    """/docs is Swagger UI from the package itself: it renders with every request outside the lab refused."""
+    outside = []
+
+    def only_the_lab(route):
+        if route.request.url.startswith(live_server):
+            return route.continue_()
+        outside.append(route.request.url)
+        return route.abort()
+
+    page.route("**/*", only_the_lab)
+    try:
+        page.goto(f"{live_server}/docs")
+        page.wait_for_selector(".opblock", timeout=20000)
+        operations = page.locator(".opblock").count()
+        save_screenshot(page, "api-docs")
+    finally:
+        page.unroute("**/*")
+    assert operations >= 20 and outside == []

@@ -15,10 +15,12 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
+from swagger_ui_bundle import swagger_ui_path
 
 from .. import __version__
 from ..errors import NeuronscopeError
@@ -102,7 +104,7 @@ def create_app(runs_dir: str | Path, data_dir=None, *, allowed_hosts: list[str] 
     (``serve`` passes this machine's names when it listens on loopback, so a web page elsewhere cannot
     reach the API through DNS rebinding); None accepts any."""
     registry = RunRegistry(runs_dir, data_dir)
-    # no /docs or /redoc: their pages load scripts from a CDN, and the lab must work offline
+    # FastAPI's own /docs loads its scripts from a CDN; the lab serves Swagger UI from the package instead
     app = FastAPI(title="neuronscope lab", version=__version__, docs_url=None, redoc_url=None)
     app.router.redirect_slashes = False  # a redirect would echo the Host header back
     app.state.registry = registry
@@ -142,10 +144,17 @@ def create_app(runs_dir: str | Path, data_dir=None, *, allowed_hosts: list[str] 
     async def palette_module() -> Response:
         return Response(palette.javascript(), media_type="text/javascript")
 
+    @app.get("/docs", include_in_schema=False)
+    async def api_docs() -> Response:
+        return get_swagger_ui_html(openapi_url=app.openapi_url, title="neuronscope lab: API",
+                                   swagger_js_url="/swagger/swagger-ui-bundle.js",
+                                   swagger_css_url="/swagger/swagger-ui.css", swagger_favicon_url="/swagger/favicon-32x32.png")
+
     for route, page in PAGES.items():
         app.add_api_route(route, _page_response(STATIC / page), include_in_schema=False, methods=["GET"])
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount("/swagger", StaticFiles(directory=swagger_ui_path), name="swagger")
     return app
 
 
