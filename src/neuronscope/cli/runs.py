@@ -75,14 +75,14 @@ def _default_out(preset: str, dataset: str) -> Path:
 
 def cmd_train(args) -> int:
     from ..data import load_dataset
-    from ..runs import open_run, train_run
+    from ..runs import DENSE_KINDS, open_run, train_run
     from ..training import build_configs
 
     out = args.out or _default_out(args.preset, args.dataset)
     if args.resume:
         if not args.out:
             raise NeuronscopeError("--resume needs --out RUN, the run to continue")
-        existing = open_run(out, kinds=("mlp",))
+        existing = open_run(out, kinds=DENSE_KINDS)
         data = existing.load_data(args.data_dir, progress=progress(args))
         model_config, training = existing.model.config, existing.training
         if args.epochs:
@@ -125,9 +125,9 @@ def _write_outputs(run, data, show_progress: bool, formats=("png",), figures_dir
 
 
 def _open_dense_run_and_data(args):
-    from ..runs import open_run
+    from ..runs import DENSE_KINDS, open_run
 
-    run = open_run(args.run, kinds=("mlp",))
+    run = open_run(args.run, kinds=DENSE_KINDS)
     return run, run.load_test_set(args.data_dir, test_size=args.test_size, progress=False)
 
 
@@ -157,10 +157,10 @@ def cmd_report(args) -> int:
 
 def cmd_demo(args) -> int:
     from ..data import load_dataset
-    from ..runs import CONFIG, open_run, train_run
+    from ..runs import CONFIG, DENSE_KINDS, open_run, train_run
 
     if (args.out / CONFIG).exists():
-        run = open_run(args.out, kinds=("mlp",))
+        run = open_run(args.out, kinds=DENSE_KINDS)
         print(f"using the trained network in {args.out}")
         if not (args.out / "report.html").exists():
             _write_outputs(run, run.load_test_set(args.data_dir), show_progress=True)

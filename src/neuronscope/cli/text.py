@@ -61,13 +61,13 @@ def cmd_text(args) -> int:
 def _train(args) -> int:
     from ..data.text import Vocabulary, load_corpus
     from ..models.char_rnn import CharRNNConfig
-    from ..runs import open_run, train_run
+    from ..runs import TEXT_KINDS, open_run, train_run
     from ..training import CharTrainConfig
 
     training = CharTrainConfig(seq_len=args.seq_len, batch_size=args.batch_size, lr=args.lr, epochs=args.epochs,
                                minutes=args.minutes, eval_every=args.eval_every, seed=args.seed)
     if args.resume:
-        existing = open_run(args.out, kinds=("char-rnn",))
+        existing = open_run(args.out, kinds=TEXT_KINDS)
         corpus = existing.load_corpus(args.data_dir, progress=progress(args))
         model = existing.model.config
     else:
@@ -88,18 +88,18 @@ def _train(args) -> int:
 
 def _sample(args) -> int:
     from ..inspect.sampling import sample_text
-    from ..runs import open_run
+    from ..runs import TEXT_KINDS, open_run
 
-    run = open_run(args.run, kinds=("char-rnn",))
+    run = open_run(args.run, kinds=TEXT_KINDS)
     chars = sample_text(run.model, args.length, prime=args.prime, temperature=args.temperature, seed=args.seed)
     print(args.prime + "".join(c.char for c in chars))
     return 0
 
 
 def _cells(args) -> int:
-    from ..runs import open_run
+    from ..runs import TEXT_KINDS, open_run
 
-    run = open_run(args.run, kinds=("char-rnn",))
+    run = open_run(args.run, kinds=TEXT_KINDS)
     _write_analysis(run, data_dir=args.data_dir, text_file=args.text, chars=args.chars, code=args.code, out=args.out,
                     progress=not args.quiet)
     return 0

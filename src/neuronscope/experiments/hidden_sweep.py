@@ -11,7 +11,7 @@ from .. import inspect
 from ..errors import ConfigError
 from ..plot.experiments import plot_accuracy_vs_hidden, plot_networks_side_by_side
 from ..report import ExperimentReport, NamedFigure, Table
-from ..runs import open_run
+from ..runs import DENSE_KINDS, open_run
 from ..training.config import build_configs
 from .training import DataSpec, Network, TrainingGroup, train_networks
 
@@ -60,7 +60,7 @@ def hidden_sweep(out: str | Path, *, sizes=DEFAULT_SIZES, seeds: int = 3, setups
     small_rows: dict[str, list] = {setup: [] for setup in setups}
     for (setup, seed), group in groups.items():
         for network in group.networks:
-            run = open_run(network.path, kinds=("mlp",))
+            run = open_run(network.path, kinds=DENSE_KINDS)
             h = network.model.layers[1]
             accuracy[setup][h].append(run.test_accuracy)
             if h <= SMALL_NETWORK and seed == 0:

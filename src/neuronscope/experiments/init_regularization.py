@@ -12,7 +12,7 @@ from .. import inspect
 from ..inspect.matching import match_neurons, roughness
 from ..plot.experiments import plot_accuracy_curves, plot_matched_pairs
 from ..report import ExperimentReport, NamedFigure, Table
-from ..runs import open_run
+from ..runs import DENSE_KINDS, open_run
 from ..training.config import build_configs
 from .training import DataSpec, Network, TrainingGroup, train_networks
 
@@ -36,7 +36,7 @@ def init_vs_regularization(out: str | Path, *, hidden: int = 30, epochs: int = 3
         groups.append(TrainingGroup(data, (Network(str(out / "runs" / name), model, training),)))
     train_networks(groups, dataset, workers=workers, ray_address=ray_address, progress=progress)
 
-    runs = [open_run(g.networks[0].path, kinds=("mlp",)) for g in groups]
+    runs = [open_run(g.networks[0].path, kinds=DENSE_KINDS) for g in groups]
     images = [inspect.weights_images(r.model, "hidden1").images for r in runs]
     matching = match_neurons(images[0], images[1], seed=seed)
     rough = [roughness(i) for i in images]

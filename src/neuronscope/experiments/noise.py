@@ -10,14 +10,14 @@ import numpy as np
 from ..inspect.probes import confidence_summary, noise_images
 from ..plot.experiments import plot_confident_images, plot_noise_answers
 from ..report import ExperimentReport, NamedFigure, Table
-from ..runs import open_run
+from ..runs import DENSE_KINDS, open_run
 
 
 def noise_experiment(run: str | Path, *, images: int = 10_000, seed: int = 0, data_dir=None,
                      progress: bool = True) -> ExperimentReport:
     """Compare the network's answers on its test images with its answers on ``images`` uniform and
     ``images`` Gaussian noise images (Gaussian with the test images' own pixel mean and spread)."""
-    trained = open_run(run, kinds=("mlp",))
+    trained = open_run(run, kinds=DENSE_KINDS)
     data = trained.load_test_set(data_dir, progress=progress)
     shape = trained.model.config.image_shape
     mean, std = float(data.test_images.mean()), float(data.test_images.std())

@@ -11,7 +11,7 @@ from ..errors import ConfigError
 from ..inspect.probes import scale_accuracy, shift_accuracy
 from ..plot.experiments import plot_scale_curves, plot_shift_heatmaps
 from ..report import ExperimentReport, NamedFigure, Table
-from ..runs import open_run
+from ..runs import DENSE_KINDS, open_run
 
 DEFAULT_FACTORS = tuple(np.round(np.linspace(0.5, 1.5, 11), 2))
 
@@ -22,7 +22,7 @@ def robustness_experiment(runs: list[str | Path], *, max_shift: int = 6, factors
     and y, and zoomed by each of ``factors``."""
     if not runs:
         raise ConfigError("name at least one run to test")
-    loaded = [open_run(r, kinds=("mlp",)) for r in runs]
+    loaded = [open_run(r, kinds=DENSE_KINDS) for r in runs]
     names = _labels(loaded)
     factors = np.asarray(factors, dtype=np.float64)
     grids, curves = {}, {}

@@ -17,7 +17,8 @@ from ..configs import check_fields
 from ..data import Dataset, load_dataset
 from ..errors import CheckpointError, ConfigError
 from ..training import pick_device
-from .kinds import KINDS, Kind
+from ..training.state import under
+from .kinds import IMAGE_KINDS, KINDS, TEXT_KINDS, Kind
 from .layout import CONFIG, MODEL, read_history, read_json
 from .weights import check_state_dict, load_tensors, read_header
 
@@ -51,7 +52,7 @@ class Run:
         """A character-level run's characters, in id order."""
         from ..data.text import Vocabulary
 
-        self.expect_kind(("char-rnn",))
+        self.expect_kind(TEXT_KINDS)
         return Vocabulary(self.model.config.vocabulary)
 
     def expect_kind(self, kinds: Iterable[str]) -> None:
@@ -62,24 +63,24 @@ class Run:
                   progress: bool = True) -> Dataset:
         """The dataset the run was trained on (by default the same slice sizes), found where it was found
         then unless ``data_dir`` says otherwise."""
-        self.expect_kind(("mlp", "convnet", "linear"))
-        return load_dataset(self.dataset["name"], data_dir or self.dataset.get("location"),
-                            train_size=train_size or self.dataset.get("train_size"),
-                            test_size=test_size or self.dataset.get("test_size"), progress=progress)
+        return self._load(data_dir, train_size, test_size, progress, ("train", "test"))
 
     def load_test_set(self, data_dir=None, *, test_size: int | None = None, progress: bool = True) -> Dataset:
         """The run's test images only, for analyses that look at nothing else (the training split is empty
         and its files are not read)."""
-        self.expect_kind(("mlp", "convnet", "linear"))
+        return self._load(data_dir, None, test_size, progress, ("test",))
+
+    def _load(self, data_dir, train_size, test_size, progress, splits) -> Dataset:
+        self.expect_kind(IMAGE_KINDS)
         return load_dataset(self.dataset["name"], data_dir or self.dataset.get("location"),
-                            test_size=test_size or self.dataset.get("test_size"), progress=progress,
-                            splits=("test",))
+                            train_size=train_size or self.dataset.get("train_size"),
+                            test_size=test_size or self.dataset.get("test_size"), progress=progress, splits=splits)
 
     def load_corpus(self, data_dir=None, *, progress: bool = False):
         """The text a character-level run was trained on."""
         from ..data.text import load_corpus
 
-        self.expect_kind(("char-rnn",))
+        self.expect_kind(TEXT_KINDS)
         if not self.dataset.get("source"):
             raise CheckpointError(f"{self.path} does not record where its text came from; give the text to analyze")
         return load_corpus(self.dataset["source"], data_dir or self.dataset.get("location"), progress=progress,
@@ -183,7 +184,7 @@ def load_weights(file: Path, model: nn.Module, prefix: str = "") -> tuple[dict[s
     if meta.get("model") != model.config.to_json():
         raise CheckpointError(f"{file}: saved for model {meta.get('model')}, but config.json describes "
                               f"{model.config.to_json()}")
-    weights = {k.removeprefix(prefix): v for k, v in tensors.items() if k.startswith(prefix)}
+    weights = under(tensors, prefix)
     check_state_dict(file, weights, model.state_dict())
     model.load_state_dict(weights)
     return tensors, meta

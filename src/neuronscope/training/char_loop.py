@@ -23,7 +23,7 @@ from ..data.text import Corpus, Vocabulary, validation_start
 from ..errors import CheckpointError, DataError, TrainingDiverged
 from ..models.char_rnn import CharRNN, detach_state
 from ..models.init import reset_parameters
-from .state import flat_optimizer_state, restore_optimizer
+from .state import flat_optimizer_state, restore_optimizer, under
 
 MAX_SEQ_LEN = 10_000
 
@@ -85,9 +85,7 @@ class CharTrainingState:
         try:
             return cls(step=int(position["step"]), epoch=int(position["epoch"]), chunk=int(position["chunk"]),
                        seconds=float(position["seconds"]), rng=tensors.get("rng"),
-                       carry={k.removeprefix("carry."): v for k, v in tensors.items() if k.startswith("carry.")},
-                       optimizer={k.removeprefix("optimizer."): v for k, v in tensors.items()
-                                  if k.startswith("optimizer.")})
+                       carry=under(tensors, "carry."), optimizer=under(tensors, "optimizer."))
         except (KeyError, TypeError, ValueError):
             raise CheckpointError("the training state records no valid position") from None
 

@@ -27,9 +27,7 @@ class TrainingState:
     @classmethod
     def from_tensors(cls, tensors: dict[str, torch.Tensor], meta: dict) -> TrainingState:
         try:
-            return cls(epoch=int(meta["epoch"]), rng=tensors.get("rng"),
-                       optimizer={k.removeprefix("optimizer."): v for k, v in tensors.items()
-                                  if k.startswith("optimizer.")})
+            return cls(epoch=int(meta["epoch"]), rng=tensors.get("rng"), optimizer=under(tensors, "optimizer."))
         except (KeyError, TypeError, ValueError):
             raise CheckpointError("the training state records no valid epoch") from None
 
@@ -39,6 +37,11 @@ class TrainingState:
 
     def finished(self, training) -> bool:
         return self.epoch >= training.epochs
+
+
+def under(tensors: dict[str, torch.Tensor], prefix: str) -> dict[str, torch.Tensor]:
+    """The tensors whose names start with ``prefix``, named without it."""
+    return {name.removeprefix(prefix): t for name, t in tensors.items() if name.startswith(prefix)}
 
 
 def flat_optimizer_state(optimizer: torch.optim.Optimizer) -> dict[str, torch.Tensor]:
