@@ -138,7 +138,7 @@ def test_a_weights_image_has_the_same_colors_on_the_page_as_in_its_figure(page, 
     model = open_run(runs_dir / "mnist-3b1b").model
     weights = inspect.weights_images(model, "hidden1")
     figure = plot_weights_images(weights)
-    tile = [im for ax in figure.axes for im in ax.get_images()][5]
+    tile = figure.axes[0].get_images()[5]
     in_figure = (tile.to_rgba(tile.get_array(), bytes=True)[..., :3]).reshape(-1, 3).astype(int)
     expected = palette.colors(np.asarray(neuron["weights_image"]), neuron["reach"]).astype(int)
     assert neuron["reach"] == pytest.approx(palette.reach(weights.images))

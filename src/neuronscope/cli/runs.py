@@ -56,6 +56,9 @@ def add_parsers(commands) -> None:
     report.add_argument("run", type=Path)
     add_data_options(report, sizes=("test",))
     report.add_argument("--out", type=Path, help="HTML file (default: RUN/report.html)")
+    report.add_argument("--redraw", action="store_true",
+                        help="draw every figure again (by default PNGs in RUN/figures written after the run's "
+                             "last checkpoint are reused)")
     report.set_defaults(handler=cmd_report)
 
     imp = commands.add_parser("import-weights", help="make a run from NumPy arrays w0, b0, w1, b1, ... (out, in)")
@@ -148,10 +151,14 @@ def cmd_figures(args) -> int:
 
 def cmd_report(args) -> int:
     from ..experiments.dense import run_figures
-    from ..report import write_report
+    from ..report import reuse_written, write_report
+    from ..runs import CONFIG, DENSE_KINDS, MODEL, open_run
 
-    run, data = _open_dense_run_and_data(args)
-    print(f"report: {write_report(run, run_figures(run, data), run.dataset, args.out)}")
+    run = open_run(args.run, kinds=DENSE_KINDS)
+    figures = run_figures(run, lambda: run.load_test_set(args.data_dir, test_size=args.test_size, progress=False))
+    if not args.redraw and args.test_size is None:
+        reuse_written(figures, run.path / "figures", newer_than=[run.path / MODEL, run.path / CONFIG])
+    print(f"report: {write_report(run, figures, run.dataset, args.out)}")
     return 0
 
 

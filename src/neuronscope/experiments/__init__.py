@@ -1,11 +1,22 @@
-"""Named studies reproduced end to end, each writing figures, results.json and report.html."""
+"""Named studies reproduced end to end, each writing figures, results.json and report.html.
 
-from .hidden_sweep import hidden_sweep
-from .init_regularization import init_vs_regularization
-from .morph import morph_experiment
-from .noise import noise_experiment
-from .robustness import robustness_experiment
-from .training import DataSpec
+Each study loads on first use: a run's standard figures (``experiments.dense``) should not wait
+for SciPy and the studies' plotting.
+"""
 
-__all__ = ["DataSpec", "hidden_sweep", "init_vs_regularization", "morph_experiment", "noise_experiment",
-           "robustness_experiment"]
+from importlib import import_module
+
+_STUDIES = {"DataSpec": "training", "hidden_sweep": "hidden_sweep", "init_vs_regularization": "init_regularization",
+            "morph_experiment": "morph", "noise_experiment": "noise", "robustness_experiment": "robustness"}
+
+__all__ = sorted(_STUDIES)
+
+
+def __getattr__(name: str):
+    if name not in _STUDIES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f".{_STUDIES[name]}", __name__), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -9,7 +9,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from ..inspect import Mistakes
-from .style import grid_shape, new_figure, tiles
+from .images import as_picture
+from .style import TileSheet, grid_shape, new_figure, sheet_grid
 
 
 def plot_training_curves(history: Sequence[dict]) -> Figure:
@@ -58,13 +59,13 @@ def plot_confusion_matrix(matrix: np.ndarray, class_names: Sequence[str]) -> Fig
 def plot_mistakes(mistakes: Mistakes, class_names: Sequence[str]) -> Figure:
     """Misclassified images, most confident first, titled true → predicted (confidence)."""
     n = len(mistakes.images)
-    rows, cols = grid_shape(max(n, 1))
-    fig = new_figure(1.3 * cols + 0.4, 1.45 * rows + 0.6)
-    _, used = tiles(fig, n, rows, cols)
-    for i, ax in enumerate(used):
-        ax.imshow(mistakes.images[i], cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
+    _, cols = grid_shape(max(n, 1))
+    size, gap, room, header = 1.1, 0.2, 0.22, 0.55
+    sheet = TileSheet(0.3 + cols * (size + gap), header + -(-max(n, 1) // cols) * (size + room + gap) + 0.1)
+    for i, (x, y) in enumerate(sheet_grid(n, cols, size, 0.3, header, gap, room)):
         true, pred = class_names[mistakes.labels[i]][:6], class_names[mistakes.predicted[i]][:6]
-        ax.set_title(f"{true}→{pred} {100 * mistakes.confidence[i]:.0f}%", fontsize=8, color="#c0392b", pad=2)
-    fig.suptitle(f"{mistakes.total} misclassified test images; the {n} most confident mistakes "
-                 f"(true → predicted, confidence)", fontsize=11)
-    return fig
+        sheet.image(as_picture(mistakes.images[i]), x, y, size, f"{true}→{pred} {100 * mistakes.confidence[i]:.0f}%",
+                    color="#c0392b", fontsize=8, cmap="gray_r", vmin=0, vmax=1)
+    sheet.title(f"{mistakes.total} misclassified test images; the {n} most confident mistakes "
+                f"(true → predicted, confidence)", fontsize=11)
+    return sheet.figure

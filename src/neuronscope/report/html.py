@@ -10,7 +10,6 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .. import __version__
 from ..files import atomic_write_bytes
-from ..plot import figure_png
 from ..runs import Run
 from .figures import NamedFigure
 
@@ -19,7 +18,7 @@ def render_page(template: str, figures: list[NamedFigure], **values) -> str:
     """One of the package's HTML templates, with ``figures`` embedded as PNG data."""
     env = Environment(loader=PackageLoader("neuronscope.report"), autoescape=select_autoescape())
     embedded = [{"title": f.title, "caption": f.caption, "name": f.name,
-                 "png": base64.b64encode(figure_png(f.figure)).decode()} for f in figures]
+                 "png": base64.b64encode(f.png()).decode()} for f in figures]
     return env.get_template(template).render(figures=embedded, version=__version__,
                                              created=dt.datetime.now().strftime("%Y-%m-%d %H:%M"), **values)
 

@@ -136,7 +136,6 @@ def dense_router(registry: RunRegistry) -> APIRouter:
              responses={200: {"content": {"image/png": {}}}})
     def figure(run: str, name: str):
         from ..experiments.dense import run_figures
-        from ..plot import figure_png
 
         if name not in GALLERY_FIGURES:
             raise ConfigError(f"unknown figure {name!r}; choose one of {', '.join(GALLERY_FIGURES)}")
@@ -145,7 +144,8 @@ def dense_router(registry: RunRegistry) -> APIRouter:
         with figure_lock:
             if key not in figure_cache:
                 for named in run_figures(loaded.run, loaded.test_set):
-                    figure_cache[(run, named.name)] = figure_png(named.figure)
+                    if named.name == name:
+                        figure_cache[key] = named.png()
         if key not in figure_cache:
             raise HTTPException(404, f"run {run!r} has no {name} figure")
         return Response(figure_cache[key], media_type="image/png")
