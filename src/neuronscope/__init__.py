@@ -56,3 +56,9 @@ def __getattr__(name: str):
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_PUBLIC))
+
+
+# in a notebook, results of every kind display themselves (registered by name: nothing heavy loads)
+from .notebook import register_with_running_kernel as _register_with_running_kernel  # noqa: E402
+
+_register_with_running_kernel()

@@ -14,9 +14,11 @@ SCREENSHOTS = Path(os.environ.get("NEURONSCOPE_SCREENSHOTS", "/tmp/neuronscope-s
 
 
 @contextlib.contextmanager
-def open_page(url: str, errors: list[str] | None = None):
+def open_page(url: str, errors: list[str] | None = None, allowed: str | None = None,
+              refused: list[str] | None = None):
     """A 1280x900 headless page at ``url``, yielded once the page marks itself ready; uncaught
-    script errors are appended to ``errors`` when given."""
+    script errors are appended to ``errors`` when given. With ``allowed``, requests for addresses
+    not starting with it are aborted and appended to ``refused``."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -25,6 +27,15 @@ def open_page(url: str, errors: list[str] | None = None):
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         if errors is not None:
             page.on("pageerror", lambda error: errors.append(str(error)))
+        if allowed is not None:
+            def only_allowed(route):
+                if route.request.url.startswith(allowed):
+                    return route.continue_()
+                if refused is not None:
+                    refused.append(route.request.url)
+                return route.abort()
+
+            page.route("**/*", only_allowed)
         page.goto(url)
         page.wait_for_selector("body[data-ready=true]", timeout=20000)
         yield page

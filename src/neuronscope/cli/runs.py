@@ -61,6 +61,13 @@ def add_parsers(commands) -> None:
                              "last checkpoint are reused)")
     report.set_defaults(handler=cmd_report)
 
+    export = commands.add_parser("export", help="write a dense network's lab as one HTML file that works offline")
+    export.add_argument("run", type=Path)
+    export.add_argument("--out", type=Path, help="HTML file (default: RUN/lab.html)")
+    export.add_argument("--samples", type=int, default=300, help="test images to include (default: 300)")
+    export.add_argument("--data-dir", help="where dataset files are (default: where the run found them)")
+    export.set_defaults(handler=cmd_export)
+
     imp = commands.add_parser("import-weights", help="make a run from NumPy arrays w0, b0, w1, b1, ... (out, in)")
     imp.add_argument("file", type=Path, help=".npz file")
     imp.add_argument("--out", type=Path, required=True, help="run directory to create")
@@ -193,6 +200,14 @@ def cmd_serve(args) -> int:
     url = f"http://{args.host}:{args.port}/{page}" + (f"?run={selected}" if selected else "")
     serve_lab(runs_dir, args.data_dir, args.host, args.port,
               f"neuronscope lab: {url}  (serving runs in {runs_dir}; Ctrl-C stops)")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from ..web.export import export_lab
+
+    out = export_lab(args.run, args.out or args.run / "lab.html", data_dir=args.data_dir, samples=args.samples)
+    print(f"lab: {out} ({out.stat().st_size / 1e6:.2f} MB; open it in a browser, no server needed)")
     return 0
 
 

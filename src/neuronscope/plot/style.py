@@ -31,9 +31,16 @@ def grid_shape(n: int, max_columns: int = 10) -> tuple[int, int]:
     return math.ceil(n / columns), columns
 
 
+class ShownFigure(Figure):
+    """A Figure that shows itself in a notebook that never imported pyplot."""
+
+    def _repr_png_(self) -> bytes:
+        return figure_png(self)
+
+
 def new_figure(width: float, height: float, layout: str | None = "constrained") -> Figure:
     # Figure objects, not pyplot: no global state, safe in a web server's threads.
-    return Figure(figsize=(width, height), dpi=100, layout=layout)
+    return ShownFigure(figsize=(width, height), dpi=100, layout=layout)
 
 
 def figure_png(fig: Figure, dpi: int = 110) -> bytes:

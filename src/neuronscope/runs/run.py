@@ -98,7 +98,8 @@ class Run:
         if self.history:
             final = self.history[-1]
             if "test_accuracy" in final:
-                parts.append(f"{self.epoch} epochs, {100 * final['test_accuracy']:.2f}% test accuracy")
+                epochs = f"{self.epoch} epoch" + ("s" if self.epoch != 1 else "")
+                parts.append(f"{epochs}, {100 * final['test_accuracy']:.2f}% test accuracy")
             elif "val_bits" in final:
                 parts.append(f"{final.get('step', 0)} steps, {final['val_bits']:.3f} bits/char")
         return ", ".join(parts)

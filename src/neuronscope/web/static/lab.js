@@ -269,7 +269,7 @@ async function selectRun(name) {
   $("run-info").textContent = `${state.info.layers.join("-")} ${state.info.activation} on ${state.info.dataset}${acc}`;
   $("gallery-link").href = `/gallery?run=${encodeURIComponent(name)}`;
   state.selected = null; state.morphA = state.morphB = null;
-  history.replaceState(null, "", `/?run=${encodeURIComponent(name)}`);
+  history.replaceState(null, "", `?run=${encodeURIComponent(name)}`); // relative: works from file:// too
   buildNetwork(); paintStrokes(); update();
 }
 
