@@ -10,7 +10,6 @@ from matplotlib.figure import Figure
 from ..inspect import LegoBlocks, WeightsImages
 from .style import DIVERGING, TileSheet, grid_shape, sheet_grid, symmetric_norm
 
-
 TILE, GAP, TITLE_ROOM, HEADER = 1.0, 0.12, 0.22, 0.6
 COLORBAR_ROOM = 1.3
 

@@ -164,6 +164,14 @@ def _stratified(labels: np.ndarray, count: int, seed: int) -> np.ndarray:
 def export_lab(run_path: str | Path, out: str | Path, *, data_dir=None, samples: int = DEFAULT_SAMPLES,
                seed: int = 0) -> Path:
     """Write the digit lab for one dense run as a single HTML file; returns its path."""
+    page = lab_page(run_path, data_dir=data_dir, samples=samples, seed=seed)
+    out = Path(out)
+    atomic_write_bytes(out, page.encode())
+    return out
+
+
+def lab_page(run_path: str | Path, *, data_dir=None, samples: int = DEFAULT_SAMPLES, seed: int = 0) -> str:
+    """The digit lab for one dense run as one HTML document (see the module's description)."""
     from .. import __version__
 
     if not 1 <= samples <= MAX_SAMPLES:
@@ -183,6 +191,4 @@ def export_lab(run_path: str | Path, out: str | Path, *, data_dir=None, samples:
     page = page.replace('<a id="gallery-link"', f'{note}<a id="gallery-link"')
     if "/static/" in page:
         raise ConfigError("the lab page refers to a file the export does not inline")
-    out = Path(out)
-    atomic_write_bytes(out, page.encode())
-    return out
+    return page

@@ -96,10 +96,18 @@ function update() {
   state.inputTime = 0;
   state.last = evaluate(currentRequest());
   render(state.last);
+  tellEmbedder(state.last);
   if (inputTime) {
     window.neuronscopeLatencies.push(performance.now() - inputTime);
     if (window.neuronscopeLatencies.length > 1000) window.neuronscopeLatencies.shift();
   }
+}
+
+// Embedded in a notebook widget, the page tells the notebook what the network answers.
+function tellEmbedder(result) {
+  if (window.parent === window) return;
+  window.parent.postMessage({ neuronscope: "answer", prediction: result.prediction,
+    probabilities: Array.from(result.probabilities) }, "*");
 }
 
 // ---- rendering --------------------------------------------------------------------------------
@@ -269,7 +277,9 @@ async function selectRun(name) {
   $("run-info").textContent = `${state.info.layers.join("-")} ${state.info.activation} on ${state.info.dataset}${acc}`;
   $("gallery-link").href = `/gallery?run=${encodeURIComponent(name)}`;
   state.selected = null; state.morphA = state.morphB = null;
-  history.replaceState(null, "", `?run=${encodeURIComponent(name)}`); // relative: works from file:// too
+  try { // relative: works from file:// too; a notebook's srcdoc frame has no address to change
+    history.replaceState(null, "", `?run=${encodeURIComponent(name)}`);
+  } catch { /* the address is only a convenience */ }
   buildNetwork(); paintStrokes(); update();
 }
 
