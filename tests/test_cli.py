@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from neuronscope.cli import main
+from neuronscope.runs import open_run
 
 
 def test_train_writes_run_figures_and_report(tmp_path, capsys):
@@ -60,3 +61,31 @@ def test_demo_trains_once_then_reuses_the_run(tmp_path, shared_data, capsys):
 def test_serve_refuses_a_missing_folder(capsys):
     assert main(["serve", "/nonexistent/runs"]) == 2
     assert "no such run or runs folder" in capsys.readouterr().err
+
+
+def test_demo_without_mnist_or_network_serves_the_8x8_digits_instead(tmp_path, monkeypatch, capsys):
+    """No MNIST files and no way to download them: one line says what to put where, and the demo
+    trains on scikit-learn's digits instead of stopping."""
+    import socket
+    from dataclasses import replace
+
+    from neuronscope.data.datasets import SOURCES
+
+    with socket.socket() as s:  # a local port nobody listens on: every download is refused at once
+        s.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{s.getsockname()[1]}/"
+    monkeypatch.setattr("neuronscope.data.datasets.SOURCES",
+                        {name: replace(source, mirrors=(closed,), mirror_env="UNSET_MIRROR_VARIABLE")
+                         for name, source in SOURCES.items()})
+    monkeypatch.delenv("NEURONSCOPE_DATA", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    argv = ["demo", "--out", str(tmp_path / "demo"), "--no-serve"]
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if "MNIST is not on this machine" in line]
+    assert len(lines) == 1 and "t10k-labels-idx1-ubyte.gz" in lines[0] and str(tmp_path / "cache") in lines[0]
+    run = open_run(tmp_path / "demo-digits")
+    assert list(run.model.config.layers) == [64, 16, 16, 10] and run.test_accuracy > 0.85
+    assert (tmp_path / "demo-digits" / "report.html").exists() and not (tmp_path / "demo").exists()
+    assert main(argv) == 0  # the next time it reuses the digits run
+    assert "using the trained network in" in capsys.readouterr().out

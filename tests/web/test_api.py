@@ -95,7 +95,7 @@ def test_page_and_assets_are_served_locally(client):
     ("post", "/api/runs/mnist-3b1b/infer", {**_blank(8)}, 400, "takes 28x28 inputs, got 8x8"),
     ("post", "/api/runs/mnist-3b1b/infer", {**_blank(), "dx": 500}, 422, "dx"),
     ("post", "/api/runs/mnist-3b1b/infer", {**_blank(), "height": 10**9}, 422, "height"),
-    ("post", "/api/runs/digits/infer", {**_blank(8), "preprocess": "mnist"}, 400, "MNIST-style preprocessing"),
+    ("post", "/api/runs/digits/infer", {**_blank(8), "preprocess": "mnist"}, 400, "mnist-style preprocessing makes 28x28"),
     ("post", "/api/runs/nope/infer", _blank(), 404, "no run named 'nope'"),
     ("post", "/api/runs/not-a-run/infer", _blank(), 404, "no run named"),
     ("get", "/api/runs/..%2F..%2Fetc/neurons/hidden1/0", None, 404, ""),

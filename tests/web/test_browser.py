@@ -116,6 +116,24 @@ def test_page_arithmetic_matches_the_server(page, live_server, mnist_small):
         assert local["prediction"] == server["prediction"]
 
 
+def test_drawings_for_an_8x8_digits_run_are_prepared_like_those_digits_on_page_and_server(page, live_server):
+    import httpx
+    import numpy as np
+
+    page.goto(f"{live_server}/?run=digits")
+    page.wait_for_selector("body[data-ready=true]")
+    assert page.text_content("#input-title") == "What the network sees (8×8)"
+    drawing = np.zeros((56, 56))
+    drawing[8:50, 24:31] = 1.0
+    drawing[8:14, 14:40] = 0.7
+    request = {"pixels": drawing.reshape(-1).tolist(), "height": 56, "width": 56, "preprocess": "digits"}
+    local = page.evaluate("request => window.neuronscopeEvaluate(request)", request)
+    server = httpx.post(f"{live_server}/api/runs/digits/infer", json=request).json()
+    assert len(local["input"]) == 64 and max(local["input"]) > 0.5
+    assert np.allclose(local["input"], server["input"], atol=1e-4)
+    assert local["prediction"] == server["prediction"]
+
+
 def test_a_weights_image_has_the_same_colors_on_the_page_as_in_its_figure(page, live_server, runs_dir):
     """One palette and one reach rule: each weight's color on the page is the figure's color for it."""
     import httpx

@@ -170,24 +170,57 @@ def cmd_report(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from ..data import load_dataset
-    from ..runs import CONFIG, DENSE_KINDS, open_run, train_run
-
-    if (args.out / CONFIG).exists():
-        run = open_run(args.out, kinds=DENSE_KINDS)
-        print(f"using the trained network in {args.out}")
-        if not (args.out / "report.html").exists():
-            _write_outputs(run, run.load_test_set(args.data_dir), show_progress=True)
-    else:
-        data = load_dataset("mnist", args.data_dir, train_size=args.train_size, test_size=args.test_size)
-        print(f"training the default 784-16-16-10 network on {len(data.train_labels)} MNIST images -> {args.out}")
-        run = train_run(args.out, data)
-        print(f"test accuracy {100 * run.test_accuracy:.2f}%")
-        _write_outputs(run, data, show_progress=True)
+    run_path = _demo_run(args)
     if args.no_serve:
         return 0
-    args.path = args.out
+    args.path = run_path
     return cmd_serve(args)
+
+
+def _demo_run(args) -> Path:
+    """The demo's trained run, training it first if needed: on MNIST, or, when MNIST is neither here
+    nor downloadable, on scikit-learn's built-in 8x8 digits so that the demo always ends in a lab."""
+    from ..data import load_dataset
+    from ..data.roots import cache_dir
+    from ..errors import DownloadError
+    from ..runs import train_run
+    from ..training import build_configs
+
+    if _reuse_demo_run(args.out, args.data_dir):
+        return args.out
+    try:
+        data = load_dataset("mnist", args.data_dir, train_size=args.train_size, test_size=args.test_size)
+    except DownloadError:
+        fallback = args.out.with_name(f"{args.out.name}-digits")
+        print(f"MNIST is not on this machine and could not be downloaded; put its four IDX files "
+              f"(train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, "
+              f"t10k-labels-idx1-ubyte.gz) in {cache_dir() / 'mnist'} or $NEURONSCOPE_DATA, then run the demo "
+              f"again. Meanwhile: scikit-learn's built-in 8x8 digits, in {fallback}.", file=sys.stderr)
+        if _reuse_demo_run(fallback, None):
+            return fallback
+        data = load_dataset("digits")
+        configs = build_configs(input_size=64, num_classes=10, image_shape=(8, 8), preset=DEFAULT_PRESET,
+                                layers=[64, 16, 16, 10])
+        print(f"training a 64-16-16-10 network on {len(data.train_labels)} 8x8 digits -> {fallback}")
+        run = train_run(fallback, data, *configs)
+    else:
+        print(f"training the default 784-16-16-10 network on {len(data.train_labels)} MNIST images -> {args.out}")
+        run = train_run(args.out, data)
+    print(f"test accuracy {100 * run.test_accuracy:.2f}%")
+    _write_outputs(run, data, show_progress=True)
+    return run.path
+
+
+def _reuse_demo_run(path: Path, data_dir) -> bool:
+    from ..runs import CONFIG, DENSE_KINDS, open_run
+
+    if not (path / CONFIG).exists():
+        return False
+    run = open_run(path, kinds=DENSE_KINDS)
+    print(f"using the trained network in {path}")
+    if not (path / "report.html").exists():
+        _write_outputs(run, run.load_test_set(data_dir), show_progress=True)
+    return True
 
 
 def cmd_serve(args) -> int:

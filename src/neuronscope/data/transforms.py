@@ -1,6 +1,8 @@
-"""Image transforms, including turning a free drawing into an input the way MNIST digits were made:
-the ink's bounding box is fitted into a 20x20 box keeping its aspect ratio (anti-aliased), then
-placed in a 28x28 image so that its center of mass sits at the center."""
+"""Image transforms, including turning a free drawing into an input the way a dataset's digits were
+made. MNIST: the ink's bounding box is fitted into a 20x20 box keeping its aspect ratio
+(anti-aliased), then placed in a 28x28 image so that its center of mass sits at the center.
+scikit-learn's 8x8 digits: the ink's box is fitted into a 32x32 bitmap, centered, and each 4x4
+block becomes one pixel holding the share of it that is ink."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import torch.nn.functional as F
 from ..errors import DataError
 
 MNIST_SIZE, MNIST_BOX = 28, 20
+DIGITS_BITMAP, DIGITS_BLOCK = 32, 4
 INK_THRESHOLD = 0.05
 
 
@@ -56,22 +59,49 @@ def center_of_mass(image: np.ndarray) -> tuple[float, float]:
     return float((rows * image).sum() / total), float((cols * image).sum() / total)
 
 
+def _ink_crop(drawing: np.ndarray) -> np.ndarray | None:
+    """The drawing cut to the bounding box of its ink; None when it has none."""
+    if drawing.ndim != 2:
+        raise DataError(f"a drawing must be a 2-D grayscale image, got shape {drawing.shape}")
+    ink = np.argwhere(drawing > INK_THRESHOLD)
+    if len(ink) == 0:
+        return None
+    (top, left), (bottom, right) = ink.min(0), ink.max(0) + 1
+    return drawing[top:bottom, left:right]
+
+
+def _fit(crop: np.ndarray, size: int) -> np.ndarray:
+    """The crop resized so that its longer side is ``size``, keeping its aspect ratio."""
+    h, w = crop.shape
+    factor = size / max(h, w)
+    return np.clip(_resize(crop, max(1, round(h * factor)), max(1, round(w * factor))), 0, 1)
+
+
+def prepare_like_digits(drawing: np.ndarray) -> np.ndarray:
+    """(h, w) ink in [0, 1] (any size) -> (8, 8) float32 prepared like scikit-learn's digits.
+
+    A blank drawing gives a blank image.
+    """
+    crop = _ink_crop(drawing)
+    bitmap = np.zeros((DIGITS_BITMAP, DIGITS_BITMAP), dtype=np.float32)
+    if crop is not None:
+        box = _fit(crop, DIGITS_BITMAP)
+        top, left = (DIGITS_BITMAP - box.shape[0]) // 2, (DIGITS_BITMAP - box.shape[1]) // 2
+        bitmap[top:top + box.shape[0], left:left + box.shape[1]] = box
+    side = DIGITS_BITMAP // DIGITS_BLOCK
+    return bitmap.reshape(side, DIGITS_BLOCK, side, DIGITS_BLOCK).mean(axis=(1, 3))
+
+
 def center_like_mnist(drawing: np.ndarray) -> np.ndarray:
     """(h, w) ink in [0, 1] (any size) -> (28, 28) float32 prepared like an MNIST digit.
 
     A blank drawing gives a blank image.
     """
-    if drawing.ndim != 2:
-        raise DataError(f"a drawing must be a 2-D grayscale image, got shape {drawing.shape}")
-    ink = np.argwhere(drawing > INK_THRESHOLD)
+    crop = _ink_crop(drawing)
     out = np.zeros((MNIST_SIZE, MNIST_SIZE), dtype=np.float32)
-    if len(ink) == 0:
+    if crop is None:
         return out
-    (top, left), (bottom, right) = ink.min(0), ink.max(0) + 1
-    crop = drawing[top:bottom, left:right]
-    h, w = crop.shape
-    factor = MNIST_BOX / max(h, w)
-    box = np.clip(_resize(crop, max(1, round(h * factor)), max(1, round(w * factor))), 0, 1)
+    box = _fit(crop, MNIST_BOX)
     cy, cx = center_of_mass(box)
     y0 = int(round(MNIST_SIZE / 2 - 0.5 - cy))
     x0 = int(round(MNIST_SIZE / 2 - 0.5 - cx))

@@ -12,14 +12,14 @@ class InferRequest(BaseModel):
     """A grayscale image, row by row, ink in [0, 1].
 
     ``preprocess="mnist"`` treats it as a free drawing (any size up to 512x512) and prepares it
-    the way MNIST digits were made; ``"none"`` expects exactly the model's input shape. ``dx``,
+    the way MNIST digits were made, ``"digits"`` the way scikit-learn's 8x8 digits were; ``"none"`` expects exactly the model's input shape. ``dx``,
     ``dy`` (pixels) and ``scale`` are applied to the prepared input, to see where the network breaks.
     """
 
     pixels: list[float] = Field(min_length=1, max_length=MAX_SIDE * MAX_SIDE)
     height: int = Field(ge=1, le=MAX_SIDE)
     width: int = Field(ge=1, le=MAX_SIDE)
-    preprocess: str = Field(default="none", pattern="^(none|mnist)$")
+    preprocess: str = Field(default="none", pattern="^(none|mnist|digits)$")
     dx: int = Field(default=0, ge=-28, le=28)
     dy: int = Field(default=0, ge=-28, le=28)
     scale: float = Field(default=1.0, ge=0.25, le=4.0)

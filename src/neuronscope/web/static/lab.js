@@ -1,7 +1,7 @@
 // The lab page: drawing pad, live activations of every neuron, neuron inspector, morph.
 // The network is evaluated here from its exported weights (network.js), so every pointer
 // event is answered within the same frame; the server provides runs, weights and images.
-import { centerLikeMnist, forward, scale, shift } from "./network.js";
+import { centerLikeMnist, forward, prepareLikeDigits, scale, shift } from "./network.js";
 import { reach, signedColor } from "/palette.js";
 import { escapeHtml, noteUnavailableRuns } from "./plotting.js";
 
@@ -72,11 +72,15 @@ function drawingPixels() {
 }
 
 // ---- evaluation ---------------------------------------------------------------------------------
+// How a drawing becomes an input: the way the run's digits were made (MNIST 28x28, or 8x8 digits).
+const drawingPreparation = ([h, w]) => (h === 8 && w === 8 ? "digits" : "mnist");
+const PREPARE = { mnist: centerLikeMnist, digits: prepareLikeDigits };
+
 // The same request the server's /infer takes; the page computes its answer itself.
 function currentRequest() {
   const [h, w] = state.info.image_shape;
   const base = state.source === "drawing"
-    ? { pixels: drawingPixels(), height: PAD_SAMPLE, width: PAD_SAMPLE, preprocess: "mnist" }
+    ? { pixels: drawingPixels(), height: PAD_SAMPLE, width: PAD_SAMPLE, preprocess: drawingPreparation([h, w]) }
     : { pixels: state.image, height: h, width: w, preprocess: "none" };
   return { ...base, dx: state.dx, dy: state.dy, scale: state.scale };
 }
@@ -84,7 +88,7 @@ function currentRequest() {
 function evaluate(request) {
   const [h, w] = state.info.image_shape;
   let image = Float32Array.from(request.pixels);
-  if (request.preprocess === "mnist") image = centerLikeMnist(image, request.height, request.width);
+  if (request.preprocess in PREPARE) image = PREPARE[request.preprocess](image, request.height, request.width);
   if ((request.scale ?? 1) !== 1) image = scale(image, h, w, request.scale);
   if (request.dx || request.dy) image = shift(image, h, w, request.dx || 0, request.dy || 0);
   return forward(state.weights, state.info.layer_names, image);
@@ -275,6 +279,7 @@ async function selectRun(name) {
   [state.info, state.weights] = await Promise.all([api(`/api/runs/${name}`), api(`/api/runs/${name}/weights`)]);
   const acc = state.info.test_accuracy == null ? "" : `, ${(100 * state.info.test_accuracy).toFixed(2)}% on test`;
   $("run-info").textContent = `${state.info.layers.join("-")} ${state.info.activation} on ${state.info.dataset}${acc}`;
+  $("input-title").textContent = `What the network sees (${state.info.image_shape.join("×")})`;
   $("gallery-link").href = `/gallery?run=${encodeURIComponent(name)}`;
   state.selected = null; state.morphA = state.morphB = null;
   try { // relative: works from file:// too; a notebook's srcdoc frame has no address to change

@@ -1,8 +1,9 @@
-// The arithmetic the page does itself, mirroring the library: MNIST-style preparation of a
-// drawing (data/transforms.py) and the forward pass of a dense network (models/mlp.py).
+// The arithmetic the page does itself, mirroring the library: MNIST-style and 8x8-digits-style
+// preparation of a drawing (data/transforms.py) and the forward pass of a dense network (models/mlp.py).
 // Resizing follows the antialiased bilinear filter torch uses (the PIL "triangle" filter).
 
 const MNIST_SIZE = 28, MNIST_BOX = 20, INK_THRESHOLD = 0.05;
+const DIGITS_BITMAP = 32, DIGITS_BLOCK = 4, DIGITS_SIDE = DIGITS_BITMAP / DIGITS_BLOCK;
 
 function filterWeights(inSize, outSize) {
   const scale = inSize / outSize, support = Math.max(scale, 1);
@@ -46,19 +47,38 @@ function roundHalfEven(v) {
   return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
-export function centerLikeMnist(drawing, h, w) {
+// The drawing's ink cut to its bounding box and resized so its longer side is `size`: [box, bh, bw], or null.
+function fitInk(drawing, h, w, size) {
   let top = h, left = w, bottom = -1, right = -1;
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (drawing[y * w + x] > INK_THRESHOLD) {
     top = Math.min(top, y); bottom = Math.max(bottom, y); left = Math.min(left, x); right = Math.max(right, x);
   }
-  const out = new Float32Array(MNIST_SIZE * MNIST_SIZE);
-  if (bottom < 0) return out;
+  if (bottom < 0) return null;
   const ch = bottom - top + 1, cw = right - left + 1;
   const crop = new Float32Array(ch * cw);
   for (let y = 0; y < ch; y++) for (let x = 0; x < cw; x++) crop[y * cw + x] = drawing[(top + y) * w + left + x];
-  const factor = MNIST_BOX / Math.max(ch, cw);
+  const factor = size / Math.max(ch, cw);
   const bh = Math.max(1, roundHalfEven(ch * factor)), bw = Math.max(1, roundHalfEven(cw * factor));
-  const box = resize(crop, ch, cw, bh, bw).map((v) => Math.min(1, Math.max(0, v)));
+  return [resize(crop, ch, cw, bh, bw).map((v) => Math.min(1, Math.max(0, v))), bh, bw];
+}
+
+// Like scikit-learn's 8x8 digits: the ink fitted into a centered 32x32 bitmap, each 4x4 block one pixel.
+export function prepareLikeDigits(drawing, h, w) {
+  const out = new Float32Array(DIGITS_SIDE * DIGITS_SIDE), fitted = fitInk(drawing, h, w, DIGITS_BITMAP);
+  if (!fitted) return out;
+  const [box, bh, bw] = fitted;
+  const top = Math.floor((DIGITS_BITMAP - bh) / 2), left = Math.floor((DIGITS_BITMAP - bw) / 2);
+  for (let y = 0; y < bh; y++) for (let x = 0; x < bw; x++) {
+    const row = Math.floor((top + y) / DIGITS_BLOCK), col = Math.floor((left + x) / DIGITS_BLOCK);
+    out[row * DIGITS_SIDE + col] += box[y * bw + x] / (DIGITS_BLOCK * DIGITS_BLOCK);
+  }
+  return out;
+}
+
+export function centerLikeMnist(drawing, h, w) {
+  const out = new Float32Array(MNIST_SIZE * MNIST_SIZE), fitted = fitInk(drawing, h, w, MNIST_BOX);
+  if (!fitted) return out;
+  const [box, bh, bw] = fitted;
   const [cy, cx] = centerOfMass(box, bh, bw);
   const y0 = Math.min(Math.max(roundHalfEven(MNIST_SIZE / 2 - 0.5 - cy), 0), MNIST_SIZE - bh);
   const x0 = Math.min(Math.max(roundHalfEven(MNIST_SIZE / 2 - 0.5 - cx), 0), MNIST_SIZE - bw);
