@@ -3,6 +3,8 @@ each shown on text colored character by character, and the gates' saturation."""
 
 from __future__ import annotations
 
+import html
+
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from ..inspect.cells import CellTrace, saturation, trace_cells
 from ..inspect.discovery import INTERPRETABLE_AUC, INTERPRETABLE_CORRELATION, CellDiscovery, discover_cells
 from ..inspect.sampling import SampledChar, sample_text
 from ..inspect.text_features import text_features
+from ..notebook import discovery_table
 from ..plot import palette
 from ..plot.text import plot_saturation, plot_text_training
 from ..report import NamedFigure, render_page, write_figures
@@ -69,16 +72,31 @@ class TextReport:
                                           plot_text_training(self.run.history)))
         return figures
 
+    def _colored_findings(self) -> list[dict]:
+        """Each finding with its stretch of text colored by the best cell's state."""
+        findings = []
+        for f in self.discovery.findings:
+            values = self.trace.states(f.best.layer)[f.snippet, f.best.cell]
+            findings.append({"finding": f, "chars": colored_chars(self.trace.text[f.snippet], values)})
+        return findings
+
+    def _repr_html_(self) -> str:
+        """In a notebook: the table of best cells and the text colored by each."""
+        parts = [discovery_table(self.discovery)]
+        for item in self._colored_findings():
+            f = item["finding"]
+            text = "".join(f'<span style="background:{c["color"]}">{_shown_char(c["char"])}</span>'
+                           for c in item["chars"])
+            parts.append(f"<h4>{html.escape(f.feature.name)}: layer {f.best.layer + 1}, cell {f.best.cell}</h4>"
+                         f"<div style='font:12px/1.6 monospace;white-space:pre-wrap'>{text}</div>")
+        return "".join(parts)
+
     def write(self, out_dir: str | Path | None = None, progress: bool = True) -> Path:
         out_dir = Path(out_dir) if out_dir else self.run.path
         figures = self.figures()
         write_figures(figures, out_dir / "figures", progress=progress)
         atomic_write_json(out_dir / "cells.json", {"neuronscope": __version__, **self.results()})
-        findings = []
-        for f in self.discovery.findings:
-            piece = self.trace.text[f.snippet]
-            values = self.trace.states(f.best.layer)[f.snippet, f.best.cell]
-            findings.append({"finding": f, "chars": colored_chars(piece, values)})
+        findings = self._colored_findings()
         final = self.run.history[-1] if self.run.history else None
         html = render_page("text_report.html", figures, run_name=self.run.path.name, run=self.run, final=final,
                            findings=findings, discovery=self.discovery, samples=self.samples,
@@ -86,6 +104,10 @@ class TextReport:
                            state_name=self.trace.state_name)
         atomic_write_bytes(out_dir / "report.html", html.encode())
         return out_dir / "report.html"
+
+
+def _shown_char(char: str) -> str:
+    return "↵\n" if char == "\n" else html.escape(char)
 
 
 def analysis_text(run: Run, data_dir=None, chars: int = ANALYZED_CHARS) -> str:

@@ -3,6 +3,9 @@ self-contained report.html with both."""
 
 from __future__ import annotations
 
+import base64
+import html
+
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +32,20 @@ class ExperimentReport:
     figures: list[NamedFigure] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     results: dict = field(default_factory=dict)
+
+    def _repr_html_(self) -> str:
+        """In a notebook: the summary, the tables and every figure, inline."""
+        parts = [f"<h3>{html.escape(self.title)}</h3>", *(f"<p>{html.escape(p)}</p>" for p in self.summary)]
+        for table in self.tables:
+            head = "".join(f"<th>{html.escape(str(h))}</th>" for h in table.header)
+            rows = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
+                           for row in table.rows)
+            parts.append(f"<table><caption>{html.escape(table.caption)}</caption><tr>{head}</tr>{rows}</table>")
+        for named in self.figures:
+            parts.append(f"<h4>{html.escape(named.title)}</h4><p>{html.escape(named.caption)}</p>"
+                         f'<img style="max-width:100%" alt="{html.escape(named.title)}" '
+                         f'src="data:image/png;base64,{base64.b64encode(named.png()).decode()}">')
+        return "".join(parts)
 
     def write(self, out_dir: str | Path, progress: bool = True) -> Path:
         """Write figures/*.png, results.json and report.html into ``out_dir``; returns the report's path."""

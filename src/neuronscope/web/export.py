@@ -96,10 +96,8 @@ def bundle_script(main: str) -> str:
     return "\n".join(parts) + "\n" + main
 
 
-def _asgi_get(app, path: str) -> tuple[int, bytes]:
+async def _asgi_get(app, path: str) -> tuple[int, bytes]:
     """One GET request answered by the app in process (no socket, no HTTP client)."""
-    import asyncio
-
     route, _, query = path.partition("?")
     scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
              "path": route, "raw_path": route.encode(), "query_string": query.encode(), "root_path": "",
@@ -112,39 +110,49 @@ def _asgi_get(app, path: str) -> tuple[int, bytes]:
     async def send(message):
         sent.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    await app(scope, receive, send)
     status = next(m["status"] for m in sent if m["type"] == "http.response.start")
     return status, b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
 
 
 def _answers(run_path: Path, data_dir, samples: int, seed: int) -> tuple[dict, list]:
+    """The lab's answers for the run, asked on an event loop of their own: a notebook's kernel already
+    runs one in this thread."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as own_thread:
+        return own_thread.submit(asyncio.run, _ask_the_lab(run_path, data_dir, samples, seed)).result()
+
+
+async def _ask_the_lab(run_path: Path, data_dir, samples: int, seed: int) -> tuple[dict, list]:
     from .app import create_app
 
     name = run_path.name
     app = create_app(run_path.parent, data_dir)
 
-    def get(path: str):
-        status, body = _asgi_get(app, path)
+    async def get(path: str):
+        status, body = await _asgi_get(app, path)
         answer = json.loads(body)
         if status != 200:
             raise ConfigError(f"the lab could not answer {path}: {answer.get('error', status)}")
         return answer
 
-    info = get(f"/api/runs/{name}")
-    weights = get(f"/api/runs/{name}/weights")
+    info = await get(f"/api/runs/{name}")
+    weights = await get(f"/api/runs/{name}/weights")
     for layer in weights["layers"]:
         layer["weight"], layer["bias"] = _packed(layer["weight"]), _packed(layer["bias"])
     answers = {"/api/runs": [info], f"/api/runs/{name}": info, f"/api/runs/{name}/weights": weights}
     for layer, width in zip(info["layer_names"], info["layers"][1:]):
         for index in range(width):
-            neuron = get(f"/api/runs/{name}/neurons/{layer}/{index}")
+            neuron = await get(f"/api/runs/{name}/neurons/{layer}/{index}")
             neuron["weights_image"] = _packed(neuron["weights_image"])
             answers[f"/api/runs/{name}/neurons/{layer}/{index}"] = neuron
     labels = app.state.registry.get(name, DENSE_KINDS).test_set.test_labels
     chosen = _stratified(np.asarray(labels), samples, seed)
     images = []
     for index in chosen:
-        image = get(f"/api/runs/{name}/samples?index={int(index)}")
+        image = await get(f"/api/runs/{name}/samples?index={int(index)}")
         image["pixels"] = _packed(image["pixels"], as_bytes=True)
         images.append(image)
     return answers, images
