@@ -52,3 +52,17 @@ def test_a_fresh_kernel_shows_runs_and_results_and_never_loads_pyplot(tmp_path, 
     assert "<table>" in results[0]["text/html"] and "accuracy" in results[0]["text/html"]
     assert results[1]["image/png"] and results[2]["image/png"]
     assert json.loads(results[3]["text/plain"].lower()) is False
+
+
+def test_every_drawing_function_the_notebook_imports_exists():
+    """The renderers load lazily; a renamed one would only fail when a notebook shows that result."""
+    import re
+    from pathlib import Path
+
+    source = Path(notebook.__file__).read_text()
+    imports = re.findall(r"from \.(\S*) import ([\w, ]+)", source)
+    assert len(imports) >= 10
+    for module, names in imports:
+        loaded = importlib.import_module(f"neuronscope.{module}" if module else "neuronscope")
+        for name in names.split(","):
+            assert hasattr(loaded, name.strip()), f"neuronscope.{module}.{name.strip()}"

@@ -61,7 +61,7 @@ def _fooling_image(result):
 
 
 def _saturation(result):
-    from .plot import plot_saturation
+    from .plot.text import plot_saturation
 
     return plot_saturation(result)
 

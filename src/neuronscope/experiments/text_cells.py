@@ -4,7 +4,6 @@ each shown on text colored character by character, and the gates' saturation."""
 from __future__ import annotations
 
 import html
-
 from dataclasses import dataclass
 from pathlib import Path
 

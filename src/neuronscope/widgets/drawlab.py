@@ -8,6 +8,7 @@ Notebook, VS Code and Colab, and its JavaScript is this module's text: no CDN, n
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from ..errors import NeuronscopeError
@@ -55,5 +56,18 @@ class DrawLab(anywidget.AnyWidget):
     def __init__(self, run, *, samples: int = 200, data_dir: str | Path | None = None, height: int = 780):
         from ..web.export import lab_page
 
-        path = Path(getattr(run, "path", run))
-        super().__init__(page=lab_page(path, data_dir=data_dir, samples=samples), height=height)
+        self._run_path = Path(getattr(run, "path", run))
+        super().__init__(page=lab_page(self._run_path, data_dir=data_dir, samples=samples), height=height)
+
+    def __repr__(self) -> str:
+        return f"DrawLab({str(self._run_path)!r}, prediction={self.prediction})"
+
+    def _repr_mimebundle_(self, **kwargs):
+        """The live widget, plus the same page as HTML for where no kernel runs (a rendered notebook, the
+        documentation): the page is self-contained, so it works there too, only without ``prediction``."""
+        bundle = super()._repr_mimebundle_(**kwargs)
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        if isinstance(data, dict):
+            data["text/html"] = (f'<iframe title="neuronscope drawing lab" style="width:100%;height:{self.height}px;'
+                                 f'border:0" srcdoc="{html.escape(self.page, quote=True)}"></iframe>')
+        return bundle
