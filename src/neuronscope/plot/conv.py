@@ -10,8 +10,8 @@ from matplotlib.figure import Figure
 
 from ..inspect.conv import TopExamples
 from . import palette
-from .images import show_image
-from .style import DIVERGING, grid_shape, new_figure, symmetric_norm, tiles
+from .images import as_picture, show_image
+from .style import DIVERGING, TileSheet, grid_shape, new_figure, sheet_grid, symmetric_norm
 
 MAPS_SHOWN = 32
 
@@ -25,68 +25,67 @@ def _normalized_rgb(kernel: np.ndarray) -> np.ndarray:
 def plot_kernels(kernels: np.ndarray, layer: str = "conv1") -> Figure:
     """Each first-layer kernel as a small image: blue/red weights for grayscale input, colors for RGB."""
     n, channels, k, _ = kernels.shape
-    rows, cols = grid_shape(n, max_columns=16)
-    fig = new_figure(0.9 * cols + 1.6, 1.0 * rows + 0.8)
-    axes, used = tiles(fig, n, rows, cols)
+    _, cols = grid_shape(n, max_columns=16)
+    size, gap, room, header = 0.75, 0.1, 0.2, 0.5
+    colorbar = channels != 3
+    sheet = TileSheet(0.25 + cols * (size + gap) + (1.4 if colorbar else 0.15),
+                      header + -(-n // cols) * (size + room + gap) + 0.1)
+    corners = sheet_grid(n, cols, size, 0.25, header, gap, room)
     if channels == 3:
-        for i, ax in enumerate(used):
-            ax.imshow(_normalized_rgb(kernels[i]), interpolation="nearest")
-            ax.set_title(f"#{i}", fontsize=8, pad=2)
+        for i, (x, y) in enumerate(corners):
+            sheet.image(_normalized_rgb(kernels[i]), x, y, size, f"#{i}", fontsize=8)
     else:
         norm, reach = symmetric_norm(kernels[:, 0])
-        for i, ax in enumerate(used):
-            shown = ax.imshow(kernels[i, 0], cmap=DIVERGING, norm=norm, interpolation="nearest")
-            ax.set_title(f"#{i}", fontsize=8, pad=2)
-        bar = fig.colorbar(shown, ax=axes, shrink=0.8, pad=0.02, fraction=0.04)
-        bar.set_label(f"weight (blue likes ink, red dislikes; ±{reach:.2g})")
-    fig.suptitle(f"{layer}: {n} learned {k}x{k} kernels", fontsize=11)
-    return fig
+        for i, (x, y) in enumerate(corners):
+            shown = sheet.image(kernels[i, 0], x, y, size, f"#{i}", fontsize=8, cmap=DIVERGING, norm=norm)
+        sheet.colorbar(shown, sheet.width - 1.2, header + room, max(1.0, min(2.6, sheet.height - header - 0.4)),
+                       f"weight\nblue likes ink, red dislikes; ±{reach:.2g}")
+    sheet.title(f"{layer}: {n} learned {k}x{k} kernels", fontsize=11)
+    return sheet.figure
 
 
 def plot_feature_maps(image, maps: dict[str, np.ndarray], title: str) -> Figure:
     """The input, then for each conv layer the first ``MAPS_SHOWN`` channels' maps (bright = active)."""
-    layers = [(name, m) for name, m in maps.items() if m.ndim == 3]
-    cols = 8
-    blocks = [(name, m[:MAPS_SHOWN]) for name, m in layers]
-    rows = 1 + sum((len(m) + cols - 1) // cols for _, m in blocks)
-    fig = new_figure(1.1 * cols + 0.6, 1.15 * rows + 0.8)
-    grid = fig.add_gridspec(rows, cols)
-    ax = fig.add_subplot(grid[0, 0])
-    show_image(ax, image)
-    ax.set_title("input", fontsize=9)
-    ax.set_xticks([]), ax.set_yticks([])
-    row = 1
+    cols, size, gap, room, header = 8, 0.95, 0.12, 0.2, 0.5
+    blocks = [(name, m[:MAPS_SHOWN]) for name, m in maps.items() if m.ndim == 3]
+    rows = 1 + sum(-(-len(m) // cols) for _, m in blocks)
+    sheet = TileSheet(0.3 + cols * (size + gap), header + rows * (size + room + gap) + 0.1)
+    picture = as_picture(image)
+    sheet.image(picture, 0.3, header + room, size, "input",
+                **({"cmap": "gray_r", "vmin": 0, "vmax": 1} if picture.ndim == 2 else {}))
+    top = header + size + room + gap
     for name, stack in blocks:
-        reach = palette.reach(stack) if stack.min() < 0 else float(stack.max()) or 1.0
-        for c, plane in enumerate(stack):
-            ax = fig.add_subplot(grid[row + c // cols, c % cols])
-            ax.imshow(plane, cmap="magma" if stack.min() >= 0 else DIVERGING, vmin=0 if stack.min() >= 0 else -reach,
-                      vmax=reach, interpolation="nearest")
-            ax.set_xticks([]), ax.set_yticks([])
-            ax.set_title(f"{name}:{c}", fontsize=7, pad=1)
-        row += (len(stack) + cols - 1) // cols
-    fig.suptitle(title, fontsize=11)
-    return fig
+        signed = stack.min() < 0
+        reach = palette.reach(stack) if signed else float(stack.max()) or 1.0
+        style = {"cmap": DIVERGING, "vmin": -reach, "vmax": reach} if signed else {"cmap": "magma", "vmin": 0,
+                                                                                     "vmax": reach}
+        for c, (x, y) in enumerate(sheet_grid(len(stack), cols, size, 0.3, top, gap, room)):
+            sheet.image(stack[c], x, y, size, f"{name}:{c}", fontsize=7, **style)
+        top += -(-len(stack) // cols) * (size + room + gap)
+    sheet.title(title, fontsize=11)
+    return sheet.figure
 
 
 def plot_top_examples(top: TopExamples, images, channels: Sequence[int], labels: Sequence[str]) -> Figure:
     """One row per channel: the dataset images that excite it most, a cross where it fired hardest."""
     k = top.indices.shape[1]
-    fig = new_figure(0.95 * k + 1.2, 1.05 * len(channels) + 0.7)
-    _, axes = tiles(fig, len(channels) * k, len(channels), k)
+    size, gap, room, header, left = 0.85, 0.1, 0.2, 0.5, 0.9
+    sheet = TileSheet(left + k * (size + gap) + 0.1, header + len(channels) * (size + room + gap) + 0.1)
     for r, channel in enumerate(channels):
+        y = header + room + r * (size + room + gap)
+        sheet.text(left - 0.1, y + size / 2, f"{top.layer}:{channel}", fontsize=9, ha="right", va="center")
         for c in range(k):
-            ax = axes[r * k + c]
-            index = int(top.indices[channel, c])
-            show_image(ax, images[index])
+            x, index = left + c * (size + gap), int(top.indices[channel, c])
+            picture = as_picture(images[index])
+            sheet.image(picture, x, y, size, f"{labels[index]} {top.values[channel, c]:.2g}", fontsize=7,
+                        **({"cmap": "gray_r", "vmin": 0, "vmax": 1} if picture.ndim == 2 else {}))
+            height, width = picture.shape[:2]
             row, col = top.positions[channel, c]
-            ax.plot([col - 0.5], [row - 0.5], marker="+", color="#e8590c", markersize=9, markeredgewidth=2)
-            ax.set_title(f"{labels[index]} {top.values[channel, c]:.2g}", fontsize=7, pad=1)
-            if c == 0:
-                ax.set_ylabel(f"{top.layer}:{channel}", fontsize=9)
-    fig.suptitle(f"{top.layer}: the test images each channel responds to most (+ = strongest position)",
-                 fontsize=11)
-    return fig
+            sheet.canvas.plot([x + size * col / width], [y + size * row / height], marker="+", color="#e8590c",
+                              markersize=9, markeredgewidth=2)
+    sheet.title(f"{top.layer}: the test images each channel responds to most (+ = strongest position)",
+                fontsize=11)
+    return sheet.figure
 
 
 def plot_convolution(image: np.ndarray, kernel: np.ndarray, output: np.ndarray, name: str) -> Figure:
