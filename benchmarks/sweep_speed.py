@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from neuronscope.experiments.hidden_sweep import DEFAULT_SIZES, SETUPS, sweep_groups
+from neuronscope.experiments.hidden_sizes import DEFAULT_SIZES, SETUPS, sweep_groups
 from neuronscope.experiments.parallel import default_workers
 from neuronscope.experiments.training import DataSpec, train_networks
 from neuronscope.models import MLP

@@ -24,7 +24,9 @@ def _run(*command, **options):
 def installed(tmp_path_factory):
     folder = tmp_path_factory.mktemp("wheel")
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
-    _run(*pip, "wheel", "--no-deps", "-w", str(folder / "dist"), str(ROOT))
+    # the sdist first, then the wheel built from that sdist: both carry everything the package needs
+    _run(sys.executable, "-m", "build", "--outdir", str(folder / "dist"), str(ROOT))
+    assert next((folder / "dist").glob("neuronscope-*.tar.gz")).stat().st_size > 50_000
     wheel = next((folder / "dist").glob("neuronscope-*.whl"))
     _run(sys.executable, "-m", "venv", str(folder / "venv"))
     python = folder / "venv" / "bin" / "python"
@@ -42,6 +44,9 @@ def test_the_installed_wheel_answers_and_trains(installed):
     _run(str(neuronscope), "train", "--dataset", "digits", "--epochs", "1", "--out", str(folder / "runs" / "digits"),
          "--quiet", env=environment, cwd=folder)
     assert (folder / "runs" / "digits" / "report.html").stat().st_size > 10_000
+    _run(str(neuronscope), "export", str(folder / "runs" / "digits"), "--out", str(folder / "lab.html"),
+         env=environment, cwd=folder)
+    assert 'id="neuronscope-bundle"' in (folder / "lab.html").read_text()
 
 
 def test_the_installed_wheel_serves_the_lab_with_its_files(installed):

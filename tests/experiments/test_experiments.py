@@ -13,7 +13,7 @@ from neuronscope.experiments import (
     noise_experiment,
     robustness_experiment,
 )
-from neuronscope.experiments.hidden_sweep import sweep_groups
+from neuronscope.experiments.hidden_sizes import sweep_groups
 from neuronscope.experiments.training import train_networks
 from neuronscope.runs import import_weights, open_run
 
@@ -142,3 +142,13 @@ def test_experiment_bad_input_gives_one_line(argv, message, capsys, tmp_path, mo
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_each_study_is_the_function_whatever_was_imported_before():
+    import importlib
+
+    import neuronscope.experiments as studies
+
+    for name in studies.__all__:
+        module = importlib.import_module(f"neuronscope.experiments.{studies.STUDY_MODULES[name]}")
+        assert getattr(studies, name) is getattr(module, name), name

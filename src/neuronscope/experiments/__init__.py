@@ -6,16 +6,16 @@ for SciPy and the studies' plotting.
 
 from importlib import import_module
 
-_STUDIES = {"DataSpec": "training", "hidden_sweep": "hidden_sweep", "init_vs_regularization": "init_regularization",
+STUDY_MODULES = {"DataSpec": "training", "hidden_sweep": "hidden_sizes", "init_vs_regularization": "init_regularization",
             "morph_experiment": "morph", "noise_experiment": "noise", "robustness_experiment": "robustness"}
 
-__all__ = sorted(_STUDIES)
+__all__ = sorted(STUDY_MODULES)
 
 
 def __getattr__(name: str):
-    if name not in _STUDIES:
+    if name not in STUDY_MODULES:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(f".{_STUDIES[name]}", __name__), name)
+    return getattr(import_module(f".{STUDY_MODULES[name]}", __name__), name)
 
 
 def __dir__() -> list[str]:
