@@ -23,7 +23,6 @@ def _run(*command, **options):
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
     folder = tmp_path_factory.mktemp("wheel")
-    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
     # the sdist first, then the wheel built from that sdist: both carry everything the package needs
     _run(sys.executable, "-m", "build", "--outdir", str(folder / "dist"), str(ROOT))
     assert next((folder / "dist").glob("neuronscope-*.tar.gz")).stat().st_size > 50_000
