@@ -3,9 +3,8 @@
 // event is answered within the same frame; the server provides runs, weights and images.
 import { centerLikeMnist, forward, prepareLikeDigits, scale, shift } from "./network.js";
 import { reach, signedColor } from "/palette.js";
-import { escapeHtml, noteUnavailableRuns } from "./plotting.js";
+import { $, api, escapeHtml, noteUnavailableRuns } from "./plotting.js";
 
-const $ = (id) => document.getElementById(id);
 const PAD_SAMPLE = 56; // the drawing is sent at 56x56; the server fits it into MNIST's 20x20 box
 const BRUSH = 18;
 
@@ -16,13 +15,6 @@ const state = {
 };
 // Input-to-redraw times (ms) of the last strokes, read by the browser benchmark.
 window.neuronscopeLatencies = [];
-
-async function api(path, options = {}) {
-  const response = await fetch(path, options);
-  const body = await response.json();
-  if (!response.ok) throw new Error(body.error || response.statusText);
-  return body;
-}
 
 // ---- drawing pad -----------------------------------------------------------------------------
 const pad = $("pad"), padCtx = pad.getContext("2d");
