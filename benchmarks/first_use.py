@@ -42,7 +42,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         copies = {}
         for label in versions:  # each version works on its own copy: one's files never help the other
-            copies[label] = (Path(scratch) / label.replace(" ", "-") / "dense", Path(scratch) / label.replace(" ", "-") / "conv")
+            folder = Path(scratch) / label.replace(" ", "-")
+            copies[label] = (folder / "dense", folder / "conv")
             shutil.copytree(args.dense_run, copies[label][0], ignore=shutil.ignore_patterns("figures", "report.html"))
             shutil.copytree(args.conv_run, copies[label][1], ignore=shutil.ignore_patterns("figures", "report.html"))
         commands = [("--help", lambda d, c: ["--help"], args.repeats),

@@ -47,7 +47,9 @@ def test_a_fresh_kernel_shows_runs_and_results_and_never_loads_pyplot(tmp_path, 
              "import sys\n'matplotlib.pyplot' in sys.modules"]
     book = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     book.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbclient.NotebookClient(book, timeout=120, kernel_name="python3", resources={"metadata": {"path": tmp_path}}).execute()
+    client = nbclient.NotebookClient(book, timeout=120, kernel_name="python3",
+                                     resources={"metadata": {"path": tmp_path}})
+    client.execute()
     results = [next(o for o in cell.outputs if o.output_type == "execute_result")["data"] for cell in book.cells]
     assert "<table>" in results[0]["text/html"] and "accuracy" in results[0]["text/html"]
     assert results[1]["image/png"] and results[2]["image/png"]

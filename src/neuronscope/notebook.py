@@ -32,7 +32,8 @@ def _lego_blocks(result):
 def _mistakes(result):
     from .plot import plot_mistakes
 
-    return plot_mistakes(result, _class_names(int(max(result.labels.max(initial=0), result.predicted.max(initial=0))) + 1))
+    classes = int(max(result.labels.max(initial=0), result.predicted.max(initial=0))) + 1
+    return plot_mistakes(result, _class_names(classes))
 
 
 def _rendering(result):
@@ -108,7 +109,7 @@ def run_card(run) -> str:
     from .plot import figure_png
 
     facts = [("kind", run.kind), ("data", run.dataset.get("name", "?")), ("epochs", str(run.epoch))]
-    if getattr(run.model.config, "layers", None) and run.kind == "mlp":
+    if run.kind == "mlp":
         facts.insert(1, ("network", "-".join(map(str, run.model.config.layers))))
     if run.test_accuracy is not None:
         facts.append(("test accuracy", f"{100 * run.test_accuracy:.2f}%"))

@@ -109,3 +109,8 @@ def center_like_mnist(drawing: np.ndarray) -> np.ndarray:
     x0 = min(max(x0, 0), MNIST_SIZE - box.shape[1])
     out[y0:y0 + box.shape[0], x0:x0 + box.shape[1]] = box
     return out
+
+
+# how a drawing becomes an input, by the dataset whose digits it imitates: (preparation, its output shape)
+DRAWING_PREPARATIONS = {"mnist": (center_like_mnist, (MNIST_SIZE, MNIST_SIZE)),
+                        "digits": (prepare_like_digits, (DIGITS_BITMAP // DIGITS_BLOCK,) * 2)}

@@ -6,8 +6,9 @@ for SciPy and the studies' plotting.
 
 from importlib import import_module
 
-STUDY_MODULES = {"DataSpec": "training", "hidden_sweep": "hidden_sizes", "init_vs_regularization": "init_regularization",
-            "morph_experiment": "morph", "noise_experiment": "noise", "robustness_experiment": "robustness"}
+STUDY_MODULES = {"DataSpec": "training", "hidden_sweep": "hidden_sizes",
+                 "init_vs_regularization": "init_regularization", "morph_experiment": "morph",
+                 "noise_experiment": "noise", "robustness_experiment": "robustness"}
 
 __all__ = sorted(STUDY_MODULES)
 

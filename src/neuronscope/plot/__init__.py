@@ -9,5 +9,5 @@ from .weights import plot_contributions, plot_lego_blocks, plot_templates, plot_
 
 __all__ = ["figure_png", "plot_accuracy_under_attack", "plot_attack", "plot_confusion_matrix", "plot_contributions",
            "plot_convolution", "plot_dream", "plot_feature_maps", "plot_fooling_images", "plot_kernels",
-           "plot_lego_blocks", "plot_mistakes", "plot_raw_vs_regularized", "plot_rendering", "plot_templates", "plot_top_examples",
-           "plot_training_curves", "plot_weights_images", "save_figure"]
+           "plot_lego_blocks", "plot_mistakes", "plot_raw_vs_regularized", "plot_rendering", "plot_templates",
+           "plot_top_examples", "plot_training_curves", "plot_weights_images", "save_figure"]

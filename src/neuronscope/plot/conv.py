@@ -10,8 +10,8 @@ from matplotlib.figure import Figure
 
 from ..inspect.conv import TopExamples
 from . import palette
-from .images import as_picture, show_image
-from .style import DIVERGING, TileSheet, grid_shape, new_figure, sheet_grid, symmetric_norm
+from .images import show_image
+from .style import DIVERGING, TileSheet, grid_shape, grid_sheet, new_figure, sheet_grid, symmetric_norm
 
 MAPS_SHOWN = 32
 
@@ -26,11 +26,9 @@ def plot_kernels(kernels: np.ndarray, layer: str = "conv1") -> Figure:
     """Each first-layer kernel as a small image: blue/red weights for grayscale input, colors for RGB."""
     n, channels, k, _ = kernels.shape
     _, cols = grid_shape(n, max_columns=16)
-    size, gap, room, header = 0.75, 0.1, 0.2, 0.5
-    colorbar = channels != 3
-    sheet = TileSheet(0.25 + cols * (size + gap) + (1.4 if colorbar else 0.15),
-                      header + -(-n // cols) * (size + room + gap) + 0.1)
-    corners = sheet_grid(n, cols, size, 0.25, header, gap, room)
+    size, room, header = 0.75, 0.2, 0.5
+    sheet, corners = grid_sheet(n, cols, size, left=0.25, header=header, gap=0.1, title_room=room,
+                                right=0.15 if channels == 3 else 1.4)
     if channels == 3:
         for i, (x, y) in enumerate(corners):
             sheet.image(_normalized_rgb(kernels[i]), x, y, size, f"#{i}", fontsize=8)
@@ -50,9 +48,7 @@ def plot_feature_maps(image, maps: dict[str, np.ndarray], title: str) -> Figure:
     blocks = [(name, m[:MAPS_SHOWN]) for name, m in maps.items() if m.ndim == 3]
     rows = 1 + sum(-(-len(m) // cols) for _, m in blocks)
     sheet = TileSheet(0.3 + cols * (size + gap), header + rows * (size + room + gap) + 0.1)
-    picture = as_picture(image)
-    sheet.image(picture, 0.3, header + room, size, "input",
-                **({"cmap": "gray_r", "vmin": 0, "vmax": 1} if picture.ndim == 2 else {}))
+    sheet.picture(image, 0.3, header + room, size, "input")
     top = header + size + room + gap
     for name, stack in blocks:
         signed = stack.min() < 0
@@ -76,10 +72,9 @@ def plot_top_examples(top: TopExamples, images, channels: Sequence[int], labels:
         sheet.text(left - 0.1, y + size / 2, f"{top.layer}:{channel}", fontsize=9, ha="right", va="center")
         for c in range(k):
             x, index = left + c * (size + gap), int(top.indices[channel, c])
-            picture = as_picture(images[index])
-            sheet.image(picture, x, y, size, f"{labels[index]} {top.values[channel, c]:.2g}", fontsize=7,
-                        **({"cmap": "gray_r", "vmin": 0, "vmax": 1} if picture.ndim == 2 else {}))
-            height, width = picture.shape[:2]
+            shown = sheet.picture(images[index], x, y, size, f"{labels[index]} {top.values[channel, c]:.2g}",
+                                  fontsize=7)
+            height, width = shown.get_array().shape[:2]
             row, col = top.positions[channel, c]
             sheet.canvas.plot([x + size * col / width], [y + size * row / height], marker="+", color="#e8590c",
                               markersize=9, markeredgewidth=2)

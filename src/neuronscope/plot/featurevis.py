@@ -10,8 +10,8 @@ from matplotlib.figure import Figure
 
 from ..inspect.dream import Dream
 from ..inspect.featurevis import Rendering, total_variation_of
-from .images import as_picture, show_image
-from .style import DIVERGING, TileSheet, hide_ticks, new_figure, sheet_grid, symmetric_norm, tiles
+from .images import show_image
+from .style import DIVERGING, grid_sheet, hide_ticks, new_figure, symmetric_norm, tiles
 
 
 def plot_raw_vs_regularized(raw: Rendering, regularized: Rendering, labels: Sequence[str], title: str) -> Figure:
@@ -68,13 +68,11 @@ def plot_rendering(rendering: Rendering, labels: Sequence[str] | None = None) ->
     """Every image of one rendering, titled with its label and the objective it reached."""
     n = len(rendering.images)
     cols = min(n, 8)
-    size, gap, room, header = 1.3, 0.15, 0.24, 0.55
-    sheet = TileSheet(0.3 + cols * (size + gap), header + -(-n // cols) * (size + room + gap) + 0.1)
-    for i, (x, y) in enumerate(sheet_grid(n, cols, size, 0.3, header, gap, room)):
+    size = 1.3
+    sheet, corners = grid_sheet(n, cols, size, left=0.3, header=0.55, gap=0.15, title_room=0.24)
+    for i, (x, y) in enumerate(corners):
         label = f"{labels[i]}  " if labels else ""
-        picture = as_picture(rendering.images[i])
-        sheet.image(picture, x, y, size, f"{label}{rendering.final[i]:.3g}", fontsize=8,
-                    **({"cmap": "gray_r", "vmin": 0, "vmax": 1} if picture.ndim == 2 else {}))
+        sheet.picture(rendering.images[i], x, y, size, f"{label}{rendering.final[i]:.3g}", fontsize=8)
     sheet.title(f"{rendering.objective}: start {rendering.start.mean():.3g} → {rendering.final.mean():.3g}",
                 fontsize=11)
     return sheet.figure

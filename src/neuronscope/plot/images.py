@@ -15,9 +15,11 @@ def as_picture(image) -> np.ndarray:
     return np.clip(array, 0, 1)
 
 
+def picture_style(picture: np.ndarray) -> dict:
+    """How ``imshow`` draws a picture from :func:`as_picture`: grayscale dark on white, color as it is."""
+    return {"cmap": "gray_r", "vmin": 0, "vmax": 1} if picture.ndim == 2 else {}
+
+
 def show_image(ax, image) -> None:
     picture = as_picture(image)
-    if picture.ndim == 2:
-        ax.imshow(picture, cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
-    else:
-        ax.imshow(picture, interpolation="nearest")
+    ax.imshow(picture, interpolation="nearest", **picture_style(picture))

@@ -9,8 +9,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from ..inspect import Mistakes
-from .images import as_picture
-from .style import TileSheet, grid_shape, new_figure, sheet_grid
+from .style import grid_shape, grid_sheet, new_figure
 
 
 def plot_training_curves(history: Sequence[dict]) -> Figure:
@@ -60,12 +59,12 @@ def plot_mistakes(mistakes: Mistakes, class_names: Sequence[str]) -> Figure:
     """Misclassified images, most confident first, titled true → predicted (confidence)."""
     n = len(mistakes.images)
     _, cols = grid_shape(max(n, 1))
-    size, gap, room, header = 1.1, 0.2, 0.22, 0.55
-    sheet = TileSheet(0.3 + cols * (size + gap), header + -(-max(n, 1) // cols) * (size + room + gap) + 0.1)
-    for i, (x, y) in enumerate(sheet_grid(n, cols, size, 0.3, header, gap, room)):
+    size = 1.1
+    sheet, corners = grid_sheet(n, cols, size, left=0.3, header=0.55, gap=0.2, title_room=0.22)
+    for i, (x, y) in enumerate(corners):
         true, pred = class_names[mistakes.labels[i]][:6], class_names[mistakes.predicted[i]][:6]
-        sheet.image(as_picture(mistakes.images[i]), x, y, size, f"{true}→{pred} {100 * mistakes.confidence[i]:.0f}%",
-                    color="#c0392b", fontsize=8, cmap="gray_r", vmin=0, vmax=1)
+        sheet.picture(mistakes.images[i], x, y, size, f"{true}→{pred} {100 * mistakes.confidence[i]:.0f}%",
+                      color="#c0392b", fontsize=8)
     sheet.title(f"{mistakes.total} misclassified test images; the {n} most confident mistakes "
                 f"(true → predicted, confidence)", fontsize=11)
     return sheet.figure

@@ -13,6 +13,7 @@ from matplotlib.patches import Rectangle
 
 from ..files import atomic_write_bytes
 from . import palette
+from .images import as_picture, picture_style
 
 DIVERGING = palette.colormap()  # low = red, high = blue: the pages' palette too
 
@@ -89,6 +90,11 @@ class TileSheet:
             self.text(x + size / 2, y - 0.04, title, color=color, fontsize=fontsize, ha="center", va="bottom")
         return shown
 
+    def picture(self, image, x: float, y: float, size: float, title: str | None = None, **style):
+        """An input image as every figure shows inputs (``images.show_image``), as one tile."""
+        picture = as_picture(image)
+        return self.image(picture, x, y, size, title, **picture_style(picture), **style)
+
     def text(self, x: float, y: float, text: str, **style):
         return self.canvas.text(x, y, text, **style)
 
@@ -106,6 +112,15 @@ def sheet_grid(n: int, cols: int, size: float, left: float, top: float, gap: flo
     """Top left corners of n tiles of ``size`` inches laid out row by row, each with room for a title."""
     return [(left + (i % cols) * (size + gap), top + title_height + (i // cols) * (size + title_height + gap))
             for i in range(n)]
+
+
+def grid_sheet(n: int, cols: int, size: float, *, left: float, header: float, gap: float, title_room: float,
+               right: float = 0.0) -> tuple[TileSheet, list[tuple[float, float]]]:
+    """A sheet sized for n tiles in rows of ``cols`` below a ``header`` (inches) for the title, with
+    ``right`` inches spare (for a colorbar), and the tiles' top left corners."""
+    rows = -(-max(n, 1) // cols)
+    sheet = TileSheet(left + cols * (size + gap) + right, header + rows * (size + title_room + gap) + 0.1)
+    return sheet, sheet_grid(n, cols, size, left, header, gap, title_room)
 
 
 def tiles(fig: Figure, n: int, rows: int, cols: int):

@@ -8,7 +8,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..inspect import LegoBlocks, WeightsImages
-from .style import DIVERGING, TileSheet, grid_shape, sheet_grid, symmetric_norm
+from .style import DIVERGING, TileSheet, grid_shape, grid_sheet, symmetric_norm
 
 TILE, GAP, TITLE_ROOM, HEADER = 1.0, 0.12, 0.22, 0.6
 COLORBAR_ROOM = 1.3
@@ -19,10 +19,8 @@ def _colorbar_label(reach: float, what: str) -> str:
 
 
 def _grid_sheet(n: int, cols: int, size: float = TILE, colorbar: bool = True) -> tuple[TileSheet, list]:
-    rows = -(-n // cols)
-    width = 0.25 + cols * (size + GAP) + (COLORBAR_ROOM if colorbar else 0.15)
-    sheet = TileSheet(width, HEADER + rows * (size + TITLE_ROOM + GAP) + 0.1)
-    return sheet, sheet_grid(n, cols, size, 0.25, HEADER, GAP, TITLE_ROOM)
+    return grid_sheet(n, cols, size, left=0.25, header=HEADER, gap=GAP, title_room=TITLE_ROOM,
+                      right=COLORBAR_ROOM if colorbar else 0.15)
 
 
 def _side_colorbar(sheet: TileSheet, shown, reach: float, what: str) -> None:

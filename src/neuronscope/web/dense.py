@@ -12,7 +12,7 @@ from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import Response
 
 from .. import inspect
-from ..data.transforms import center_like_mnist, prepare_like_digits, scale, shift
+from ..data.transforms import DRAWING_PREPARATIONS, scale, shift
 from ..errors import ConfigError
 from ..models.mlp import probabilities
 from ..plot import palette
@@ -68,8 +68,7 @@ def dense_router(registry: RunRegistry) -> APIRouter:
         shape = model.config.image_shape
         image = np.asarray(body.pixels, dtype=np.float32).reshape(body.height, body.width)
         if body.preprocess != "none":
-            prepare, size = {"mnist": (center_like_mnist, (28, 28)), "digits": (prepare_like_digits, (8, 8))}[
-                body.preprocess]
+            prepare, size = DRAWING_PREPARATIONS[body.preprocess]
             if shape != size:
                 raise ConfigError(f"{body.preprocess}-style preprocessing makes {size[0]}x{size[1]} inputs; "
                                   f"this model takes {shape[0]}x{shape[1]}")

@@ -12,8 +12,9 @@ class InferRequest(BaseModel):
     """A grayscale image, row by row, ink in [0, 1].
 
     ``preprocess="mnist"`` treats it as a free drawing (any size up to 512x512) and prepares it
-    the way MNIST digits were made, ``"digits"`` the way scikit-learn's 8x8 digits were; ``"none"`` expects exactly the model's input shape. ``dx``,
-    ``dy`` (pixels) and ``scale`` are applied to the prepared input, to see where the network breaks.
+    the way MNIST digits were made, ``"digits"`` the way scikit-learn's 8x8 digits were; ``"none"``
+    expects exactly the model's input shape. ``dx``, ``dy`` (pixels) and ``scale`` are applied to the
+    prepared input, to see where the network breaks.
     """
 
     pixels: list[float] = Field(min_length=1, max_length=MAX_SIDE * MAX_SIDE)
