@@ -23,8 +23,8 @@ from ..runs import DENSE_KINDS, open_run
 STATIC = Path(__file__).parent / "static"
 DEFAULT_SAMPLES = 300
 MAX_SAMPLES = 5000
-# the lab's modules in dependency order; each import names one of them
-MODULES = {"/palette.js": None, "./network.js": "network.js", "./plotting.js": "plotting.js"}
+# the lab's static modules, by the name its imports give them (``/palette.js`` is generated)
+MODULES = {"./network.js": "network.js", "./plotting.js": "plotting.js"}
 
 OFFLINE_API = """
 // Answers the lab's requests from the answers embedded below: no server, no network.
@@ -76,7 +76,7 @@ def bundle_script(main: str) -> str:
     """``main`` (the lab's module) with its imports inlined: each dependency runs in its own scope and
     hands over only what it exported, so equal names in two modules cannot clash."""
     sources = {"/palette.js": palette.javascript(),
-               **{spec: (STATIC / file).read_text() for spec, file in MODULES.items() if file}}
+               **{spec: (STATIC / file).read_text() for spec, file in MODULES.items()}}
     parts = []
     for number, (spec, source) in enumerate(sources.items()):
         if re.search(r"^import\s", source, re.M):
