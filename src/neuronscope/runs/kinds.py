@@ -51,9 +51,9 @@ CORPUS_FIELDS = {"name": Text(1, 4096), "source": Text(0, 4096), "characters": W
 
 KINDS = {kind.name: kind for kind in (
     Kind("mlp", "a dense network", MLPConfig, MLP, TrainConfig, loop.train, TrainingState, loop.check_fits,
-         "neuronscope figures|report|serve|experiment noise|robustness|morph|visualize|attack"),
+         "neuronscope figures|report|serve|experiment noise|robustness|morph|visualize|attack|features analyze"),
     Kind("convnet", "a ConvNet", ConvNetConfig, ConvNet, ModuleTrainConfig, module_loop.train_module, TrainingState,
-         module_loop.check_fits, "neuronscope convnet report|visualize|dream|attack|serve"),
+         module_loop.check_fits, "neuronscope convnet report|visualize|dream|attack|serve|features analyze"),
     Kind("linear", "a linear classifier", LinearConfig, LinearClassifier, ModuleTrainConfig, module_loop.train_module,
          TrainingState, module_loop.check_fits, "neuronscope visualize|attack|serve (templates: neuronscope templates)"),
     Kind("char-rnn", "a character-level model", CharRNNConfig, CharRNN, CharTrainConfig, char_loop.train_chars,
