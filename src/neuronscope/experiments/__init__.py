@@ -8,7 +8,8 @@ from importlib import import_module
 
 STUDY_MODULES = {"DataSpec": "training", "hidden_sweep": "hidden_sizes",
                  "init_vs_regularization": "init_regularization", "morph_experiment": "morph",
-                 "noise_experiment": "noise", "robustness_experiment": "robustness"}
+                 "noise_experiment": "noise", "robustness_experiment": "robustness", "study_features": "features",
+                 "superposition_experiment": "superposition"}
 
 __all__ = sorted(STUDY_MODULES)
 

@@ -42,12 +42,12 @@ def layer_activations(model: nn.Module, images: np.ndarray, layer: str, batch: i
 
 
 def along_units(fn: Callable[[torch.Tensor], torch.Tensor], output: torch.Tensor) -> torch.Tensor:
-    """Apply ``fn`` (rows, units) -> (rows, units) to a layer's output: to each row of a dense layer, to the
-    channel vector at every position of a conv layer."""
+    """Apply ``fn`` (rows, units) -> (rows, anything) to a layer's output: to each row of a dense layer, to
+    the channel vector at every position of a conv layer (whose result keeps the positions)."""
     if output.ndim == 2:
         return fn(output)
     moved = output.movedim(1, -1)
-    return fn(moved.reshape(-1, moved.shape[-1])).reshape(moved.shape).movedim(-1, 1)
+    return fn(moved.reshape(-1, moved.shape[-1])).reshape(*moved.shape[:-1], -1).movedim(-1, 1)
 
 
 @torch.no_grad()
