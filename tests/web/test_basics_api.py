@@ -69,3 +69,27 @@ def test_the_basics_page_is_served_with_its_scripts(basics_client):
     assert page.status_code == 200 and "basics.js" in page.text
     for asset in ("basics.js", "tinynet.js", "neuron.js", "boundaries.js", "descent.js", "backprop.js", "plotting.js"):
         assert basics_client.get(f"/static/{asset}").status_code == 200
+
+
+def test_the_toy_model_of_superposition_is_the_library_model(basics_client):
+    from neuronscope.feature_configs import ToyConfig
+    from neuronscope.inspect.toy_superposition import train_toy_model
+
+    body = basics_client.post("/api/basics/superposition", json={"features": 5, "dimensions": 2,
+                                                                 "sparsity": 0.99}).json()
+    model = train_toy_model(ToyConfig(features=5, dimensions=2, sparsity=0.99))
+    np.testing.assert_allclose(body["weights"], model.weights, atol=1e-4)
+    assert body["represented"] == model.represented == 5
+    dense = basics_client.post("/api/basics/superposition", json={"sparsity": 0}).json()
+    assert dense["represented"] == 2 and len(dense["gram"]) == 5
+
+
+@pytest.mark.parametrize("body, message", [
+    ({"sparsity": 1.5}, "sparsity"),
+    ({"features": 3, "dimensions": 4}, "must not outnumber"),
+    ({"features": 10_000}, "features"),
+    ({"importance_decay": 0}, "importance_decay"),
+])
+def test_bad_toy_settings_get_a_4xx_line(basics_client, body, message):
+    response = basics_client.post("/api/basics/superposition", json=body)
+    assert 400 <= response.status_code < 500 and message in response.json()["error"]

@@ -121,3 +121,26 @@ def test_backprop_stages_check_out_and_a_step_lowers_the_loss(page):
     page.fill("#bp-target", "7")  # outside [0, 1]: the server refuses it and the page says why
     page.press("#bp-target", "Enter")
     page.wait_for_function("document.getElementById('bp-explain').textContent.startsWith('⚠')")
+
+
+def test_the_superposition_slider_retrains_and_redraws(page):
+    _show(page, "superposition")
+    page.wait_for_function("document.getElementById('sp-summary').dataset.represented !== undefined")
+    summary = lambda: page.get_attribute("#sp-summary", "data-sparsity")  # noqa: E731
+    for value, sparsity, represented in (("0", "0", "2"), ("2", "0.99", "5")):
+        before = _canvas_digest(page, "#sp-directions"), _canvas_digest(page, "#sp-gram")
+        page.fill("#sp-sparsity", value)
+        page.wait_for_function(f"document.getElementById('sp-summary').dataset.sparsity === '{sparsity}'",
+                               timeout=20_000)
+        assert summary() == sparsity
+        assert page.get_attribute("#sp-summary", "data-represented") == represented
+        after = _canvas_digest(page, "#sp-directions"), _canvas_digest(page, "#sp-gram")
+        assert after[0] != before[0] and after[1] != before[1]
+    save_screenshot(page, "basics-superposition")
+    page.fill("#sp-dimensions", "3")
+    page.fill("#sp-features", "12")
+    page.wait_for_function("document.getElementById('sp-summary').textContent.startsWith('12 of 12')"
+                           " || document.getElementById('sp-summary').textContent.includes('of 12 features')",
+                           timeout=20_000)
+    assert "in 3 dimensions" in page.text_content("#sp-summary")
+    save_screenshot(page, "basics-superposition-bars")

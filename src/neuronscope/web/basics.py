@@ -6,6 +6,7 @@ these calls serve what the library computes once per change of a setting.
 
 from __future__ import annotations
 
+import time
 from typing import Annotated
 
 import numpy as np
@@ -28,6 +29,8 @@ from ..basics import (
 )
 from ..data.toy import MAX_TOY_POINTS, TOY_DATASETS, make_toy
 from ..errors import ConfigError
+from ..feature_configs import ToyConfig
+from ..inspect.toy_superposition import train_toy_model
 from .routing import api_router
 
 Number = Annotated[float, Field(allow_inf_nan=False, ge=-1000, le=1000)]
@@ -55,6 +58,28 @@ class BackpropRequest(BaseModel):
     target: float = Field(ge=0, le=1, allow_inf_nan=False)
     loss: str = Field(default="squared", pattern="^(" + "|".join(LOSSES) + ")$")
     lr: float = Field(default=0.5, gt=0, le=100, allow_inf_nan=False)
+
+
+class ToySuperpositionRequest(BaseModel):
+    """The toy model of superposition to train: the page's sliders."""
+
+    features: int = Field(default=5, ge=2, le=32)
+    dimensions: int = Field(default=2, ge=1, le=16)
+    sparsity: float = Field(default=0.9, ge=0, le=0.999, allow_inf_nan=False)
+    importance_decay: float = Field(default=0.9, gt=0, le=1, allow_inf_nan=False)
+    seed: int = Field(default=0, ge=0, le=2**31)
+
+
+class ToySuperpositionResponse(BaseModel):
+    weights: list[list[float]]  # (dimensions, features): column i is feature i's direction
+    gram: list[list[float]]  # (features, features) W^T W
+    norms: list[float]
+    interference: list[float]
+    importance: list[float]
+    represented: int
+    dimensions_per_feature: float
+    loss: float
+    seconds: float
 
 
 class DescentRequest(BaseModel):
@@ -136,6 +161,18 @@ def basics_router() -> APIRouter:
                 "numerical_bias_gradients": _lists(trace.numerical_bias_gradients),
                 "largest_difference": trace.largest_difference, "loss_after": trace.loss_after,
                 "after": _network_fields(trace.after)}
+
+    @router.post("/superposition", response_model=ToySuperpositionResponse)
+    def superposition(body: ToySuperpositionRequest):
+        # a plain def: FastAPI runs it on its thread pool, so half a second of training never stalls other pages
+        start = time.perf_counter()
+        model = train_toy_model(ToyConfig(**body.model_dump()))
+        found = model.to_json()
+        return ToySuperpositionResponse(weights=found["weights"], gram=model.gram.round(5).tolist(),
+                                        norms=found["norms"], interference=found["interference"],
+                                        importance=found["importance"], represented=model.represented,
+                                        dimensions_per_feature=model.dimensions_per_feature, loss=model.loss,
+                                        seconds=time.perf_counter() - start)
 
     @router.post("/descent", response_model=DescentResponse)
     async def descent(body: DescentRequest):
