@@ -19,7 +19,7 @@ from ..inspect.activations import (
     layer_activations,
     position_activations,
 )
-from ..inspect.hooks import layer_names
+from ..inspect.hooks import channel_count, layer_names
 from ..inspect.matching import NeuronMatching, match_neurons
 from ..inspect.polysemanticity import ClassMix, class_mix
 from ..inspect.sae import SAEConfig, SAEQuality, SparseAutoencoder, load_sae, sae_quality, save_sae, train_sae
@@ -192,7 +192,7 @@ class FeatureStudy:
         return self.report()._repr_html_()
 
 
-def _cached_sae(run: Run, layer: str, config: SAEConfig, activations: np.ndarray, progress: bool,
+def cached_sae(run: Run, layer: str, config: SAEConfig, activations: np.ndarray, progress: bool,
                 reuse: bool) -> tuple[SparseAutoencoder, float]:
     """The run's dictionary for ``layer`` and ``config``, trained once and kept in the run folder beside
     a digest of the weights it was trained on."""
@@ -209,19 +209,28 @@ def _cached_sae(run: Run, layer: str, config: SAEConfig, activations: np.ndarray
     return sae, seconds
 
 
-def study_features(run: str | Path | Run, layer: str | None = None, sae: SAEConfig = SAEConfig(), *,
+def layer_width(run: Run, layer: str) -> int:
+    """How many neurons (or channels) ``layer`` of an image run has."""
+    check_layer(run, layer)
+    shape = list(run.dataset.get("image_shape") or run.model.config.image_shape)
+    return channel_count(run.model, layer, (3 if len(shape) == 3 else 1, shape[0], shape[1]))
+
+
+def study_features(run: str | Path | Run, layer: str | None = None, sae: SAEConfig | None = None, *,
                    compare: str | Path | Run | None = None, data_dir=None, train_size: int | None = None,
                    test_size: int | None = None, render_steps: int = 128, reuse: bool = True,
                    progress: bool = True) -> FeatureStudy:
     """Train (or reuse) a sparse autoencoder on ``layer`` of an image run and compare its features with
-    the layer's neurons; ``compare``: the same network from another seed, for universality."""
+    the layer's neurons; ``compare``: the same network from another seed, for universality. ``sae``
+    defaults to 8 features per neuron (channel), k = 16."""
     run = run if isinstance(run, Run) else open_run(run, kinds=IMAGE_KINDS)
     run.expect_kind(("mlp", "convnet"))
     layer = layer or default_layer(run)
     check_layer(run, layer)
     data = run.load_data(data_dir, train_size=train_size, test_size=test_size, progress=progress)
     train = position_activations(run.model, data.train_images, layer)
-    dictionary, seconds = _cached_sae(run, layer, sae, train, progress, reuse)
+    sae = sae or SAEConfig(features=8 * train.shape[1])
+    dictionary, seconds = cached_sae(run, layer, sae, train, progress, reuse)
     test = layer_activations(run.model, data.test_images, layer)
     encoded = feature_activations(run.model, data.test_images, layer, dictionary.encode)
     top = min(50, len(data.test_labels))
@@ -274,7 +283,7 @@ def _universality(run: Run, compare, layer: str, config: SAEConfig, data, test: 
         raise ConfigError(f"{other.path.name} is not the same network as {run.path.name}: universality compares "
                           f"one architecture trained from two seeds")
     train = position_activations(other.model, data.train_images, layer)
-    other_sae, _ = _cached_sae(other, layer, config, train, progress, reuse)
+    other_sae, _ = cached_sae(other, layer, config, train, progress, reuse)
     other_test = layer_activations(other.model, data.test_images, layer)
     other_encoded = feature_activations(other.model, data.test_images, layer, other_sae.encode)
     top = study.neurons.top.shape[1]

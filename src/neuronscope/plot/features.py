@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
 from ..inspect.polysemanticity import ClassMix
 from ..inspect.toy_superposition import REPRESENTED, ToyModel, importance
@@ -180,3 +181,64 @@ def _draw_norms(ax, model: ToyModel) -> None:
     ax.set_xlim(0, max(1.3, float(model.norms.max()) * 1.05))
     ax.set_yticks([])
     ax.set_xlabel("length of each feature's direction\n(yellow = shares it, gray = ignored)", fontsize=8)
+
+
+def plot_signal_scores(matches) -> Figure:
+    """For each text signal, the best single cell's score beside the best single feature's."""
+    from ..inspect.discovery import INTERPRETABLE_AUC
+
+    fig = new_figure(7.2, 0.42 * len(matches) + 1.2)
+    ax = fig.add_subplot()
+    rows = np.arange(len(matches))
+    ax.barh(rows - 0.2, [m.cell_score for m in matches], height=0.4, color=NEURON_COLOR, label="best cell")
+    ax.barh(rows + 0.2, [m.feature_score for m in matches], height=0.4, color=FEATURE_COLOR,
+            label="best dictionary feature")
+    ax.set_yticks(rows, [f"{m.signal} ({'AUC' if m.binary else '|r|'})" for m in matches], fontsize=8)
+    ax.invert_yaxis()
+    ax.axvline(INTERPRETABLE_AUC, color="#444", ls="--", lw=0.8)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("how well one unit follows the signal")
+    ax.legend(frameon=False, loc="lower right", fontsize=8)
+    return fig
+
+
+def plot_text_tracks(text: str, matches, cells: np.ndarray, features: np.ndarray, signals, width: int = 60) -> Figure:
+    """For each match: a stretch of text where its signal changes, three times over: the signal itself (gray
+    where it holds), the best cell's state and the best feature's activation (the one palette)."""
+    from ..inspect.discovery import _snippet
+    from . import palette
+
+    by_name = {s.name: s for s in signals}
+    lines_per_track = 2
+    block = 3 * lines_per_track * 0.22 + 0.5
+    sheet = TileSheet(width * 0.105 + 1.6, 0.3 + block * len(matches))
+    y = 0.3
+    for match in matches:
+        signal = by_name[match.signal]
+        window = _snippet(signal, width * lines_per_track)
+        chunk = text[window]
+        sheet.text(0.1, y, f"{match.signal}: cell {match.cell} ({match.cell_score:.2f}) against feature "
+                           f"{match.feature} ({match.feature_score:.2f})", fontsize=8.5, weight="bold", va="top")
+        y += 0.25
+        signal_values = signal.values[window]
+        tracks = (("signal", np.where(signal_values > 0, 0.8, 0.0) if signal.binary
+                   else signal_values / max(np.abs(signal_values).max(), 1e-9)),
+                  (f"cell {match.cell}", cells[window, match.cell]),
+                  (f"feature {match.feature}", features[window, match.feature]))
+        for name, values in tracks:
+            colors = (np.column_stack([1 - 0.25 * values] * 3) if name == "signal"
+                      else palette.colors(values) / 255)
+            for line in range(lines_per_track):
+                top = y + line * 0.22
+                if line == 0:
+                    sheet.text(0.1, top + 0.11, name, fontsize=7, va="center")
+                for i, char in enumerate(chunk[line * width:(line + 1) * width]):
+                    k = line * width + i
+                    x = 1.1 + i * 0.105
+                    sheet.canvas.add_patch(Rectangle((x, top), 0.105, 0.21, color=colors[k], linewidth=0))
+                    shown = "↵" if char == "\n" else char
+                    sheet.text(x + 0.052, top + 0.105, shown, fontsize=6.5, family="monospace", ha="center",
+                               va="center")
+            y += lines_per_track * 0.22 + 0.04
+        y += 0.15
+    return sheet.figure

@@ -1,0 +1,185 @@
+"""Dictionary features of a character-level model's cells: a sparse autoencoder on one layer's cell
+states, and, for each nameable text signal (inside quotes, inside brackets, line ends...), the single cell
+and the single dictionary feature that track it best."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..choices import ANALYZED_CHARS
+from ..data.text import validation_start
+from ..errors import ConfigError
+from ..feature_configs import SAEConfig
+from ..inspect.cells import MAX_TRACED_CHARS, trace_cells
+from ..inspect.discovery import INTERPRETABLE_AUC, auc_per_column, correlation_per_column
+from ..inspect.polysemanticity import ClassMix, class_mix
+from ..inspect.sae import SAEQuality, SparseAutoencoder, encode_all, sae_quality
+from ..inspect.text_features import TextFeature, text_features
+from ..report import ExperimentReport, NamedFigure, Table
+from ..runs import TEXT_KINDS, Run, open_run
+from .features import cached_sae
+
+TRAINING_CHARS = 100_000
+OTHER = "none of these"
+CLEARLY_BETTER = 0.02  # a feature must beat the best cell by this much to count as following a signal better
+
+
+def character_labels(features: list[TextFeature]) -> tuple[np.ndarray, tuple[str, ...]]:
+    """One class per character for class mixes: the first binary text signal that holds there (in the
+    order :func:`text_features` lists them), else "none of these"."""
+    binary = [f for f in features if f.binary]
+    labels = np.full(len(features[0].values) if features else 0, len(binary), dtype=np.int64)
+    for index in range(len(binary) - 1, -1, -1):
+        labels[binary[index].values > 0] = index
+    return labels, tuple(f.name for f in binary) + (OTHER,)
+
+
+def both_signs(states: np.ndarray) -> np.ndarray:
+    """(n, 2 * cells): each cell's rise above 0 and its fall below, as two units: a cell says as much by
+    going low as by going high, while a dictionary feature only rises."""
+    return np.concatenate([np.maximum(states, 0), np.maximum(-states, 0)], axis=1)
+
+
+@dataclass(frozen=True)
+class SignalMatch:
+    """For one text signal: the cell and the dictionary feature whose activations follow it best (AUC
+    folded to >= 0.5 for binary signals, |correlation| for counted ones)."""
+
+    signal: str
+    binary: bool
+    cell: int
+    cell_score: float
+    feature: int
+    feature_score: float
+
+    @property
+    def feature_wins(self) -> bool:
+        return self.feature_score > self.cell_score + CLEARLY_BETTER
+
+
+def best_matches(features: list[TextFeature], cells: np.ndarray, encoded: np.ndarray) -> list[SignalMatch]:
+    matches = []
+    for signal in features:
+        scores = []
+        for values in (cells.astype(np.float64), encoded.astype(np.float64)):
+            if signal.binary:
+                raw = auc_per_column(values, signal.values)
+                scores.append(np.maximum(raw, 1 - raw))
+            else:
+                scores.append(np.abs(correlation_per_column(values, signal.values)))
+        cell, feature = int(np.argmax(scores[0])), int(np.argmax(scores[1]))
+        matches.append(SignalMatch(signal.name, signal.binary, cell, float(scores[0][cell]), feature,
+                                   float(scores[1][feature])))
+    return matches
+
+
+@dataclass
+class CellFeatureStudy:
+    run: Run
+    layer: int  # 0-based
+    sae: SparseAutoencoder
+    quality: SAEQuality
+    cells: ClassMix
+    features: ClassMix
+    matches: list[SignalMatch]
+    text: str
+    cell_states: np.ndarray
+    feature_activations: np.ndarray
+    seconds: float
+    training_chars: int
+
+    def results(self) -> dict:
+        return {"run": str(self.run.path), "layer": self.layer + 1, "sae": self.sae.config.to_json(),
+                "quality": self.quality.to_json(), "sae_seconds": self.seconds, "analyzed_characters": len(self.text),
+                "polysemanticity": {name: {"mean_classes_needed": mix.mean_classes_needed,
+                                           "live_units": int(len(mix.live))}
+                                    for name, mix in (("cells", self.cells), ("features", self.features))},
+                "signals": [{"signal": m.signal, "binary": m.binary, "cell": m.cell, "cell_score": m.cell_score,
+                             "feature": m.feature, "feature_score": m.feature_score} for m in self.matches]}
+
+    def report(self) -> ExperimentReport:
+        from ..plot.features import plot_polysemanticity, plot_signal_scores, plot_text_tracks
+
+        q = self.quality
+        wins = [m for m in self.matches if m.feature_wins]
+        summary = [
+            f"Layer {self.layer + 1} of {self.run.path.name} has {self.cell_states.shape[1]} cells. A sparse "
+            f"autoencoder with {q.features} features was trained on their states over "
+            f"{self.training_chars:,} characters of text in {self.seconds:.1f} s; on {len(self.text):,} characters of "
+            f"validation text it explains {100 * q.variance_explained:.1f}% of the states' variance with {q.l0:.1f} "
+            f"features active per character.",
+            f"For {len(wins)} of {len(self.matches)} text signals a single dictionary feature follows the signal "
+            f"better than any single cell" + (": " + ", ".join(f"{m.signal} ({m.feature_score:.2f} against "
+                                                               f"{m.cell_score:.2f})" for m in wins) if wins else "")
+            + f". A unit's top characters need {self.cells.mean_classes_needed:.2f} signals on average to cover most "
+              f"of them for a cell (each sign of a cell counted as a unit), {self.features.mean_classes_needed:.2f} "
+              f"for a feature.",
+        ]
+        table = Table("The best single cell and the best single feature for each signal (AUC for yes/no signals, "
+                      "|correlation| for counted ones)", ["signal", "best cell", "score", "best feature", "score"],
+                      [[m.signal, m.cell, f"{m.cell_score:.3f}", m.feature, f"{m.feature_score:.3f}"]
+                       for m in self.matches])
+        readable = [m for m in self.matches if max(m.cell_score, m.feature_score) >= 0.5]
+        shown = sorted(readable, key=lambda m: m.feature_score - m.cell_score, reverse=True)[:3]
+        figures = [NamedFigure("signals", "Cells against features, signal by signal",
+                               "The score of the best single cell and of the best single dictionary feature for "
+                               f"each text signal; the dashed line is the {INTERPRETABLE_AUC} AUC that counts as "
+                               "interpretable.", lambda: plot_signal_scores(self.matches)),
+                   NamedFigure("polysemanticity", "How many signals each unit answers to",
+                               "Each character is labelled by the first signal that holds there.",
+                               lambda: plot_polysemanticity(self.cells, self.features, f"layer {self.layer + 1}")),
+                   NamedFigure("tracks", "The text, colored by the best cell and the best feature",
+                               "For the signals where the dictionary gains most: the text with the signal marked, "
+                               "then colored by the best cell's state (blue high, red low) and by the best "
+                               "feature's activation.",
+                               lambda: plot_text_tracks(self.text, shown, self.cell_states, self.feature_activations,
+                                                        text_features(self.text, code=self._code)))]
+        return ExperimentReport("cell-features", f"Cells and dictionary features of layer {self.layer + 1}", summary,
+                                figures, [table], self.results())
+
+    @property
+    def _code(self) -> bool:
+        return bool(self.run.dataset.get("is_code", False))
+
+    def _repr_html_(self) -> str:
+        return self.report()._repr_html_()
+
+
+def _texts(run: Run, data_dir, chars: int) -> tuple[str, str]:
+    """(training stretch for the dictionary, validation stretch to judge it on)."""
+    corpus = run.load_corpus(data_dir)
+    start = validation_start(len(corpus.text), run.training.val_fraction, run.training.seq_len)
+    training = corpus.text[:min(start, TRAINING_CHARS, MAX_TRACED_CHARS)]
+    return training, corpus.text[start:start + chars]
+
+
+def study_cell_features(run: str | Run, layer: int | None = None, sae: SAEConfig | None = None, *, data_dir=None,
+                        chars: int = ANALYZED_CHARS, texts: tuple[str, str] | None = None, reuse: bool = True,
+                        progress: bool = True) -> CellFeatureStudy:
+    """Train (or reuse) a dictionary of layer ``layer`` (1-based; default the last) of a character-level run's
+    cells, and compare its features with the cells on validation text. ``sae`` defaults to 8 features per
+    cell; ``texts``: (text to learn the dictionary from, text to judge it on), by default the start of the
+    run's corpus and ``chars`` characters of its validation part."""
+    run = run if isinstance(run, Run) else open_run(run, kinds=TEXT_KINDS)
+    run.expect_kind(TEXT_KINDS)
+    layers, hidden = run.model.config.layers, run.model.config.hidden
+    layer = layers if layer is None else layer
+    if not 1 <= layer <= layers:
+        raise ConfigError(f"{run.path.name} has cell layers 1..{layers}, not {layer}")
+    sae = sae or SAEConfig(features=8 * hidden)
+    training_text, text = texts or _texts(run, data_dir, chars)
+    if len(training_text) < 1000 or len(text) < 100:
+        raise ConfigError(f"{run.path.name}'s text is too short to learn a dictionary from")
+    training = trace_cells(run.model, training_text[:MAX_TRACED_CHARS]).states(layer - 1)
+    dictionary, seconds = cached_sae(run, f"cells{layer}", sae, training, progress, reuse)
+    states = trace_cells(run.model, text).states(layer - 1)
+    encoded = encode_all(dictionary, states)
+    signals = text_features(text, code=bool(run.dataset.get("is_code", False)))
+    labels, names = character_labels(signals)
+    top = min(50, len(text))
+    return CellFeatureStudy(run, layer - 1, dictionary, sae_quality(dictionary, states),
+                            class_mix(both_signs(states), labels, len(names), top=top),
+                            class_mix(encoded, labels, len(names), top=top), best_matches(signals, states, encoded),
+                            text, states, encoded, seconds, len(training))
