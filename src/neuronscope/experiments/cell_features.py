@@ -4,7 +4,7 @@ and the single dictionary feature that track it best."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
@@ -23,6 +23,7 @@ from .features import cached_sae
 
 TRAINING_CHARS = 100_000
 OTHER = "none of these"
+CLEAN = 0.95  # a unit fires cleanly on a signal when that share of its strongest characters has it
 CLEARLY_BETTER = 0.02  # a feature must beat the best cell by this much to count as following a signal better
 
 
@@ -75,6 +76,55 @@ def best_matches(features: list[TextFeature], cells: np.ndarray, encoded: np.nda
     return matches
 
 
+@dataclass(frozen=True)
+class CleanFiring:
+    """For one yes/no text signal: how cleanly units fire on it, as the share of a unit's ``top`` strongest
+    characters where the signal holds (a monosemantic unit: 1). The best cell may say it by rising or by
+    falling (``cell_falls``). ``clean_*``: how many units (each sign of a cell one unit) reach :data:`CLEAN`."""
+
+    signal: str
+    base_rate: float  # the share of all characters where the signal holds
+    cell: int
+    cell_falls: bool
+    cell_precision: float
+    feature: int
+    feature_precision: float
+    clean_cells: int
+    clean_features: int
+
+    @property
+    def feature_wins(self) -> bool:
+        return self.feature_precision > self.cell_precision + CLEARLY_BETTER
+
+    @property
+    def cell_name(self) -> str:
+        return f"{self.cell} {'falling' if self.cell_falls else 'rising'}"
+
+
+def top_precision(units: np.ndarray, holds: np.ndarray, top: int) -> np.ndarray:
+    """(units,) the share of each unit's ``top`` strongest characters where ``holds``; 0 for units firing
+    (> 0) on fewer than half of them, which are too rare to judge."""
+    order = np.argpartition(-units, top - 1, axis=0)[:top]
+    fired = np.take_along_axis(units, order, 0) > 0
+    hits = (holds[order] & fired).sum(0)
+    return np.where(fired.sum(0) >= top / 2, hits / np.maximum(fired.sum(0), 1), 0.0)
+
+
+def clean_firing(signals: list[TextFeature], states: np.ndarray, encoded: np.ndarray, top: int) -> list[CleanFiring]:
+    cells = both_signs(states)
+    hidden = states.shape[1]
+    found = []
+    for signal in (s for s in signals if s.binary):
+        holds = signal.values > 0
+        cell_scores, feature_scores = top_precision(cells, holds, top), top_precision(encoded, holds, top)
+        best_cell, best_feature = int(np.argmax(cell_scores)), int(np.argmax(feature_scores))
+        found.append(CleanFiring(signal.name, float(holds.mean()), best_cell % hidden, best_cell >= hidden,
+                                 float(cell_scores[best_cell]), best_feature,
+                                 float(feature_scores[best_feature]), int((cell_scores >= CLEAN).sum()),
+                                 int((feature_scores >= CLEAN).sum())))
+    return found
+
+
 @dataclass
 class CellFeatureStudy:
     run: Run
@@ -84,6 +134,8 @@ class CellFeatureStudy:
     cells: ClassMix
     features: ClassMix
     matches: list[SignalMatch]
+    firing: list[CleanFiring]
+    top: int
     text: str
     cell_states: np.ndarray
     feature_activations: np.ndarray
@@ -97,47 +149,66 @@ class CellFeatureStudy:
                                            "live_units": int(len(mix.live))}
                                     for name, mix in (("cells", self.cells), ("features", self.features))},
                 "signals": [{"signal": m.signal, "binary": m.binary, "cell": m.cell, "cell_score": m.cell_score,
-                             "feature": m.feature, "feature_score": m.feature_score} for m in self.matches]}
+                             "feature": m.feature, "feature_score": m.feature_score} for m in self.matches],
+                "clean_firing": {"top_characters": self.top, "clean": CLEAN,
+                                 "signals": [asdict(f) for f in self.firing]}}
 
     def report(self) -> ExperimentReport:
         from ..plot.features import plot_polysemanticity, plot_signal_scores, plot_text_tracks
 
         q = self.quality
-        wins = [m for m in self.matches if m.feature_wins]
+        cleaner = [f for f in self.firing if f.feature_wins]
+        following = [m for m in self.matches if m.feature_wins]
         summary = [
             f"Layer {self.layer + 1} of {self.run.path.name} has {self.cell_states.shape[1]} cells. A sparse "
             f"autoencoder with {q.features} features was trained on their states over "
             f"{self.training_chars:,} characters of text in {self.seconds:.1f} s; on {len(self.text):,} characters of "
             f"validation text it explains {100 * q.variance_explained:.1f}% of the states' variance with {q.l0:.1f} "
             f"features active per character.",
-            f"For {len(wins)} of {len(self.matches)} text signals a single dictionary feature follows the signal "
-            f"better than any single cell" + (": " + ", ".join(f"{m.signal} ({m.feature_score:.2f} against "
-                                                               f"{m.cell_score:.2f})" for m in wins) if wins else "")
-            + f". A unit's top characters need {self.cells.mean_classes_needed:.2f} signals on average to cover most "
-              f"of them for a cell (each sign of a cell counted as a unit), {self.features.mean_classes_needed:.2f} "
-              f"for a feature.",
+            f"Firing cleanly (the share of a unit's {self.top} strongest characters where a signal holds): for "
+            f"{len(cleaner)} of {len(self.firing)} yes/no signals a single dictionary feature fires more cleanly than "
+            f"any single cell" + (": " + ", ".join(f"{f.signal} ({100 * f.feature_precision:.0f}% against "
+                                                    f"{100 * f.cell_precision:.0f}%)" for f in cleaner) if cleaner
+                                   else "") + f". {sum(f.clean_features for f in self.firing)} features and "
+            f"{sum(f.clean_cells for f in self.firing)} cell signs fire on one signal at least "
+            f"{100 * CLEAN:.0f}% of the time.",
+            f"Following the whole signal (AUC, |r|) is another matter: a feature usually fires on one part of where a "
+            f"signal holds, so a single feature follows a whole signal better than every cell for {len(following)} of "
+            f"{len(self.matches)} signals. A unit's top characters need {self.cells.mean_classes_needed:.2f} "
+            f"signals on average to cover most of them for a cell (each sign of a cell counted as a unit), "
+            f"{self.features.mean_classes_needed:.2f} for a feature.",
         ]
-        table = Table("The best single cell and the best single feature for each signal (AUC for yes/no signals, "
-                      "|correlation| for counted ones)", ["signal", "best cell", "score", "best feature", "score"],
-                      [[m.signal, m.cell, f"{m.cell_score:.3f}", m.feature, f"{m.feature_score:.3f}"]
-                       for m in self.matches])
-        readable = [m for m in self.matches if max(m.cell_score, m.feature_score) >= 0.5]
-        shown = sorted(readable, key=lambda m: m.feature_score - m.cell_score, reverse=True)[:3]
+        tables = [Table(f"Firing cleanly: the share of the unit's {self.top} strongest characters where the signal "
+                        f"holds",
+                        ["signal", "holds on", "best cell", "share", f"cells >= {100 * CLEAN:.0f}%", "best feature",
+                         "share", f"features >= {100 * CLEAN:.0f}%"],
+                        [[f.signal, f"{100 * f.base_rate:.0f}%", f.cell_name, f"{100 * f.cell_precision:.0f}%",
+                          f.clean_cells, f.feature, f"{100 * f.feature_precision:.0f}%", f.clean_features]
+                         for f in self.firing]),
+                  Table("Following the whole signal: the best single cell and the best single feature (AUC for "
+                        "yes/no signals, |correlation| for counted ones)",
+                        ["signal", "best cell", "score", "best feature", "score"],
+                        [[m.signal, m.cell, f"{m.cell_score:.3f}", m.feature, f"{m.feature_score:.3f}"]
+                         for m in self.matches])]
+        shown = sorted(self.firing, key=lambda f: f.feature_precision - f.cell_precision, reverse=True)[:3]
+        tracks = [(f.signal, f.cell, f.feature,
+                   f"{f.signal}: cell {f.cell_name} fires {100 * f.cell_precision:.0f}% cleanly, feature {f.feature} "
+                   f"{100 * f.feature_precision:.0f}%") for f in shown]
         figures = [NamedFigure("signals", "Cells against features, signal by signal",
-                               "The score of the best single cell and of the best single dictionary feature for "
-                               f"each text signal; the dashed line is the {INTERPRETABLE_AUC} AUC that counts as "
+                               "How well the best single cell and the best single dictionary feature follow each "
+                               f"whole text signal; the dashed line is the {INTERPRETABLE_AUC} AUC that counts as "
                                "interpretable.", lambda: plot_signal_scores(self.matches)),
                    NamedFigure("polysemanticity", "How many signals each unit answers to",
                                "Each character is labelled by the first signal that holds there.",
                                lambda: plot_polysemanticity(self.cells, self.features, f"layer {self.layer + 1}")),
-                   NamedFigure("tracks", "The text, colored by the best cell and the best feature",
+                   NamedFigure("tracks", "The text, colored by the cleanest cell and the cleanest feature",
                                "For the signals where the dictionary gains most: the text with the signal marked, "
-                               "then colored by the best cell's state (blue high, red low) and by the best "
-                               "feature's activation.",
-                               lambda: plot_text_tracks(self.text, shown, self.cell_states, self.feature_activations,
+                               "then colored by the cell's state (blue high, red low) and by the feature's "
+                               "activation.",
+                               lambda: plot_text_tracks(self.text, tracks, self.cell_states, self.feature_activations,
                                                         text_features(self.text, code=self._code)))]
         return ExperimentReport("cell-features", f"Cells and dictionary features of layer {self.layer + 1}", summary,
-                                figures, [table], self.results())
+                                figures, tables, self.results())
 
     @property
     def _code(self) -> bool:
@@ -179,7 +250,9 @@ def study_cell_features(run: str | Run, layer: int | None = None, sae: SAEConfig
     signals = text_features(text, code=bool(run.dataset.get("is_code", False)))
     labels, names = character_labels(signals)
     top = min(50, len(text))
+    strongest = max(10, len(text) // 200)  # the top 0.5% of characters
     return CellFeatureStudy(run, layer - 1, dictionary, sae_quality(dictionary, states),
                             class_mix(both_signs(states), labels, len(names), top=top),
                             class_mix(encoded, labels, len(names), top=top), best_matches(signals, states, encoded),
-                            text, states, encoded, seconds, len(training))
+                            clean_firing(signals, states, encoded, strongest), strongest, text, states, encoded,
+                            seconds, len(training))

@@ -202,30 +202,29 @@ def plot_signal_scores(matches) -> Figure:
     return fig
 
 
-def plot_text_tracks(text: str, matches, cells: np.ndarray, features: np.ndarray, signals, width: int = 60) -> Figure:
-    """For each match: a stretch of text where its signal changes, three times over: the signal itself (gray
-    where it holds), the best cell's state and the best feature's activation (the one palette)."""
+def plot_text_tracks(text: str, tracks: Sequence[tuple[str, int, int, str]], cells: np.ndarray, features: np.ndarray,
+                     signals, width: int = 60) -> Figure:
+    """For each (signal, cell, feature, heading): a stretch of text where the signal changes, three times over:
+    the signal itself (gray where it holds), the cell's state and the feature's activation (the one palette)."""
     from ..inspect.discovery import _snippet
     from . import palette
 
     by_name = {s.name: s for s in signals}
     lines_per_track = 2
     block = 3 * lines_per_track * 0.22 + 0.5
-    sheet = TileSheet(width * 0.105 + 1.6, 0.3 + block * len(matches))
+    sheet = TileSheet(width * 0.105 + 1.6, 0.3 + block * max(len(tracks), 1))
     y = 0.3
-    for match in matches:
-        signal = by_name[match.signal]
+    for signal_name, cell, feature, heading in tracks:
+        signal = by_name[signal_name]
         window = _snippet(signal, width * lines_per_track)
         chunk = text[window]
-        sheet.text(0.1, y, f"{match.signal}: cell {match.cell} ({match.cell_score:.2f}) against feature "
-                           f"{match.feature} ({match.feature_score:.2f})", fontsize=8.5, weight="bold", va="top")
+        sheet.text(0.1, y, heading, fontsize=8.5, weight="bold", va="top")
         y += 0.25
         signal_values = signal.values[window]
-        tracks = (("signal", np.where(signal_values > 0, 0.8, 0.0) if signal.binary
-                   else signal_values / max(np.abs(signal_values).max(), 1e-9)),
-                  (f"cell {match.cell}", cells[window, match.cell]),
-                  (f"feature {match.feature}", features[window, match.feature]))
-        for name, values in tracks:
+        rows = (("signal", np.where(signal_values > 0, 0.8, 0.0) if signal.binary
+                 else signal_values / max(np.abs(signal_values).max(), 1e-9)),
+                (f"cell {cell}", cells[window, cell]), (f"feature {feature}", features[window, feature]))
+        for name, values in rows:
             colors = (np.column_stack([1 - 0.25 * values] * 3) if name == "signal"
                       else palette.colors(values) / 255)
             for line in range(lines_per_track):
