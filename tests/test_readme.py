@@ -20,6 +20,8 @@ def readme_folder(tmp_path_factory, shared_data):
     model, training = ns.build_configs(input_size=784, num_classes=10, image_shape=(28, 28), preset="nielsen",
                                        epochs=2)
     ns.train(folder / "runs" / "nielsen", mnist, model, training, progress=False)
+    modern = ns.build_configs(input_size=784, num_classes=10, image_shape=(28, 28), preset="modern", epochs=2)
+    ns.train(folder / "runs" / "mlp", mnist, *modern, progress=False)
     ns.train(folder / "runs" / "convnet", mnist, ns.ConvNetConfig(channels=(4, 8), dense=16),
              ns.ModuleTrainConfig(epochs=1), progress=False)
     corpus = ns.load_corpus("tinyshakespeare", shared_data, max_chars=30_000, progress=False)
