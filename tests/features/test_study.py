@@ -1,4 +1,5 @@
 import json
+import shutil
 
 import numpy as np
 import pytest
@@ -8,8 +9,9 @@ from neuronscope.data import load_dataset
 from neuronscope.experiments import study_features
 from neuronscope.feature_configs import SAEConfig
 from neuronscope.inspect.activations import accuracy_with_layer_replaced, layer_activations
+from neuronscope.inspect.sae import load_sae
 from neuronscope.models import ConvNetConfig
-from neuronscope.runs import train_run
+from neuronscope.runs import open_run, train_run
 from neuronscope.training import ModuleTrainConfig, build_configs
 
 SAE = SAEConfig(features=400, k=20, epochs=20)
@@ -78,6 +80,16 @@ def test_the_dictionary_is_kept_in_the_run_and_reused(study, mlp_runs):
     again = study_features(mlp_runs[0], "hidden1", SAE, render_steps=0, progress=False)
     assert saved.stat().st_mtime_ns == stamp
     assert np.array_equal(again.sae.decoder.detach().numpy(), study.sae.decoder.detach().numpy())
+
+
+def test_a_damaged_kept_dictionary_is_trained_again(mlp_runs, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(mlp_runs[0].path, copy)
+    saved = copy / "features" / "hidden1.sae.safetensors"
+    saved.write_bytes(saved.read_bytes()[:1000])  # cut short, as by a full disk
+    again = study_features(open_run(copy), "hidden1", SAE, render_steps=0, progress=False)
+    assert again.quality.l0 <= 20
+    assert load_sae(saved)[0].config == SAE  # replaced by a whole one
 
 
 def test_the_report_carries_every_number_and_figure(study, tmp_path):

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ..errors import ConfigError
+from ..errors import CheckpointError, ConfigError
 from ..inspect import featurevis as fv
 from ..inspect.activations import (
     accuracy_with_layer_replaced,
@@ -195,13 +195,19 @@ class FeatureStudy:
 def cached_sae(run: Run, layer: str, config: SAEConfig, activations: np.ndarray, progress: bool,
                 reuse: bool) -> tuple[SparseAutoencoder, float]:
     """The run's dictionary for ``layer`` and ``config``, trained once and kept in the run folder beside
-    a digest of the weights it was trained on."""
+    a digest of the weights it was trained on. One per layer: another configuration, changed weights or
+    a damaged file mean training again and replacing it."""
     path = run.path / FEATURES_FOLDER / f"{layer}.sae.safetensors"
     digest = tensor_digest(run.model.state_dict())
     if reuse and path.is_file():
-        sae, meta = load_sae(path)
-        if meta.get("model_digest") == digest and sae.config == config and sae.width == activations.shape[1]:
-            return sae, float(meta.get("seconds", 0.0))
+        try:
+            sae, meta = load_sae(path)
+        except CheckpointError:
+            sae, meta = None, {}
+        seconds = meta.get("seconds")
+        if (sae is not None and meta.get("model_digest") == digest and sae.config == config
+                and sae.width == activations.shape[1] and isinstance(seconds, (int, float))):
+            return sae, float(seconds)
     start = time.perf_counter()
     sae = train_sae(activations, config, progress=progress)
     seconds = time.perf_counter() - start
