@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 from neuronscope import choices
-from neuronscope.basics import FESTIVAL_WEIGHTS
+from neuronscope.basics import FESTIVAL, FESTIVAL_EXAMPLES
 from neuronscope.cli import build_parser
 from neuronscope.models.mlp import ACTIVATIONS
 from neuronscope.training import PRESETS
@@ -25,4 +25,7 @@ def test_the_names_are_the_ones_the_library_implements():
 def test_the_festival_help_names_every_factor():
     festival = build_parser()._subparsers._group_actions[0].choices["basics"]
     help_text = festival._subparsers._group_actions[0].choices["festival"].format_help()
-    assert all(factor in " ".join(help_text.split()) for factor in FESTIVAL_WEIGHTS)
+    for example in FESTIVAL_EXAMPLES.values():
+        assert all(factor in " ".join(help_text.split()) for factor in example.weights)
+    assert "default: 3, 2, 4, 2" in " ".join(help_text.split()) and list(FESTIVAL.values.values()) == [3, 2, 4, 2]
+    assert "default: 4, 2, 2, 1" in " ".join(help_text.split()) and list(FESTIVAL.weights.values()) == [4, 2, 2, 1]

@@ -5,6 +5,15 @@ import pytest
 from neuronscope.cli import main
 
 
+def test_festival_is_the_articles_example_with_settable_values_and_weights(capsys):
+    assert main(["basics", "festival"]) == 0
+    assert "w·x = 26 > threshold 25  (z = w·x + b = 1 with bias b = -25): go" in capsys.readouterr().out
+    assert main(["basics", "festival", "--values", "company=3"]) == 0
+    assert "w·x = 24 <= threshold 25" in capsys.readouterr().out
+    assert main(["basics", "festival", "--values", "company=3", "--weights", "music=3", "--threshold", "25"]) == 0
+    assert "w·x = 26 > threshold 25" in capsys.readouterr().out
+
+
 def test_festival_prints_the_decision_and_draws_the_activations(tmp_path, capsys):
     assert main(["basics", "festival", "--yes", "good weather,music I like", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
@@ -38,6 +47,9 @@ def test_backprop_table_agrees_with_finite_differences(capsys):
 
 @pytest.mark.parametrize("argv, message", [
     (["basics", "festival", "--yes", "dancing"], "unknown factor 'dancing'"),
+    (["basics", "festival", "--values", "weather=5"], "values go from 0 to 4"),
+    (["basics", "festival", "--weights", "mood=2"], "unknown factor 'mood'"),
+    (["basics", "festival", "--threshold", "nan"], "finite"),
     (["basics", "boundaries", "--steps", "0"], "steps must be 1..100000"),
     (["basics", "boundaries", "--points", "1"], "2..5000 points"),
     (["basics", "descent", "--lrs", "0.1,nan"], "learning rate must be in (0, 10]"),

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from neuronscope.basics import (
-    FESTIVAL_WEIGHTS,
+    FESTIVAL_YES_NO,
     Neuron,
     TinyNetwork,
     backprop_trace,
@@ -21,14 +21,29 @@ from neuronscope.data.toy import TOY_DATASETS, make_toy
 from neuronscope.errors import ConfigError
 
 
+def test_the_festival_is_the_articles_example_by_default():
+    decision = festival_decision()
+    assert decision.weighted_sum == 26 and decision.threshold == 25 and decision.go  # 12 + 4 + 8 + 2 > 25
+    assert decision.z == 1
+    assert not festival_decision({"company": 3}).go  # 24 is not > 25
+    assert festival_decision({"company": 3}, {"music": 3}).go  # 12 + 6 + 6 + 2 = 26
+    assert not festival_decision(threshold=26).go
+
+
 def test_festival_goes_only_when_the_weighted_factors_pass_the_threshold():
-    assert festival_decision({"good weather": 1, "music I like": 1}).go  # 4 + 3 > 5
-    assert not festival_decision({"good weather": 1, "cheap ticket": 1}).go  # 4 + 1 is not > 5
-    everything_but_weather = {name: 1 for name in FESTIVAL_WEIGHTS if name != "good weather"}
-    assert festival_decision(everything_but_weather).go  # 3 + 2 + 1 > 5
-    assert not festival_decision(everything_but_weather, threshold=6.5).go
+    nothing = dict.fromkeys(FESTIVAL_YES_NO.weights, 0)
+    yes_no = dict(example=FESTIVAL_YES_NO)
+    assert festival_decision({**nothing, "good weather": 1, "music I like": 1}, **yes_no).go  # 4 + 3 > 5
+    assert not festival_decision({**nothing, "good weather": 1, "cheap ticket": 1}, **yes_no).go  # 4 + 1 is not > 5
+    everything_but_weather = {**dict.fromkeys(FESTIVAL_YES_NO.weights, 1), "good weather": 0}
+    assert festival_decision(everything_but_weather, **yes_no).go  # 3 + 2 + 1 > 5
+    assert not festival_decision(everything_but_weather, threshold=6.5, **yes_no).go
     with pytest.raises(ConfigError, match="unknown factor 'dancing'"):
         festival_decision({"dancing": 1})
+    with pytest.raises(ConfigError, match="from 0 to 1"):
+        festival_decision({"cheap ticket": 3}, **yes_no)
+    with pytest.raises(ConfigError, match="finite"):
+        festival_decision(threshold=float("nan"))
 
 
 def test_the_bias_is_the_threshold_moved_to_the_other_side():

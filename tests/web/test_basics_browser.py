@@ -6,7 +6,7 @@ import hashlib
 import numpy as np
 import pytest
 
-from neuronscope.basics import TinyNetwork, festival_decision
+from neuronscope.basics import FESTIVAL, FESTIVAL_YES_NO, TinyNetwork, festival_decision
 
 from .browser import needs_chromium, open_page, save_screenshot
 
@@ -33,12 +33,13 @@ def _show(page, tab: str) -> None:
 
 def test_festival_sliders_decide_like_the_library(page):
     _show(page, "neuron")
-    factors = ["good weather", "music I like", "friends are coming", "cheap ticket"]
-    for values in ([1, 0, 0, 1], [0, 1, 1, 1], [1, 0, 0, 0], [0, 0, 1, 1]):
+    assert page.get_attribute("#neuron-decision", "data-fires") == "true"  # the article's 26 > 25
+    assert "= 26.00 > threshold 25.0" in page.text_content("#neuron-sum")
+    for values in ([3, 2, 3, 2], [4, 1, 4, 0], [4, 4, 1, 3], [2, 2, 4, 2]):  # 24, 26, 29, 22 against 25
         before = _canvas_digest(page, "#neuron-line")
         for i, value in enumerate(values):
             page.fill(f"#neuron-x{i}-slider", str(value))
-        expected = festival_decision(dict(zip(factors, values))).go
+        expected = festival_decision(dict(zip(FESTIVAL.weights, values))).go
         assert page.get_attribute("#neuron-decision", "data-fires") == str(expected).lower(), values
         assert _canvas_digest(page, "#neuron-line") != before
     # the same inputs, a lower threshold: moving the bias flips the decision
@@ -46,6 +47,14 @@ def test_festival_sliders_decide_like_the_library(page):
     assert page.get_attribute("#neuron-decision", "data-fires") == "true"
     assert "b = -2.0" in page.text_content("#neuron-sum")
     save_screenshot(page, "basics-neuron")
+    page.select_option("#neuron-preset", "festival-yes-no")
+    factors = list(FESTIVAL_YES_NO.weights)
+    for values in ([1, 0, 0, 1], [0, 1, 1, 1], [1, 0, 0, 0]):
+        for i, value in enumerate(values):
+            page.fill(f"#neuron-x{i}-slider", str(value))
+        expected = festival_decision(dict(zip(factors, values)), example=FESTIVAL_YES_NO).go
+        assert page.get_attribute("#neuron-decision", "data-fires") == str(expected).lower(), values
+    page.select_option("#neuron-preset", "festival")
 
 
 def test_a_line_cannot_learn_xor_in_the_page_but_four_hidden_neurons_can(page):

@@ -15,11 +15,21 @@ from .descent import (
     view_bounds,
 )
 from .network import LOSSES, TRAINABLE_ACTIVATIONS, TinyNetwork
-from .neuron import ACTIVATIONS, FESTIVAL_THRESHOLD, FESTIVAL_WEIGHTS, Decision, Neuron, festival_decision
+from .neuron import (
+    ACTIVATIONS,
+    FESTIVAL,
+    FESTIVAL_EXAMPLES,
+    FESTIVAL_YES_NO,
+    Decision,
+    FestivalExample,
+    Neuron,
+    festival_decision,
+)
 from .stepwise import BackpropTrace, backprop_trace, example_network
 
 __all__ = [
-    "ACTIVATIONS", "BackpropTrace", "Decision", "DescentPath", "FESTIVAL_THRESHOLD", "FESTIVAL_WEIGHTS", "LOSSES",
+    "ACTIVATIONS", "BackpropTrace", "Decision", "DescentPath", "FESTIVAL", "FESTIVAL_EXAMPLES", "FESTIVAL_YES_NO",
+    "FestivalExample", "LOSSES",
     "LineData", "Neuron", "Standardizer", "TRAINABLE_ACTIVATIONS", "TinyNetwork", "ToyFit", "backprop_trace",
     "best_fit", "critical_learning_rate", "descent_path", "example_network", "festival_decision", "fit_toy",
     "learning_rate_trio", "line_data", "mse", "padded_bounds", "region_grid", "surface_grid", "view_bounds",

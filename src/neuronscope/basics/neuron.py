@@ -76,19 +76,48 @@ class Decision:
         return self.weighted_sum - self.threshold
 
 
-# "Should I go to the festival?": each factor is 1 (yes) or 0 (no); the weights say how much it matters.
-FESTIVAL_WEIGHTS = {"good weather": 4.0, "music I like": 3.0, "friends are coming": 2.0, "cheap ticket": 1.0}
-FESTIVAL_THRESHOLD = 5.0
+@dataclass(frozen=True)
+class FestivalExample:
+    """One neuron deciding "should I go to the festival?": each factor's value, its importance (the
+    weight), and the threshold the weighted sum must pass. ``value_range``: what a value may be."""
+
+    name: str
+    values: dict[str, float]
+    weights: dict[str, float]
+    threshold: float
+    value_range: tuple[float, float]
 
 
-def festival_decision(inputs: dict[str, float], weights: dict[str, float] | None = None,
-                      threshold: float = FESTIVAL_THRESHOLD) -> Decision:
-    """Go when the weighted sum of the factors exceeds the threshold (a step neuron with bias -threshold)."""
-    weights = dict(FESTIVAL_WEIGHTS if weights is None else weights)
-    unknown = sorted(set(inputs) - set(weights))
-    if unknown:
-        raise ConfigError(f"unknown factor {unknown[0]!r}; the factors are {', '.join(weights)}")
-    values = {name: float(inputs.get(name, 0.0)) for name in weights}
-    x = list(values.values())
+# The article's numbers: ratings out of 4 times importances out of 4, 3x4 + 2x2 + 4x2 + 2x1 = 26 > 25: go.
+FESTIVAL = FestivalExample("ratings", {"weather": 3.0, "music": 2.0, "company": 4.0, "price": 2.0},
+                           {"weather": 4.0, "music": 2.0, "company": 2.0, "price": 1.0}, 25.0, (0.0, 4.0))
+# The same decision with yes/no factors: 1 if the factor holds, 0 if not.
+FESTIVAL_YES_NO = FestivalExample("yes-no", {"good weather": 1.0, "music I like": 0.0, "friends are coming": 1.0,
+                                             "cheap ticket": 0.0},
+                                  {"good weather": 4.0, "music I like": 3.0, "friends are coming": 2.0,
+                                   "cheap ticket": 1.0}, 5.0, (0.0, 1.0))
+FESTIVAL_EXAMPLES = {example.name: example for example in (FESTIVAL, FESTIVAL_YES_NO)}
+
+
+def festival_decision(values: dict[str, float] | None = None, weights: dict[str, float] | None = None,
+                      threshold: float | None = None, example: FestivalExample = FESTIVAL) -> Decision:
+    """Go when the weighted sum of the factors exceeds the threshold (a step neuron with bias -threshold).
+    ``values`` and ``weights`` replace the example's for the factors they name; the rest stay the example's."""
+    for given in (values or {}, weights or {}):
+        unknown = sorted(set(given) - set(example.weights))
+        if unknown:
+            raise ConfigError(f"unknown factor {unknown[0]!r}; the factors are {', '.join(example.weights)}")
+    numbers = {**(values or {}), **(weights or {}), "threshold": example.threshold if threshold is None else threshold}
+    if not all(np.isfinite(float(v)) for v in numbers.values()):
+        raise ConfigError("values, weights and the threshold must be finite numbers")
+    low, high = example.value_range
+    values = {name: float(v) for name, v in {**example.values, **(values or {})}.items()}
+    outside = [name for name, v in values.items() if not low <= v <= high]
+    if outside:
+        raise ConfigError(f"{outside[0]!r} is {values[outside[0]]:g}; in this example values go from {low:g} to "
+                          f"{high:g}")
+    weights = {name: float(w) for name, w in {**example.weights, **(weights or {})}.items()}
+    threshold = float(numbers["threshold"])
+    x = [values[name] for name in weights]
     neuron = Neuron.with_threshold(list(weights.values()), threshold)
-    return Decision(values, weights, float(threshold), float(neuron.z(x) - neuron.bias), bool(neuron.fire(x)))
+    return Decision(dict(values), weights, threshold, float(neuron.z(x) - neuron.bias), bool(neuron.fire(x)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 from ..choices import TOY_DATASETS
@@ -12,11 +13,19 @@ def add_parsers(commands) -> None:
     topics = command_group(commands, "basics", "one neuron, decision boundaries, gradient descent, backpropagation",
                            cmd_basics, "topic")
 
-    festival = topics.add_parser("festival", help="should I go to the festival? one neuron decides")
-    festival.add_argument("--yes", default="good weather,friends are coming",
-                          help="comma-separated factors that hold (of: good weather, music I like, friends are "
-                               "coming, cheap ticket)")
-    festival.add_argument("--threshold", type=float, help="the neuron's threshold (default: the example's, 5)")
+    festival = topics.add_parser("festival", help="should I go to the festival? one neuron decides",
+                                 description="One neuron weighs four factors against a threshold. The default "
+                                             "example rates weather, music, company and price out of 4 and weighs "
+                                             "them 4, 2, 2, 1 against a threshold of 25: 12 + 4 + 8 + 2 = 26, go.")
+    festival.add_argument("--values", type=factor_numbers, default={},
+                          help="ratings to change, e.g. weather=1,price=4 (factors: weather, music, company, price; "
+                               "0 to 4; default: 3, 2, 4, 2)")
+    festival.add_argument("--weights", type=factor_numbers, default={},
+                          help="importances to change, e.g. music=4 (default: 4, 2, 2, 1)")
+    festival.add_argument("--threshold", type=float, help="the neuron's threshold (default: the example's, 25; 5 "
+                                                          "with --yes)")
+    festival.add_argument("--yes", help="the yes/no example instead: the comma-separated factors that hold, of good "
+                                        "weather, music I like, friends are coming, cheap ticket (weights 4, 3, 2, 1)")
     festival.add_argument("--out", type=Path, help="also write activations.png here: z through step, sigmoid, ReLU, tanh")
 
     boundaries = topics.add_parser("boundaries", help="train a line and an MLP on 2-D toy data; draw their regions")
@@ -48,14 +57,31 @@ def cmd_basics(args) -> int:
             "lab": _lab}[args.topic](args)
 
 
-def _festival(args) -> int:
-    from ..basics import festival_decision
+def factor_numbers(text: str) -> dict[str, float]:
+    """``weather=3,music=2`` -> {"weather": 3.0, "music": 2.0}."""
+    numbers = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        name, _, value = part.partition("=")
+        try:
+            numbers[name.strip()] = float(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected FACTOR=NUMBER pairs such as weather=3,price=1, got "
+                                             f"{part!r}") from None
+    return numbers
 
-    factors = [f.strip() for f in args.yes.split(",") if f.strip()]
-    threshold = {} if args.threshold is None else {"threshold": args.threshold}
-    decision = festival_decision(dict.fromkeys(factors, 1.0), **threshold)
+
+def _festival(args) -> int:
+    from ..basics import FESTIVAL, FESTIVAL_YES_NO, festival_decision
+
+    if args.yes is not None:
+        holds = [f.strip() for f in args.yes.split(",") if f.strip()]
+        example, values = FESTIVAL_YES_NO, {**dict.fromkeys(FESTIVAL_YES_NO.weights, 0.0), **dict.fromkeys(holds, 1.0)}
+        values.update(args.values)
+    else:
+        example, values = FESTIVAL, args.values
+    decision = festival_decision(values, args.weights, args.threshold, example=example)
     for name, weight in decision.weights.items():
-        print(f"  {name:<20} x = {decision.inputs[name]:.0f}   weight {weight:g}")
+        print(f"  {name:<20} x = {decision.inputs[name]:g}   weight {weight:g}")
     verdict = "go" if decision.go else "stay home"
     print(f"w·x = {decision.weighted_sum:g} {'>' if decision.go else '<='} threshold {decision.threshold:g}"
           f"  (z = w·x + b = {decision.z:g} with bias b = {-decision.threshold:g}): {verdict}")

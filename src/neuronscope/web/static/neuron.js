@@ -2,13 +2,20 @@
 // the same decision as z = w·x + b > 0 with b = -threshold, and z through four activations.
 import { $, curveWithPoint } from "./plotting.js";
 
-// the same example as neuronscope.basics.festival_decision
+// the same examples as neuronscope.basics.FESTIVAL and FESTIVAL_YES_NO; x: [min, max, step] of the values
 const PRESETS = {
   festival: {
-    inputs: ["good weather", "music I like", "friends are coming", "cheap ticket"],
-    x: [1, 0, 1, 0], w: [4, 3, 2, 1], threshold: 5, yes: "Go to the festival!", no: "Stay home.",
+    inputs: ["weather", "music", "company", "price"], x: [3, 2, 4, 2], w: [4, 2, 2, 1], threshold: 25,
+    values: [0, 4, 1], thresholds: [-40, 40, 0.5], yes: "Go to the festival!", no: "Stay home.",
   },
-  free: { inputs: ["x₁", "x₂"], x: [0.5, 0.8], w: [1.5, -2], threshold: -0.5, yes: "fires (1)", no: "silent (0)" },
+  "festival-yes-no": {
+    inputs: ["good weather", "music I like", "friends are coming", "cheap ticket"], x: [1, 0, 1, 0], w: [4, 3, 2, 1],
+    threshold: 5, values: [0, 1, 1], thresholds: [-10, 10, 0.1], yes: "Go to the festival!", no: "Stay home.",
+  },
+  free: {
+    inputs: ["x₁", "x₂"], x: [0.5, 0.8], w: [1.5, -2], threshold: -0.5, values: [0, 1, 0.01], thresholds: [-10, 10, 0.1],
+    yes: "fires (1)", no: "silent (0)",
+  },
 };
 const ACTIVATIONS = {
   step: { f: (z) => (z > 0 ? 1 : 0), y0: -0.2, y1: 1.2 },
@@ -33,21 +40,23 @@ function load(name) {
   preset.inputs.forEach((label, i) => {
     const row = table.insertRow();
     row.insertCell().textContent = label;
-    const step = name === "festival" ? 1 : 0.01;
-    row.insertCell().append(slider(0, 1, step, state.x[i], (v) => (state.x[i] = v)));
+    const [low, high, step] = preset.values;
+    row.insertCell().append(slider(low, high, step, state.x[i], (v) => (state.x[i] = v)));
     Object.assign(row.insertCell(), { className: "num", id: `neuron-x${i}` });
     row.insertCell().append(slider(-6, 6, 0.1, state.w[i], (v) => (state.w[i] = v)));
     Object.assign(row.insertCell(), { className: "num", id: `neuron-w${i}` });
     row.cells[1].firstChild.id = `neuron-x${i}-slider`;
     row.cells[3].firstChild.id = `neuron-w${i}-slider`;
   });
+  const [low, high, step] = preset.thresholds;
+  Object.assign($("neuron-threshold"), { min: low, max: high, step });
   $("neuron-threshold").value = state.threshold;
   update();
 }
 
 function numberLine(weightedSum, threshold) {
   const canvas = $("neuron-line"), ctx = canvas.getContext("2d"), w = canvas.width;
-  const reach = Math.max(10, Math.abs(weightedSum) + 1, Math.abs(threshold) + 1);
+  const reach = Math.max(10, Math.abs(weightedSum) + 2, Math.abs(threshold) + 2);
   const px = (v) => 30 + ((v + reach) / (2 * reach)) * (w - 60);
   ctx.clearRect(0, 0, w, canvas.height);
   const row = (y, value, mark, valueName, markName) => {
@@ -57,7 +66,11 @@ function numberLine(weightedSum, threshold) {
     ctx.fillStyle = "#1d2330"; ctx.fillRect(px(mark) - 1.5, y - 16, 3, 32);
     ctx.font = "12px system-ui"; ctx.fillText(markName, px(mark) + 4, y - 18);
     ctx.fillStyle = "#2f6fb7"; ctx.beginPath(); ctx.arc(px(value), y, 6, 0, 2 * Math.PI); ctx.fill();
-    ctx.fillText(valueName, px(value) - 10, y + 26);
+    // a label near the right edge ends at its point instead of running off the canvas
+    const nearRight = px(value) + ctx.measureText(valueName).width > w - 4;
+    ctx.textAlign = nearRight ? "right" : "left";
+    ctx.fillText(valueName, nearRight ? px(value) + 10 : px(value) - 10, y + 26);
+    ctx.textAlign = "left";
   };
   row(45, weightedSum, threshold, `w·x = ${weightedSum.toFixed(2)}`, `threshold ${threshold.toFixed(1)}`);
   row(115, weightedSum - threshold, 0, `z = w·x + b = ${(weightedSum - threshold).toFixed(2)}`, "0");
