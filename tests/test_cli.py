@@ -14,8 +14,12 @@ def test_train_writes_run_figures_and_report(tmp_path, capsys):
     assert code == 0
     assert len(json.loads((out / "metrics.json").read_text())["history"]) == 2
     assert (out / "figures" / "weights_hidden1.png").stat().st_size > 5000
-    assert (out / "report.html").exists()
-    assert "test accuracy" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "test accuracy" in printed
+    weights_and_biases = 64 * 12 + 12 + 12 * 10 + 10
+    assert f"training 64-12-10 ({weights_and_biases:,} weights and biases)" in printed
+    assert f"{weights_and_biases:,} weights and biases" in (out / "report.html").read_text()
+    assert f"({weights_and_biases:,} weights and biases)" in repr(open_run(out))
 
 
 def test_figures_command_writes_svg(tmp_path, digits_run):

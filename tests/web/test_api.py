@@ -18,6 +18,13 @@ def test_lists_only_real_runs(client):
     assert 0 < mnist["test_accuracy"] <= 1
 
 
+def test_the_lab_names_each_networks_size_in_weights_and_biases(client, runs_dir):
+    mnist = next(r for r in client.get("/api/runs").json() if r["name"] == "mnist-3b1b")
+    assert mnist["layers"] == [784, 16, 16, 10] and mnist["parameters"] == 13_002  # 3Blue1Brown's count
+    model = open_run(runs_dir / "mnist-3b1b").model
+    assert mnist["parameters"] == sum(p.numel() for p in model.parameters())
+
+
 def test_infer_matches_the_library_forward_pass(client, runs_dir, mnist_small):
     image = mnist_small.test_images[0]
     body = client.post("/api/runs/mnist-3b1b/infer",

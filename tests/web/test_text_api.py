@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 
 from neuronscope.cli import main
 from neuronscope.inspect.cells import trace_cells
+from neuronscope.runs import open_run
 from neuronscope.web.app import create_app
 from tests.conftest import quote_text
 
@@ -22,8 +23,12 @@ def text_client(quote_run, digits_run, tmp_path_factory):
 
 
 def test_text_and_image_runs_are_listed_apart(text_client):
-    client, _ = text_client
-    assert [r["name"] for r in client.get("/api/text/runs").json()] == ["quotes"]
+    client, root = text_client
+    [quotes] = client.get("/api/text/runs").json()
+    assert quotes["name"] == "quotes"
+    vocabulary = len(open_run(root / "quotes").model.config.vocabulary)
+    # embedding, one LSTM layer of 16 cells over 8 inputs, the output layer
+    assert quotes["parameters"] == vocabulary * 8 + 4 * 16 * (8 + 16 + 2) + 16 * vocabulary + vocabulary
     assert [r["name"] for r in client.get("/api/runs").json()] == ["digits"]
     assert client.get("/api/runs/quotes").status_code == 404
 

@@ -24,6 +24,8 @@ def test_runs_list_image_models_with_their_layers(vision_client):
     assert conv["kind"] == "convnet" and conv["input_shape"] == [1, 28, 28] and conv["conv_layers"] == ["conv1", "conv2"]
     assert {(l["name"], l["units"], l["conv"]) for l in conv["layers"]} >= {("conv1", 8, True), ("fc1", 32, False)}
     assert [l["name"] for l in runs["digits"]["layers"]] == ["hidden1", "output"]
+    # conv1 8x1x5x5 + 8, conv2 16x8x5x5 + 16, fc1 (16*7*7)x32 + 32, output 32x10 + 10
+    assert conv["parameters"] == 8 * 25 + 8 + 16 * 8 * 25 + 16 + 16 * 7 * 7 * 32 + 32 + 32 * 10 + 10
 
 
 def test_kernels_and_maps_are_the_models(vision_client, convnet):

@@ -85,7 +85,7 @@ def _default_out(preset: str, dataset: str) -> Path:
 
 def cmd_train(args) -> int:
     from ..data import load_dataset
-    from ..runs import DENSE_KINDS, open_run, train_run
+    from ..runs import DENSE_KINDS, open_run, parameter_count, train_run
     from ..training import build_configs
 
     out = args.out or _default_out(args.preset, args.dataset)
@@ -108,8 +108,8 @@ def cmd_train(args) -> int:
             preset=args.preset, layers=args.layers, activation=args.activation, output=args.output,
             loss=args.loss, init=args.init, optimizer=args.optimizer, lr=args.lr, batch_size=args.batch_size,
             epochs=args.epochs, l2=args.l2, seed=args.seed)
-    print(f"training {'-'.join(map(str, model_config.layers))} on {len(data.train_labels)} {data.name} images "
-          f"for {training.epochs} epochs -> {out}")
+    print(f"training {'-'.join(map(str, model_config.layers))} ({parameter_count(model_config):,} weights and "
+          f"biases) on {len(data.train_labels)} {data.name} images for {training.epochs} epochs -> {out}")
     try:
         run = train_run(out, data, model_config, training, resume=args.resume, overwrite=args.overwrite,
                         device=device(args), progress=progress(args))

@@ -61,7 +61,7 @@ def cmd_text(args) -> int:
 def _train(args) -> int:
     from ..data.text import Vocabulary, load_corpus
     from ..models.char_rnn import CharRNNConfig
-    from ..runs import TEXT_KINDS, open_run, train_run
+    from ..runs import TEXT_KINDS, open_run, parameter_count, train_run
     from ..training import CharTrainConfig
 
     training = CharTrainConfig(seq_len=args.seq_len, batch_size=args.batch_size, lr=args.lr, epochs=args.epochs,
@@ -74,7 +74,8 @@ def _train(args) -> int:
         corpus = load_corpus(args.corpus, args.data_dir, max_chars=args.max_chars, progress=progress(args))
         model = CharRNNConfig(Vocabulary.of(corpus.text).chars, cell=args.cell, hidden=args.hidden,
                               layers=args.layers, embedding=args.embedding, dropout=args.dropout)
-    print(f"training a {model.layers}x{model.hidden} {model.cell.upper()} on {corpus.name} "
+    print(f"training a {model.layers}x{model.hidden} {model.cell.upper()} ({parameter_count(model):,} weights and "
+          f"biases) on {corpus.name} "
           f"({len(corpus.text):,} characters, {len(model.vocabulary)} distinct) -> {args.out}")
     run = train_run(args.out, corpus, model, training, resume=args.resume, overwrite=args.overwrite,
                     device=device(args), progress=progress(args))

@@ -125,7 +125,7 @@ def _train(args, out: Path, describe: str, make_config, **training):
     """Load ``args.dataset``, train ``make_config(data)`` into ``out`` with the common training options
     (or continue the run there with ``--resume``)."""
     from ..data import load_dataset
-    from ..runs import IMAGE_KINDS, open_run, train_run
+    from ..runs import IMAGE_KINDS, open_run, parameter_count, train_run
     from ..training import ModuleTrainConfig
 
     settings = ModuleTrainConfig(epochs=args.epochs, lr=args.lr, batch_size=args.batch_size, seed=args.seed,
@@ -137,7 +137,8 @@ def _train(args, out: Path, describe: str, make_config, **training):
         data = load_dataset(args.dataset, args.data_dir, train_size=args.train_size, test_size=args.test_size,
                             progress=progress(args))
         model = make_config(data)
-    print(f"training {describe} on {len(data.train_labels)} {data.name} images for {settings.epochs} epochs -> {out}")
+    print(f"training {describe} ({parameter_count(model):,} weights and biases) on {len(data.train_labels)} "
+          f"{data.name} images for {settings.epochs} epochs -> {out}")
     run = train_run(out, data, model, settings, resume=args.resume, overwrite=args.overwrite, device=device(args),
                     progress=progress(args))
     print(f"epoch {run.epoch}: test accuracy {100 * run.test_accuracy:.2f}%")

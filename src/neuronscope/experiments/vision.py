@@ -137,7 +137,8 @@ def convnet_report(run: Run, data: Dataset, progress: bool = True) -> Experiment
     final = run.test_accuracy
     steps.close()
     summary = [f"A ConvNet ({' → '.join(f'{c} channels' for c in model.config.channels)} of "
-               f"{model.config.kernel}x{model.config.kernel} kernels, {model.config.dense} dense neurons) trained on "
+               f"{model.config.kernel}x{model.config.kernel} kernels, {model.config.dense} dense neurons; "
+               f"{run.parameter_count:,} weights and biases) trained on "
                f"{data.name}" + (f": {100 * final:.2f}% test accuracy." if final is not None else ".")]
     table = Table("Training", ["epoch", "train loss", "test accuracy", "seconds"],
                   [[h["epoch"], f"{h['train_loss']:.4f}", f"{100 * h['test_accuracy']:.2f}%", f"{h['seconds']:.1f}"]

@@ -27,7 +27,7 @@ def render_report(run: Run, figures: list[NamedFigure], dataset_summary: dict) -
     final = run.history[-1] if run.history else None
     return render_page("report.html", figures, run_name=run.path.name, model=run.model.config.to_json(),
                        training=run.training.to_json() if run.training else None, dataset=dataset_summary,
-                       history=run.history, final=final)
+                       history=run.history, final=final, parameters=run.parameter_count)
 
 
 def write_report(run: Run, figures: list[NamedFigure], dataset_summary: dict, path: str | Path | None = None) -> Path:

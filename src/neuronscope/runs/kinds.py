@@ -65,6 +65,15 @@ DENSE_KINDS = ("mlp",)
 TEXT_KINDS = ("char-rnn",)
 
 
+def parameter_count(config) -> int:
+    """How many weights and biases the model ``config`` describes has (counted on torch's meta device:
+    nothing is allocated)."""
+    import torch
+
+    with torch.device("meta"):
+        return sum(p.numel() for p in kind_of_config(config).build(config).parameters())
+
+
 def kind_of_config(config) -> Kind:
     """The kind whose model a model configuration describes."""
     for kind in KINDS.values():

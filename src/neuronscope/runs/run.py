@@ -48,6 +48,11 @@ class Run:
         return self.history[-1].get("test_accuracy") if self.history else None
 
     @property
+    def parameter_count(self) -> int:
+        """How many weights and biases the model has (3Blue1Brown's 784-16-16-10 network: 13,002)."""
+        return sum(p.numel() for p in self.model.parameters())
+
+    @property
     def vocabulary(self):
         """A character-level run's characters, in id order."""
         from ..data.text import Vocabulary
@@ -93,8 +98,8 @@ class Run:
                  "convnet": lambda: f"channels {'-'.join(map(str, config.channels))}, dense {config.dense}",
                  "linear": lambda: "x".join(map(str, config.image_shape)),
                  "char-rnn": lambda: f"{config.layers}x{config.hidden} {config.cell.upper()}"}[self.kind]()
-        parts = [f"{KINDS[self.kind].title.removeprefix('a ').removeprefix('an ')} {shape}",
-                 f"on {self.dataset.get('name', '?')}"]
+        parts = [f"{KINDS[self.kind].title.removeprefix('a ').removeprefix('an ')} {shape} "
+                 f"({self.parameter_count:,} weights and biases)", f"on {self.dataset.get('name', '?')}"]
         if self.history:
             final = self.history[-1]
             if "test_accuracy" in final:

@@ -51,7 +51,7 @@ def dense_router(registry: RunRegistry) -> APIRouter:
         return RunSummary(name=name, layers=list(config.layers), activation=config.activation, output=config.output,
                           dataset=run.dataset.get("name", "?"), image_shape=list(config.image_shape),
                           class_names=class_names, layer_names=config.layer_names, epochs=run.epoch,
-                          test_accuracy=final)
+                          test_accuracy=final, parameters=run.parameter_count)
 
     @router.get("", response_model=list[RunSummary])
     async def list_runs():

@@ -60,6 +60,7 @@ class RunSummary(BaseModel):
     layer_names: list[str]
     epochs: int
     test_accuracy: float | None
+    parameters: int  # weights and biases
 
 
 class NeuronResponse(BaseModel):
@@ -124,6 +125,7 @@ class VisionRun(BaseModel):
     layers: list[VisionLayer]
     conv_layers: list[str]
     test_accuracy: float | None
+    parameters: int
 
 
 class VisionSample(Answer):
@@ -215,6 +217,7 @@ class TextRunInfo(BaseModel):
     signals: list[str]
     val_nats: float | None
     val_bits: float | None
+    parameters: int
 
 
 class ActivationsResponse(BaseModel):

@@ -50,7 +50,8 @@ def text_router(registry: RunRegistry) -> APIRouter:
             listed.append({"name": name, "corpus": run.dataset.get("name"), "cell": run.model.config.cell,
                            "layers": run.model.config.layers, "hidden": run.model.config.hidden,
                            "signals": list(SIGNALS[run.model.config.cell]),
-                           "val_nats": final.get("val_nats"), "val_bits": final.get("val_bits")})
+                           "val_nats": final.get("val_nats"), "val_bits": final.get("val_bits"),
+                           "parameters": run.parameter_count})
         return listed
 
     # plain def: tracing thousands of characters takes long enough to hold up other requests

@@ -135,7 +135,7 @@ def vision_router(registry: RunRegistry) -> APIRouter:
             listed.append({"name": name, "kind": model.config.to_json()["kind"],
                            "dataset": loaded.run.dataset.get("name"), "class_names": _classes(loaded),
                            "input_shape": list(shape), "layers": layers, "conv_layers": convs,
-                           "test_accuracy": final})
+                           "test_accuracy": final, "parameters": loaded.run.parameter_count})
         return listed
 
     @router.get("/{run}/sample", response_model=VisionSample)

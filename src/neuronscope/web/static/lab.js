@@ -270,7 +270,8 @@ async function selectRun(name) {
   state.run = name;
   [state.info, state.weights] = await Promise.all([api(`/api/runs/${name}`), api(`/api/runs/${name}/weights`)]);
   const acc = state.info.test_accuracy == null ? "" : `, ${(100 * state.info.test_accuracy).toFixed(2)}% on test`;
-  $("run-info").textContent = `${state.info.layers.join("-")} ${state.info.activation} on ${state.info.dataset}${acc}`;
+  $("run-info").textContent = `${state.info.layers.join("-")} ${state.info.activation} on ${state.info.dataset}`
+    + ` · ${state.info.parameters.toLocaleString("en")} weights and biases${acc}`;
   $("input-title").textContent = `What the network sees (${state.info.image_shape.join("×")})`;
   $("gallery-link").href = `/gallery?run=${encodeURIComponent(name)}`;
   state.selected = null; state.morphA = state.morphB = null;

@@ -86,6 +86,7 @@ async function selectRun(name) {
   state.info = state.runs.find((r) => r.name === name);
   const info = state.info;
   $("text-run-info").textContent = `${info.layers}×${info.hidden} ${info.cell.toUpperCase()} on ${info.corpus}`
+    + ` · ${info.parameters.toLocaleString("en")} weights and biases`
     + (info.val_nats ? ` · validation ${info.val_nats.toFixed(3)} nats = ${info.val_bits.toFixed(3)} bits per character` : "");
   $("text-layer").innerHTML = Array.from({ length: info.layers }, (_, i) => `<option>${i + 1}</option>`).join("");
   $("text-signal").innerHTML = '<option value="state">cell state</option>'
