@@ -37,6 +37,13 @@ def test_hidden_sweep_accuracy_rises_with_hidden_neurons(tmp_path, small_mnist):
     assert (tmp_path / "figures" / "accuracy_vs_hidden.png").stat().st_size > 10_000
     assert (tmp_path / "figures" / "small_networks_classic.png").exists()
     assert "How many hidden neurons" in (tmp_path / "report.html").read_text()
+    # the published figure sits beside the measured one, its source named
+    reported = report.results["reported"]["classic"]
+    assert set(reported) == {"30"} and reported["30"]["test_accuracy"] == 0.9542
+    assert "Nielsen" in reported["30"]["source"] and "modern" not in report.results["reported"]
+    [table] = report.tables
+    assert table.header[-1] == "classic reported" and table.rows[1][-1] == "95.42" and table.rows[0][-1] == ""
+    assert any("small networks depend strongly" in line for line in report.summary)
 
 
 def test_a_rerun_trains_only_the_networks_not_finished(tmp_path, small_mnist):

@@ -17,9 +17,11 @@ SETUP_COLORS = ("#1f5fbf", "#d9822b", "#2e9e5b", "#8e44ad")
 LINE_COLORS = colormaps["tab10"].colors
 
 
-def plot_accuracy_vs_hidden(results: dict[str, dict[int, list[float]]]) -> Figure:
+def plot_accuracy_vs_hidden(results: dict[str, dict[int, list[float]]],
+                            reported: dict[str, dict[int, float]] | None = None) -> Figure:
     """Test accuracy against the number of hidden neurons (log axis): per setup, the mean over
-    seeds with its standard deviation as error bars, and each seed as a faint dot."""
+    seeds with its standard deviation as error bars, each seed as a faint dot, and published
+    figures (``reported``, per setup) as crosses."""
     fig = new_figure(8, 4.6)
     ax = fig.subplots()
     sizes = sorted({h for per_size in results.values() for h in per_size})
@@ -30,6 +32,10 @@ def plot_accuracy_vs_hidden(results: dict[str, dict[int, list[float]]]) -> Figur
                     capsize=3, label=f"{setup} (mean ± sd of {max(len(a) for a in accs)} seeds)")
         for h, a in zip(hs, accs):
             ax.scatter([h] * len(a), a, color=color, alpha=0.3, s=12, linewidths=0)
+        published = (reported or {}).get(setup)
+        if published:
+            ax.scatter(list(published), [100 * v for v in published.values()], color=color, marker="x", s=60,
+                       linewidths=2, zorder=3, label=f"{setup}: published single runs")
     ax.set_xscale("log")
     ax.xaxis.set_major_locator(FixedLocator(sizes))
     ax.xaxis.set_minor_locator(NullLocator())
