@@ -6,6 +6,7 @@ import json
 import pytest
 
 from neuronscope.cli import main
+from neuronscope.runs import open_run
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +79,14 @@ def test_templates_and_convolve(tmp_path, shared_data, capsys):
     assert main(["templates", "--data-dir", str(shared_data), "--train-size", "1000", "--test-size", "200",
                  "--epochs", "2", "--loss", "svm", "--out", str(out), "--quiet"]) == 0
     assert (out / "figures" / "templates.png").stat().st_size > 10_000
-    assert "multiclass SVM" in (out / "report.html").read_text()
+    assert "multiclass SVM" in (out / "report.html").read_text() and "classic recipe" in capsys.readouterr().out
+    run = open_run(out)
+    assert run.model.config.centered and run.training.optimizer == "sgd" and run.training.l2 == 0.3
+    assert run.training.epochs == 2 and run.training.batch_size == 200  # flags win over the recipe
+    raw = tmp_path / "raw"
+    assert main(["templates", "--data-dir", str(shared_data), "--train-size", "1000", "--test-size", "200",
+                 "--epochs", "1", "--recipe", "raw", "--out", str(raw), "--quiet"]) == 0
+    assert not open_run(raw).model.config.centered and open_run(raw).training.optimizer == "adam"
     assert main(["convolve", "--data-dir", str(shared_data), "--kernel", "sobel-x", "--kernel", "0,1,0;1,-4,1;0,1,0",
                  "--out", str(tmp_path / "conv")]) == 0
     assert sorted(p.name for p in (tmp_path / "conv").iterdir()) == ["convolution-custom1.png",

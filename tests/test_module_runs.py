@@ -90,6 +90,26 @@ def test_linear_templates_look_like_their_class(tmp_path, mnist_2k, loss):
     assert sum(b == c for c, b in enumerate(best)) >= 9, best
 
 
+def test_classic_templates_on_cifar10_look_like_the_cs231n_figures(tmp_path, shared_data):
+    data = load_dataset("cifar10", shared_data, train_size=5000, test_size=500, progress=False)
+    run = train_run(tmp_path / "classic", data, LinearConfig((32, 32), in_channels=3, centered=True),
+                    ModuleTrainConfig(optimizer="sgd", lr=0.01, l2=0.3, epochs=8, batch_size=200), progress=False)
+    assert run.history[-1]["test_accuracy"] > 0.28
+    overall = data.train_images.mean(0)
+    np.testing.assert_allclose(run.model.mean.numpy(), overall.transpose(2, 0, 1), atol=1e-5)
+    assert open_run(run.path).model.mean.abs().sum() > 0  # kept in the run
+    templates = run.model.templates().numpy()  # (classes, rgb, 32, 32)
+    # a strong L2 penalty pulls each template toward its class's mean image minus the overall mean
+    means = [(data.train_images[data.train_labels == c] - overall).mean(0).transpose(2, 0, 1) for c in range(10)]
+    best = [int(np.argmax([_correlation(t, m) for m in means])) for t in templates]
+    assert sum(b == c for c, b in enumerate(best)) >= 9, best
+    ship, horse, deer = templates[8], templates[7], templates[4]
+    assert ship[2].mean() > ship[0].mean()  # a ship on blue
+    assert horse[1, 22:].mean() > horse[2, 22:].mean()  # a horse on green
+    others = [_correlation(deer, templates[k]) for k in range(10) if k != 4]
+    assert _correlation(deer, templates[2]) == max(others)  # the deer looks most like the bird
+
+
 def test_color_templates_on_cifar10(tmp_path, shared_data):
     data = load_dataset("cifar10", shared_data, train_size=2000, test_size=500, progress=False)
     run = train_run(tmp_path / "cifar", data, LinearConfig((32, 32), in_channels=3),

@@ -31,7 +31,11 @@ def add_parsers(commands) -> None:
     add_data_options(templates, IMAGE_DATASETS)
     templates.add_argument("--loss", choices=("softmax", "svm"), default="softmax",
                            help="softmax regression (cross-entropy) or a multiclass SVM (hinge loss)")
-    _add_training_options(templates, epochs=5, lr=1e-3, l2=1e-4)
+    templates.add_argument("--recipe", choices=tuple(TEMPLATE_RECIPES), default="classic",
+                           help="classic (CS231n's: mean image subtracted, SGD with a strong L2 penalty, one color "
+                                "stretch shared by all templates) or raw (raw pixels, Adam, weak weight decay, each "
+                                "template stretched alone: what skipping the recipe gives)")
+    _add_training_options(templates, epochs=None, lr=None, l2=None, batch_size=None)
     templates.add_argument("--out", type=Path, help="run directory (default: runs/templates-DATASET-LOSS)")
 
     convolve = commands.add_parser("convolve", help="apply a kernel to an image: input, kernel and output")
@@ -92,11 +96,24 @@ def add_parsers(commands) -> None:
                             (dream, cmd_dream), (attack, cmd_attack)):
         parser.set_defaults(handler=handler)
 
-def _add_training_options(p: argparse.ArgumentParser, *, epochs: int, lr: float, l2: float = 0.0) -> None:
-    p.add_argument("--epochs", type=int, default=epochs)
-    p.add_argument("--lr", type=float, default=lr)
-    p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument("--l2", type=float, default=l2, help=f"weight decay (default: {l2:g})")
+# How the templates are learned. classic reproduces CS231n's figures: centered inputs and SGD with an L2 penalty
+# strong enough that each template is close to its class's mean image minus the overall mean.
+TEMPLATE_RECIPES = {
+    "classic": {"centered": True, "optimizer": "sgd", "lr": 0.01, "l2": 0.3, "epochs": 8, "batch_size": 200},
+    "raw": {"centered": False, "optimizer": "adam", "lr": 1e-3, "l2": 1e-4, "epochs": 5, "batch_size": 64},
+}
+
+
+def _add_training_options(p: argparse.ArgumentParser, *, epochs: int | None, lr: float | None, l2: float | None = 0.0,
+                          batch_size: int | None = 64) -> None:
+    """The training flags; a default of None means "the recipe's" (said in the help)."""
+    def default(value) -> str:
+        return "the recipe's" if value is None else f"{value:g}"
+
+    p.add_argument("--epochs", type=int, default=epochs, help=f"(default: {default(epochs)})")
+    p.add_argument("--lr", type=float, default=lr, help=f"learning rate (default: {default(lr)})")
+    p.add_argument("--batch-size", type=int, default=batch_size, help=f"(default: {default(batch_size)})")
+    p.add_argument("--l2", type=float, default=l2, help=f"weight decay (default: {default(l2)})")
     p.add_argument("--seed", type=int, default=0)
     add_run_options(p)
 
@@ -171,11 +188,15 @@ def cmd_templates(args) -> int:
     from ..experiments.vision import templates_report
     from ..models import LinearConfig
 
+    recipe = TEMPLATE_RECIPES[args.recipe]
+    for name in ("epochs", "lr", "l2", "batch_size"):
+        if getattr(args, name) is None:
+            setattr(args, name, recipe[name])
     out = args.out or Path("runs") / f"templates-{args.dataset}-{args.loss}"
-    run, data = _train(args, out, f"a linear {args.loss} classifier",
+    run, data = _train(args, out, f"a linear {args.loss} classifier ({args.recipe} recipe)",
                        lambda data: LinearConfig(image_shape=data.image_shape[:2], in_channels=data.tensor_shape[0],
-                                                 classes=data.num_classes),
-                       loss="cross-entropy" if args.loss == "softmax" else "hinge")
+                                                 classes=data.num_classes, centered=recipe["centered"]),
+                       loss="cross-entropy" if args.loss == "softmax" else "hinge", optimizer=recipe["optimizer"])
     if args.no_report:
         return 0
     path = templates_report(run, data).write(out, progress=progress(args))

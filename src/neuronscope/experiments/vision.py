@@ -150,6 +150,8 @@ def convnet_report(run: Run, data: Dataset, progress: bool = True) -> Experiment
 def templates_report(run: Run, data: Dataset) -> ExperimentReport:
     model, name = run.model, run.path.name
     loss = {"cross-entropy": "softmax", "hinge": "multiclass SVM"}[run.training.loss]
+    # centered templates compare with each other on one scale; raw ones are mostly noise unless each is stretched
+    stretch = "shared" if model.config.centered else "per-class"
     final = run.history[-1]["test_accuracy"]
     figures = [NamedFigure("templates", "Class templates",
                            "Each class's weights drawn as an image: the score of a class is the dot product of "
@@ -157,9 +159,13 @@ def templates_report(run: Run, data: Dataset) -> ExperimentReport:
                            "class matches.",
                            plot.plot_templates(model.templates().cpu().numpy(), data.class_names,
                                                f"{name}: {loss} templates on {data.name} "
-                                               f"({100 * final:.1f}% test accuracy)"))]
+                                               f"({100 * final:.1f}% test accuracy)", stretch=stretch))]
     figures.append(class_figure(model, data, name, steps=128))
     return ExperimentReport(name, f"The templates of a {loss} classifier on {data.name}",
-                            [f"A linear {loss} classifier on raw pixels: {100 * final:.2f}% test accuracy."],
+                            [f"A linear {loss} classifier on "
+                             + ("the pixels minus the training set's mean image, trained with SGD and an L2 penalty "
+                                "(the classic recipe), templates stretched together on one color scale"
+                                if model.config.centered else "raw pixels, each template stretched on its own")
+                             + f": {100 * final:.2f}% test accuracy."],
                             figures, [], {"test_accuracy": final, "loss": run.training.loss})
 

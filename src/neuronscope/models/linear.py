@@ -7,20 +7,26 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 from torch import nn
 
 from ..configs import Each, OneOf, Settings, Whole
+from ..data.tensors import image_tensor
 
 
 @dataclass(frozen=True)
 class LinearConfig(Settings):
+    """centered: subtract the training images' mean image before the weights (kept in the weights file as
+    ``mean``), the classic preprocessing that lets each template show what sets its class apart."""
+
     image_shape: tuple[int, int] = (28, 28)
     in_channels: int = 1
     classes: int = 10
+    centered: bool = False
 
     constraints = {"image_shape": Each(Whole(1, 1024), 2, 2), "in_channels": OneOf(1, 3),
-                   "classes": Whole(2, 1000)}
+                   "classes": Whole(2, 1000), "centered": OneOf(True, False)}
     kind = "linear"
     what = "linear-classifier"
 
@@ -36,8 +42,19 @@ class LinearClassifier(nn.Module):
         super().__init__()
         self.config = config
         self.output = nn.Linear(config.in_channels * math.prod(config.image_shape), config.classes)
+        if config.centered:
+            self.register_buffer("mean", torch.zeros(config.in_channels, *config.image_shape))
+
+    def prepare(self, data) -> None:
+        """Before the first step: remember the training images' mean image (centered models only)."""
+        if self.config.centered:
+            with torch.no_grad():
+                mean_image = data.train_images.mean(0, dtype=np.float64).astype(np.float32)
+                self.mean.copy_(image_tensor(mean_image[None], self.mean.device)[0])
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.config.centered:
+            x = x - self.mean
         return self.output(x.flatten(1))
 
     def named_layers(self) -> dict[str, nn.Module]:

@@ -95,9 +95,11 @@ def plot_lego_blocks(blocks: Sequence[LegoBlocks], names: Sequence[str] | None =
     return sheet.figure
 
 
-def plot_templates(templates: np.ndarray, class_names: Sequence[str], title: str) -> Figure:
+def plot_templates(templates: np.ndarray, class_names: Sequence[str], title: str, stretch: str = "shared") -> Figure:
     """A linear classifier's weights per class (classes, C, H, W): blue/red on one shared scale for
-    grayscale, colors stretched per class (gray = 0) for RGB."""
+    grayscale; for RGB, colors stretched between the smallest and largest weight of all templates
+    (``stretch="shared"``, CS231n's figures: templates compare) or of each template alone (``"per-class"``:
+    each shows its own pattern at full contrast)."""
     n, channels = templates.shape[:2]
     _, cols = grid_shape(n, max_columns=10)
     size = 1.3
@@ -105,7 +107,8 @@ def plot_templates(templates: np.ndarray, class_names: Sequence[str], title: str
     norm, reach = symmetric_norm(templates)
     for i, (x, y) in enumerate(corners):
         if channels == 3:
-            sheet.image(_stretched_rgb(templates[i]), x, y, size, str(class_names[i]), fontsize=10,
+            limits = templates if stretch == "shared" else templates[i]
+            sheet.image(_stretched_rgb(templates[i], limits), x, y, size, str(class_names[i]), fontsize=10,
                         interpolation="bilinear")
         else:
             shown = sheet.image(templates[i, 0], x, y, size, str(class_names[i]), fontsize=10, cmap=DIVERGING,
@@ -116,7 +119,7 @@ def plot_templates(templates: np.ndarray, class_names: Sequence[str], title: str
     return sheet.figure
 
 
-def _stretched_rgb(template: np.ndarray) -> np.ndarray:
-    """(3, H, W) weights -> (H, W, 3) in [0, 1]: each class's own range stretched, as in CS231n."""
-    low, high = template.min(), template.max()
+def _stretched_rgb(template: np.ndarray, limits: np.ndarray) -> np.ndarray:
+    """(3, H, W) weights -> (H, W, 3) in [0, 1], the range of ``limits`` stretched to [0, 1]."""
+    low, high = limits.min(), limits.max()
     return ((template - low) / ((high - low) or 1.0)).transpose(1, 2, 0)

@@ -23,12 +23,14 @@ from ..models.init import reset_parameters
 from .state import TrainingState, flat_optimizer_state, restore_optimizer
 
 LOSSES = {"cross-entropy": nn.functional.cross_entropy, "hinge": nn.functional.multi_margin_loss}
+OPTIMIZERS = {"adam": torch.optim.Adam, "sgd": torch.optim.SGD}
 
 
 @dataclass(frozen=True)
 class ModuleTrainConfig(Settings):
-    """How to train an image model with autograd: Adam with ``lr``, ``l2`` as Adam's weight decay
-    (adds l2 * w to every weight's gradient), ``loss`` cross-entropy (softmax) or hinge (SVM)."""
+    """How to train an image model with autograd: ``optimizer`` Adam or plain SGD with ``lr``, ``l2`` as
+    weight decay (adds l2 * w to every weight's gradient: with SGD exactly an L2 penalty of l2/2 * |w|^2;
+    Adam rescales it per weight), ``loss`` cross-entropy (softmax) or hinge (SVM)."""
 
     epochs: int = 3
     lr: float = 2e-3
@@ -36,9 +38,10 @@ class ModuleTrainConfig(Settings):
     seed: int = 0
     loss: str = "cross-entropy"
     l2: float = 0.0
+    optimizer: str = "adam"
 
     constraints = {"epochs": EPOCHS, "lr": LEARNING_RATE, "batch_size": BATCH_SIZE, "seed": SEED,
-                   "loss": OneOf(*LOSSES), "l2": L2}
+                   "loss": OneOf(*LOSSES), "l2": L2, "optimizer": OneOf(*OPTIMIZERS)}
     what = "training"
 
 
@@ -76,6 +79,8 @@ def train_module(model: nn.Module, data: Dataset, training: ModuleTrainConfig = 
     check_fits(model, data, training)
     if state is None:
         reset_parameters(model, training.seed)
+        if callable(getattr(model, "prepare", None)):  # what a model learns from the data before training
+            model.prepare(data)
         state = TrainingState()
     device = next(model.parameters()).device
     x = image_tensor(data.train_images, device)
@@ -83,7 +88,7 @@ def train_module(model: nn.Module, data: Dataset, training: ModuleTrainConfig = 
     generator = torch.Generator().manual_seed(training.seed)
     if state.rng is not None:
         generator.set_state(state.rng)
-    optimizer = torch.optim.Adam(model.parameters(), lr=training.lr, weight_decay=training.l2)
+    optimizer = OPTIMIZERS[training.optimizer](model.parameters(), lr=training.lr, weight_decay=training.l2)
     if state.optimizer:
         restore_optimizer(optimizer, state.optimizer)
     loss_of = LOSSES[training.loss]
