@@ -25,6 +25,13 @@ def test_the_lab_names_each_networks_size_in_weights_and_biases(client, runs_dir
     assert mnist["parameters"] == sum(p.numel() for p in model.parameters())
 
 
+def test_health_hints_are_served_per_run(client, runs_dir):
+    hints = client.get("/api/runs/mnist-3b1b/health").json()
+    assert hints and all(set(h) == {"kind", "message", "layer", "neurons"} for h in hints)
+    assert (runs_dir / "mnist-3b1b" / "health.json").is_file()  # kept with the run
+    assert client.get("/api/runs/no-such-run/health").status_code == 404
+
+
 def test_infer_matches_the_library_forward_pass(client, runs_dir, mnist_small):
     image = mnist_small.test_images[0]
     body = client.post("/api/runs/mnist-3b1b/infer",

@@ -1,5 +1,8 @@
 """The lab in a real headless Chromium: draw with the mouse, watch neurons change, inspect one."""
 
+import json
+import urllib.request
+
 import pytest
 
 from .browser import needs_chromium, open_page, save_screenshot
@@ -42,6 +45,15 @@ def test_neurons_update_while_the_stroke_is_drawn(page):
         let lit = 0; for (let i = 0; i < d.length; i += 4) lit += d[i] > 128; return lit; }""")
     assert input_pixels > 100  # the 28x28 input shows the stroke
     save_screenshot(page, "lab-drawing")
+
+
+def test_the_runs_health_hints_show_above_the_lab(page, live_server):
+    page.wait_for_selector("#run-health:not([hidden]) p", timeout=20_000)
+    shown = page.eval_on_selector_all("#run-health p", "ps => ps.map(p => [p.dataset.kind, p.textContent])")
+    served = json.loads(urllib.request.urlopen(f"{live_server}/api/runs/mnist-3b1b/health").read())
+    assert [kind for kind, _ in shown] == [hint["kind"] for hint in served] and served
+    assert all(hint["message"] in text for (_, text), hint in zip(shown, served))
+    save_screenshot(page, "lab-health")
 
 
 def test_clicking_a_neuron_shows_its_weights_image(page):

@@ -118,6 +118,10 @@ def cmd_train(args) -> int:
               f"Continue with: neuronscope train --resume --out {out}", file=sys.stderr)
         return 130
     print(f"epoch {run.epoch}: test accuracy {100 * run.test_accuracy:.2f}%")
+    from ..experiments.dense import health_hints
+
+    for hint in health_hints(run, lambda: data):
+        print(f"hint: {hint['message']}")
     if not args.no_report:
         _write_outputs(run, data, progress(args))
     return 0
@@ -125,12 +129,12 @@ def cmd_train(args) -> int:
 
 def _write_outputs(run, data, show_progress: bool, formats=("png",), figures_dir: Path | None = None,
                    report_path: Path | None = None) -> None:
-    from ..experiments.dense import run_figures
+    from ..experiments.dense import health_hints, run_figures
     from ..report import write_figures, write_report
 
     figures = run_figures(run, data)
     write_figures(figures, figures_dir or run.path / "figures", formats, progress=show_progress)
-    report = write_report(run, figures, run.dataset, report_path)
+    report = write_report(run, figures, run.dataset, report_path, hints=health_hints(run, lambda: data))
     print(f"figures: {figures_dir or run.path / 'figures'}\nreport:  {report}")
 
 
@@ -157,7 +161,7 @@ def cmd_figures(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from ..experiments.dense import run_figures
+    from ..experiments.dense import health_hints, run_figures
     from ..report import reuse_written, write_report
     from ..runs import CONFIG, DENSE_KINDS, MODEL, open_run
 
@@ -165,7 +169,8 @@ def cmd_report(args) -> int:
     figures = run_figures(run, lambda: run.load_test_set(args.data_dir, test_size=args.test_size, progress=False))
     if not args.redraw and args.test_size is None:
         reuse_written(figures, run.path / "figures", newer_than=[run.path / MODEL, run.path / CONFIG])
-    print(f"report: {write_report(run, figures, run.dataset, args.out)}")
+    hints = health_hints(run, lambda: run.load_data(args.data_dir, progress=False))
+    print(f"report: {write_report(run, figures, run.dataset, args.out, hints=hints)}")
     return 0
 
 

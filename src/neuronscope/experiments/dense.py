@@ -62,3 +62,34 @@ def _confusion(model, data: Dataset):
     predicted, _ = inspect.predict(model, data.test_images)
     matrix = inspect.confusion_matrix(data.test_labels, predicted, data.num_classes)
     return plot.plot_confusion_matrix(matrix, data.class_names)
+
+
+HEALTH = "health.json"
+
+
+def health_hints(run: Run, load_data: Callable[[], Dataset]) -> list[dict]:
+    """The run's health hints (``inspect.health``) as JSON objects, computed once and kept in the run as
+    health.json until its weights or configuration change; ``load_data`` gives the training and test images
+    and is called only when they must be computed."""
+    from ..errors import CheckpointError
+    from ..files import atomic_write_json
+    from ..inspect.health import run_health
+    from ..runs import CONFIG, MODEL
+    from ..runs.layout import read_json
+
+    path = run.path / HEALTH
+    sources = [run.path / MODEL, run.path / CONFIG]
+    if path.is_file() and all(path.stat().st_mtime_ns >= s.stat().st_mtime_ns for s in sources if s.exists()):
+        try:
+            kept = read_json(path).get("hints")
+            if isinstance(kept, list) and all(isinstance(h, dict) and isinstance(h.get("message"), str)
+                                              for h in kept):
+                return kept
+        except CheckpointError:
+            pass  # damaged: computed again below
+    hints = [hint.to_json() for hint in run_health(run, load_data())]
+    try:
+        atomic_write_json(path, {"hints": hints})
+    except OSError:
+        pass  # a read-only run folder: the hints are computed again next time
+    return hints

@@ -23,14 +23,16 @@ def render_page(template: str, figures: list[NamedFigure], **values) -> str:
                                              created=dt.datetime.now().strftime("%Y-%m-%d %H:%M"), **values)
 
 
-def render_report(run: Run, figures: list[NamedFigure], dataset_summary: dict) -> str:
+def render_report(run: Run, figures: list[NamedFigure], dataset_summary: dict, hints: list[dict] = ()) -> str:
     final = run.history[-1] if run.history else None
     return render_page("report.html", figures, run_name=run.path.name, model=run.model.config.to_json(),
                        training=run.training.to_json() if run.training else None, dataset=dataset_summary,
-                       history=run.history, final=final, parameters=run.parameter_count)
+                       history=run.history, final=final, parameters=run.parameter_count, hints=hints)
 
 
-def write_report(run: Run, figures: list[NamedFigure], dataset_summary: dict, path: str | Path | None = None) -> Path:
+def write_report(run: Run, figures: list[NamedFigure], dataset_summary: dict, path: str | Path | None = None, *,
+                 hints: list[dict] = ()) -> Path:
+    """``hints``: the run's health hints (``experiments.dense.health_hints``), shown above the figures."""
     path = Path(path) if path else run.path / "report.html"
-    atomic_write_bytes(path, render_report(run, figures, dataset_summary).encode())
+    atomic_write_bytes(path, render_report(run, figures, dataset_summary, hints).encode())
     return path

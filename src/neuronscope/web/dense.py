@@ -20,6 +20,7 @@ from ..runs import DENSE_KINDS
 from .registry import LoadedRun, RunRegistry
 from .routing import api_router
 from .schemas import (
+    HealthHint,
     InferRequest,
     InferResponse,
     NeuronResponse,
@@ -60,6 +61,11 @@ def dense_router(registry: RunRegistry) -> APIRouter:
     @router.get("/{run}", response_model=RunSummary)
     async def describe_run(run: str):
         return summary(run, registry.get(run, DENSE_KINDS))
+
+    # a plain def: the first call reads the run's images, which should not hold up other requests
+    @router.get("/{run}/health", response_model=list[HealthHint])
+    def health(run: str):
+        return registry.get(run, DENSE_KINDS).health
 
     @router.post("/{run}/infer", response_model=InferResponse)
     async def infer(run: str, body: InferRequest):

@@ -142,7 +142,9 @@ async def _ask_the_lab(run_path: Path, data_dir, samples: int, seed: int) -> tup
     weights = await get(f"/api/runs/{name}/weights")
     for layer in weights["layers"]:
         layer["weight"], layer["bias"] = _packed(layer["weight"]), _packed(layer["bias"])
-    answers = {"/api/runs": [info], f"/api/runs/{name}": info, f"/api/runs/{name}/weights": weights}
+    health = await get(f"/api/runs/{name}/health")
+    answers = {"/api/runs": [info], f"/api/runs/{name}": info, f"/api/runs/{name}/weights": weights,
+               f"/api/runs/{name}/health": health}
     for layer, width in zip(info["layer_names"], info["layers"][1:]):
         for index in range(width):
             neuron = await get(f"/api/runs/{name}/neurons/{layer}/{index}")

@@ -37,6 +37,13 @@ class LoadedRun:
     def test_set(self) -> Dataset:
         return self.run.load_test_set(self._data_dir, progress=False)
 
+    @cached_property
+    def health(self) -> list[dict]:
+        """The run's health hints (dense networks), computed once from its training and test images."""
+        from ..experiments.dense import health_hints
+
+        return health_hints(self.run, lambda: self.run.load_data(self._data_dir, progress=False))
+
     def test_image(self, index: int) -> tuple[np.ndarray, int]:
         data = self.test_set
         index %= len(data.test_labels)

@@ -49,6 +49,13 @@ class InferResponse(BaseModel):
     confidence: float
 
 
+class HealthHint(BaseModel):
+    kind: str  # never-predicted, dead-relu, stuck-sigmoid, unused-pixels
+    message: str
+    layer: str
+    neurons: list[int]  # the neurons it points at (pixels for unused-pixels)
+
+
 class RunSummary(BaseModel):
     name: str
     layers: list[int]

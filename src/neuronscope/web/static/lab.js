@@ -279,6 +279,24 @@ async function selectRun(name) {
     history.replaceState(null, "", `?run=${encodeURIComponent(name)}`);
   } catch { /* the address is only a convenience */ }
   buildNetwork(); paintStrokes(); update();
+  showHealth(name).catch(() => { $("run-health").hidden = true; });
+}
+
+// What went wrong in training, each hint naming its neurons (computed once per run by the server)
+async function showHealth(name) {
+  const box = $("run-health");
+  box.hidden = true;
+  const hints = await api(`/api/runs/${name}/health`);
+  if (state.run !== name) return; // another run was chosen meanwhile
+  box.replaceChildren(...hints.map((hint) => {
+    const line = document.createElement("p");
+    line.dataset.kind = hint.kind;
+    const where = document.createElement("b");
+    where.textContent = `${hint.layer}: `;
+    line.append(where, hint.message);
+    return line;
+  }));
+  box.hidden = !hints.length;
 }
 
 async function start() {
