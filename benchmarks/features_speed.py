@@ -61,7 +61,8 @@ def main() -> None:
           f"k = {config.k}, {config.epochs} epochs; test accuracy as it is {100 * accuracy:.2f}%")
     import neuronscope.inspect.sae as sae_module
 
-    for name, kind in (("neuronscope (k rows decoded)", SparseAutoencoder), ("baseline (dense decoding)", DenseDecoding)):
+    for name, kind in (("neuronscope (k rows decoded)", SparseAutoencoder),
+                       ("baseline (dense decoding)", DenseDecoding)):
         sae_module.SparseAutoencoder = kind  # train_sae builds whichever class is named here
         seconds, sae = median_time(lambda: train_sae(train, config, progress=False), args.repeats)
         quality = sae_quality(sae, test)

@@ -15,7 +15,7 @@ def test_train_sample_and_cells_on_a_text_file(tmp_path, capsys):
     assert main(["text", "train", "--corpus", str(corpus), "--layers", "1", "--hidden", "8", "--seq-len", "40",
                  "--batch", "16", "--epochs", "2", "--eval-every", "10", "--out", str(out), "--quiet"]) == 0
     printed = capsys.readouterr().out
-    assert "training a 1x8 LSTM on quotes.txt (8,000 characters, 17 distinct)" in printed
+    assert "training a 1x8 LSTM (3,609 weights and biases) on quotes.txt (8,000 characters, 17 distinct)" in printed
     assert "nats/char =" in printed and "bits/char" in printed and (out / "report.html").is_file()
     results = json.loads((out / "cells.json").read_text())
     assert {f["feature"] for f in results["features"]} >= {"inside quotes", "word start"}

@@ -83,6 +83,7 @@ def test_drawing_in_jupyterlab_reaches_python(jupyterlab):
         page.keyboard.press("Escape")
         page.click(".jp-Cell >> nth=1")
         page.keyboard.press("Shift+Enter")
-        page.wait_for_selector(".jp-Cell >> nth=1 >> text=PREDICTION", timeout=60000)
+        # the output area, not the cell's source, which says PREDICTION too
+        page.wait_for_selector(".jp-Cell >> nth=1 >> .jp-OutputArea >> text=PREDICTION", timeout=60000)
         assert page.text_content(".jp-Cell >> nth=1 >> .jp-OutputArea").strip() == f"PREDICTION {shown}"
         browser.close()

@@ -68,7 +68,8 @@ def _analyze(args) -> int:
     else:
         layer = args.layer or default_layer(run)
         width = layer_width(run, layer)
-    config = SAEConfig(features=8 * width if args.features is None else args.features, sparsity=args.sparsity, k=args.k, l1=args.l1,
+    features = 8 * width if args.features is None else args.features
+    config = SAEConfig(features=features, sparsity=args.sparsity, k=args.k, l1=args.l1,
                        epochs=args.epochs, seed=args.seed)
     if text:
         from ..experiments.cell_features import study_cell_features

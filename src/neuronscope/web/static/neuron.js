@@ -13,7 +13,8 @@ const PRESETS = {
     threshold: 5, values: [0, 1, 1], thresholds: [-10, 10, 0.1], yes: "Go to the festival!", no: "Stay home.",
   },
   free: {
-    inputs: ["x₁", "x₂"], x: [0.5, 0.8], w: [1.5, -2], threshold: -0.5, values: [0, 1, 0.01], thresholds: [-10, 10, 0.1],
+    inputs: ["x₁", "x₂"], x: [0.5, 0.8], w: [1.5, -2], threshold: -0.5, values: [0, 1, 0.01],
+    thresholds: [-10, 10, 0.1],
     yes: "fires (1)", no: "silent (0)",
   },
 };

@@ -353,7 +353,8 @@ async function loadImage() {
 async function chooseRun(name) {
   state.run = state.runs.find((r) => r.name === name);
   const run = state.run;
-  $("vision-run-info").textContent = `${run.kind} on ${run.dataset} · ${run.parameters.toLocaleString("en")} weights and biases`
+  $("vision-run-info").textContent = `${run.kind} on ${run.dataset}`
+    + ` · ${run.parameters.toLocaleString("en")} weights and biases`
     + (run.test_accuracy != null ? `, ${percent(run.test_accuracy)} test accuracy` : "");
   options($("vis-layer"), [["output", "class scores"], ...run.layers.map((l) => [l.name, `${l.name} (${l.units})`])]);
   const classes = run.class_names.map((n, k) => [k, n]);
