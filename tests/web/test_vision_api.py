@@ -97,3 +97,9 @@ def test_bad_requests_get_one_line_errors(vision_client, method, path, body, mes
     response = getattr(vision_client, method)(path, **({"json": body} if body is not None else {}))
     assert 400 <= response.status_code < 500
     assert message in response.json()["error"]
+
+
+def test_a_module_the_forward_pass_never_runs_is_a_4xx(vision_client):
+    # "points" is the dense network's ModuleList of hook points: a module, but never called itself
+    response = vision_client.get("/api/vision/digits/top?channel=0&layer=points")
+    assert response.status_code == 400 and "not run by the model's forward pass" in response.json()["error"]

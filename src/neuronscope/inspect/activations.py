@@ -37,7 +37,7 @@ def layer_activations(model: nn.Module, images: np.ndarray, layer: str, batch: i
     with LayerRecorder(model, [layer]) as recorder:
         for x in _batches(images, device, batch):
             model(x)
-            rows.append(pool_units(recorder.outputs[layer]).float().cpu())
+            rows.append(pool_units(recorder.output(layer)).float().cpu())
     return torch.cat(rows).numpy()
 
 
@@ -62,7 +62,7 @@ def position_activations(model: nn.Module, images: np.ndarray, layer: str, *, li
     with LayerRecorder(model, [layer]) as recorder:
         for x in _batches(images, device, batch):
             model(x)
-            output = recorder.outputs[layer]
+            output = recorder.output(layer)
             if output.ndim == 2:
                 rows.append(output.float().cpu())
                 continue
@@ -82,7 +82,7 @@ def feature_activations(model: nn.Module, images: np.ndarray, layer: str,
     with LayerRecorder(model, [layer]) as recorder:
         for x in _batches(images, device, batch):
             model(x)
-            rows.append(pool_units(along_units(encode, recorder.outputs[layer].float())).cpu())
+            rows.append(pool_units(along_units(encode, recorder.output(layer).float())).cpu())
     return torch.cat(rows).numpy()
 
 

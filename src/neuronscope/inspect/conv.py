@@ -48,7 +48,7 @@ def feature_maps(model: nn.Module, image: torch.Tensor, layers: list[str] | None
         layers = layers or conv_layers(model)
         with LayerRecorder(model, layers) as recorder:
             model(batch)
-    return {name: recorder.outputs[name][0].cpu().numpy() for name in layers}
+    return {name: recorder.output(name)[0].cpu().numpy() for name in layers}
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def top_activating(model: nn.Module, images: torch.Tensor, layer: str, *, k: int
     with torch.no_grad(), LayerRecorder(model, [layer]) as recorder:
         for start in range(0, len(images), batch):
             model(images[start:start + batch].to(device))
-            output = recorder.outputs[layer]
+            output = recorder.output(layer)
             if output.ndim == 2:  # a dense layer: each neuron is one value
                 output = output[..., None, None]
             flat = output.flatten(2)

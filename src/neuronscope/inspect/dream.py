@@ -37,7 +37,7 @@ class Dream:
 def _energy(model: nn.Module, layer: str, images: torch.Tensor) -> torch.Tensor:
     with LayerRecorder(model, [layer]) as recorder:
         model(images)
-    return recorder.outputs[layer].pow(2).mean()
+    return recorder.output(layer).pow(2).mean()
 
 
 def _resize(images: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:

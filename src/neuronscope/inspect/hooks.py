@@ -56,6 +56,13 @@ class LayerRecorder:
             self._handles.append(layer.register_forward_hook(keep))
         return self
 
+    def output(self, name: str) -> torch.Tensor:
+        """What ``name`` gave on the last forward pass; a clear error for a module the forward pass never
+        runs (a container such as a ModuleList, or a layer the model skips)."""
+        if name not in self.outputs:
+            raise ConfigError(f"layer {name!r} is not run by the model's forward pass; choose a layer that is")
+        return self.outputs[name]
+
     def __exit__(self, *exc) -> None:
         for handle in self._handles:
             handle.remove()
@@ -68,7 +75,7 @@ def channel_count(model: nn.Module, layer: str, input_shape: tuple[int, ...]) ->
     device = next(model.parameters()).device
     with torch.no_grad(), LayerRecorder(model, [layer]) as recorder:
         model(torch.zeros(1, *input_shape, device=device))
-    return int(recorder.outputs[layer].shape[1])
+    return int(recorder.output(layer).shape[1])
 
 
 def check_image_model(model: nn.Module, input_shape: tuple[int, ...]) -> int:

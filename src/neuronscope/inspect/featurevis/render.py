@@ -73,7 +73,7 @@ def _activations(model: nn.Module, layers: list[str], images: torch.Tensor) -> d
     """The outputs of ``layers`` and the model's class scores for ``images``."""
     with LayerRecorder(model, layers) as recorder:
         scores = model(images)
-    return {**recorder.outputs, SCORES: scores}
+    return {**{layer: recorder.output(layer) for layer in layers}, SCORES: scores}
 
 
 def evaluate(model: nn.Module, objective: Objective, images: torch.Tensor) -> torch.Tensor:
