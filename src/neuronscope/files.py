@@ -1,11 +1,12 @@
-"""Atomic file writes: a reader sees either the old file or the complete new one, never a torn one."""
+"""Atomic file writes: a reader sees either the old file or the complete new one, never a torn one; and
+whether a file written from others is still newer than them."""
 
 from __future__ import annotations
 
 import json
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -40,3 +41,13 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
 
 def atomic_write_json(path: str | os.PathLike, obj: Any) -> None:
     atomic_write_bytes(path, (json.dumps(obj, indent=2, sort_keys=False) + "\n").encode())
+
+
+def written_after(path: str | os.PathLike, sources: Iterable[str | os.PathLike]) -> bool:
+    """True when ``path`` was written no earlier than every one of ``sources`` (the files it was computed
+    from); False when any of them cannot be read."""
+    try:
+        written = os.stat(path).st_mtime_ns
+        return all(written >= os.stat(source).st_mtime_ns for source in sources)
+    except OSError:
+        return False

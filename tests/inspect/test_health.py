@@ -8,7 +8,7 @@ import torch
 from neuronscope.cli import main
 from neuronscope.data import load_dataset
 from neuronscope.experiments.dense import HEALTH, health_hints
-from neuronscope.inspect.health import health_hints as hints_for
+from neuronscope.inspect.health import model_hints as hints_for
 from neuronscope.models import MLP, MLPConfig
 from neuronscope.runs import open_run, train_run
 from neuronscope.training import build_configs

@@ -13,7 +13,7 @@ from ..data.text import validation_start
 from ..errors import ConfigError
 from ..feature_configs import SAEConfig
 from ..inspect.cells import MAX_TRACED_CHARS, trace_cells
-from ..inspect.discovery import INTERPRETABLE_AUC, auc_per_column, correlation_per_column
+from ..inspect.discovery import INTERPRETABLE_AUC, signal_scores
 from ..inspect.polysemanticity import ClassMix, class_mix
 from ..inspect.sae import SAEQuality, SparseAutoencoder, encode_all, sae_quality
 from ..inspect.text_features import TextFeature, text_features
@@ -63,13 +63,7 @@ class SignalMatch:
 def best_matches(features: list[TextFeature], cells: np.ndarray, encoded: np.ndarray) -> list[SignalMatch]:
     matches = []
     for signal in features:
-        scores = []
-        for values in (cells.astype(np.float64), encoded.astype(np.float64)):
-            if signal.binary:
-                raw = auc_per_column(values, signal.values)
-                scores.append(np.maximum(raw, 1 - raw))
-            else:
-                scores.append(np.abs(correlation_per_column(values, signal.values)))
+        scores = [signal_scores(values.astype(np.float64), signal)[0] for values in (cells, encoded)]
         cell, feature = int(np.argmax(scores[0])), int(np.argmax(scores[1]))
         matches.append(SignalMatch(signal.name, signal.binary, cell, float(scores[0][cell]), feature,
                                    float(scores[1][feature])))

@@ -7,8 +7,11 @@ from functools import cache
 
 from .. import inspect, plot
 from ..data import Dataset
+from ..errors import CheckpointError
+from ..files import atomic_write_json, written_after
 from ..report import NamedFigure
-from ..runs import Run
+from ..runs import CONFIG, MODEL, Run
+from ..runs.layout import read_json
 
 MISTAKES_SHOWN = 40
 
@@ -71,15 +74,10 @@ def health_hints(run: Run, load_data: Callable[[], Dataset]) -> list[dict]:
     """The run's health hints (``inspect.health``) as JSON objects, computed once and kept in the run as
     health.json until its weights or configuration change; ``load_data`` gives the training and test images
     and is called only when they must be computed."""
-    from ..errors import CheckpointError
-    from ..files import atomic_write_json
-    from ..inspect.health import run_health
-    from ..runs import CONFIG, MODEL
-    from ..runs.layout import read_json
+    from ..inspect.health import run_hints
 
     path = run.path / HEALTH
-    sources = [run.path / MODEL, run.path / CONFIG]
-    if path.is_file() and all(path.stat().st_mtime_ns >= s.stat().st_mtime_ns for s in sources if s.exists()):
+    if path.is_file() and written_after(path, [run.path / MODEL, run.path / CONFIG]):
         try:
             kept = read_json(path).get("hints")
             if isinstance(kept, list) and all(isinstance(h, dict) and isinstance(h.get("message"), str)
@@ -87,7 +85,7 @@ def health_hints(run: Run, load_data: Callable[[], Dataset]) -> list[dict]:
                 return kept
         except CheckpointError:
             pass  # damaged: computed again below
-    hints = [hint.to_json() for hint in run_health(run, load_data())]
+    hints = [hint.to_json() for hint in run_hints(run, load_data())]
     try:
         atomic_write_json(path, {"hints": hints})
     except OSError:

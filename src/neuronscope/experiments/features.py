@@ -15,11 +15,12 @@ from ..errors import CheckpointError, ConfigError
 from ..inspect import featurevis as fv
 from ..inspect.activations import (
     accuracy_with_layer_replaced,
-    feature_activations,
+    along_units,
     layer_activations,
+    pool_units,
     position_activations,
 )
-from ..inspect.hooks import channel_count, layer_names
+from ..inspect.hooks import channel_count
 from ..inspect.matching import NeuronMatching, match_neurons
 from ..inspect.polysemanticity import ClassMix, class_mix
 from ..inspect.sae import SAEConfig, SAEQuality, SparseAutoencoder, load_sae, sae_quality, save_sae, train_sae
@@ -41,8 +42,7 @@ def default_layer(run: Run) -> str:
 
 
 def check_layer(run: Run, layer: str) -> None:
-    names = [n for n in run.model.config.layer_names if n != "output"] if hasattr(run.model.config, "layer_names") \
-        else layer_names(run.model)
+    names = [n for n in run.model.config.layer_names if n != "output"]
     if layer not in names:
         raise ConfigError(f"{run.path.name} has no layer {layer!r} to study; choose one of {', '.join(names)}")
 
@@ -182,7 +182,7 @@ class FeatureStudy:
         return ExperimentReport("features", f"Neurons and dictionary features of {self.layer}", summary, figures,
                                 tables, self.results())
 
-    def _renderings(self, units) -> np.ndarray | None:
+    def _renderings(self, units) -> dict[int, np.ndarray] | None:
         if not self.renderings:
             return None
         blank = np.zeros_like(next(iter(self.renderings.values())))
@@ -238,7 +238,7 @@ def study_features(run: str | Path | Run, layer: str | None = None, sae: SAEConf
     sae = sae or SAEConfig(features=8 * train.shape[1])
     dictionary, seconds = cached_sae(run, layer, sae, train, progress, reuse)
     test = layer_activations(run.model, data.test_images, layer)
-    encoded = feature_activations(run.model, data.test_images, layer, dictionary.encode)
+    encoded = layer_activations(run.model, data.test_images, layer, dictionary.encode)
     top = min(50, len(data.test_labels))
     quality = sae_quality(dictionary, position_activations(run.model, data.test_images, layer, seed=1))
     study = FeatureStudy(
@@ -265,8 +265,6 @@ def study_features(run: str | Path | Run, layer: str | None = None, sae: SAEConf
 def render_features(run: Run, layer: str, dictionary: SparseAutoencoder, units, *, steps: int,
                     input_shape: tuple[int, int, int]) -> dict[int, np.ndarray]:
     """Activation maximization of dictionary features: the input that drives each feature's encoder hardest."""
-    from ..inspect.activations import along_units, pool_units
-
     units = [int(u) for u in units]
     if not units:
         return {}
@@ -291,7 +289,7 @@ def _universality(run: Run, compare, layer: str, config: SAEConfig, data, test: 
     train = position_activations(other.model, data.train_images, layer)
     other_sae, _ = cached_sae(other, layer, config, train, progress, reuse)
     other_test = layer_activations(other.model, data.test_images, layer)
-    other_encoded = feature_activations(other.model, data.test_images, layer, other_sae.encode)
+    other_encoded = layer_activations(other.model, data.test_images, layer, other_sae.encode)
     top = study.neurons.top.shape[1]
     other_neurons = class_mix(other_test, data.test_labels, data.num_classes, top=top)
     other_features = class_mix(other_encoded, data.test_labels, data.num_classes, top=top)

@@ -4,6 +4,7 @@ dimension, to packed several to a dimension as they become rarer."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from tqdm.auto import tqdm
 
@@ -18,7 +19,7 @@ def superposition_experiment(config: ToyConfig = ToyConfig(), sparsities: Sequen
     """Train the toy model at each sparsity and show how its features share its dimensions."""
     from ..plot.features import plot_toy_geometry
 
-    models: list[ToyModel] = [train_toy_model(ToyConfig(**{**config.to_json(), "sparsity": float(s)}))
+    models: list[ToyModel] = [train_toy_model(replace(config, sparsity=float(s)))
                               for s in tqdm(sparsities, desc="toy models", unit="model", disable=not progress,
                                             leave=False)]
     n, m = config.features, config.dimensions

@@ -29,18 +29,6 @@ def pool_units(output: torch.Tensor) -> torch.Tensor:
     return output.flatten(2).amax(2) if output.ndim > 2 else output
 
 
-@torch.no_grad()
-def layer_activations(model: nn.Module, images: np.ndarray, layer: str, batch: int = BATCH) -> np.ndarray:
-    """(images, units) float32: every neuron's (or channel's peak) activation in ``layer`` for each image."""
-    device = next(model.parameters()).device
-    rows = []
-    with LayerRecorder(model, [layer]) as recorder:
-        for x in _batches(images, device, batch):
-            model(x)
-            rows.append(pool_units(recorder.output(layer)).float().cpu())
-    return torch.cat(rows).numpy()
-
-
 def along_units(fn: Callable[[torch.Tensor], torch.Tensor], output: torch.Tensor) -> torch.Tensor:
     """Apply ``fn`` (rows, units) -> (rows, anything) to a layer's output: to each row of a dense layer, to
     the channel vector at every position of a conv layer (whose result keeps the positions)."""
@@ -50,39 +38,43 @@ def along_units(fn: Callable[[torch.Tensor], torch.Tensor], output: torch.Tensor
     return fn(moved.reshape(-1, moved.shape[-1])).reshape(*moved.shape[:-1], -1).movedim(-1, 1)
 
 
+def _layer_outputs(model: nn.Module, images: np.ndarray, layer: str, batch: int):
+    """(input batch, ``layer``'s output for it), batch by batch over ``images``."""
+    device = next(model.parameters()).device
+    with LayerRecorder(model, [layer]) as recorder:
+        for x in _batches(images, device, batch):
+            model(x)
+            yield x, recorder.output(layer)
+
+
+@torch.no_grad()
+def layer_activations(model: nn.Module, images: np.ndarray, layer: str,
+                      encode: Callable[[torch.Tensor], torch.Tensor] | None = None, batch: int = BATCH) -> np.ndarray:
+    """(images, units) float32: every neuron's (or channel's peak) activation in ``layer`` for each image;
+    with ``encode`` (such as a dictionary's), (images, features): ``encode`` applied to the activations (for a
+    conv layer at every position, each feature's peak kept)."""
+    rows = []
+    for _, output in _layer_outputs(model, images, layer, batch):
+        output = output.float()
+        rows.append(pool_units(along_units(encode, output) if encode else output).cpu())
+    return torch.cat(rows).numpy()
+
+
 @torch.no_grad()
 def position_activations(model: nn.Module, images: np.ndarray, layer: str, *, limit: int = 200_000, seed: int = 0,
                          batch: int = BATCH) -> np.ndarray:
     """(rows, units) float32: a dense layer's activations, one row per image; for a conv layer, the channel
     vectors at positions drawn evenly at random, at most ``limit`` rows in all (what a dictionary of a
     conv layer's features learns from: a feature can fire anywhere in the image)."""
-    device = next(model.parameters()).device
     generator = torch.Generator().manual_seed(seed)
     rows = []
-    with LayerRecorder(model, [layer]) as recorder:
-        for x in _batches(images, device, batch):
-            model(x)
-            output = recorder.output(layer)
-            if output.ndim == 2:
-                rows.append(output.float().cpu())
-                continue
-            vectors = output.movedim(1, -1).reshape(-1, output.shape[1]).float().cpu()
-            keep = max(1, limit * len(x) // len(images))
-            rows.append(vectors[torch.randperm(len(vectors), generator=generator)[:keep]])
-    return torch.cat(rows).numpy()
-
-
-@torch.no_grad()
-def feature_activations(model: nn.Module, images: np.ndarray, layer: str,
-                        encode: Callable[[torch.Tensor], torch.Tensor], batch: int = BATCH) -> np.ndarray:
-    """(images, features): ``encode`` applied to ``layer``'s activations of each image (for a conv layer, at
-    every position, each feature's peak kept)."""
-    device = next(model.parameters()).device
-    rows = []
-    with LayerRecorder(model, [layer]) as recorder:
-        for x in _batches(images, device, batch):
-            model(x)
-            rows.append(pool_units(along_units(encode, recorder.output(layer).float())).cpu())
+    for x, output in _layer_outputs(model, images, layer, batch):
+        if output.ndim == 2:
+            rows.append(output.float().cpu())
+            continue
+        vectors = output.movedim(1, -1).reshape(-1, output.shape[1]).float().cpu()
+        keep = max(1, limit * len(x) // len(images))
+        rows.append(vectors[torch.randperm(len(vectors), generator=generator)[:keep]])
     return torch.cat(rows).numpy()
 
 

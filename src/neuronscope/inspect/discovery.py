@@ -66,6 +66,17 @@ def correlation_per_column(values: np.ndarray, target: np.ndarray) -> np.ndarray
     return np.divide(centred.T @ t, spread, out=np.zeros(values.shape[1]), where=spread > 0)
 
 
+def signal_scores(values: np.ndarray, feature: TextFeature) -> tuple[np.ndarray, np.ndarray]:
+    """(columns,) how well each column of ``values`` (n, columns) tracks ``feature``: the AUC folded to >= 0.5
+    for a binary feature, |correlation| for a counted one; and whether each column is high where it holds
+    (or grows with it)."""
+    if feature.binary:
+        raw = auc_per_column(values, feature.values)
+        return np.maximum(raw, 1 - raw), raw >= 0.5
+    raw = correlation_per_column(values, feature.values)
+    return np.abs(raw), raw >= 0
+
+
 def discover_cells(trace: CellTrace, features: list[TextFeature], top: int = 5) -> CellDiscovery:
     """Score every cell of every layer against every feature; the best cells per feature first."""
     states = np.stack([trace.states(l) for l in range(len(trace.layers))])  # (layers, n, hidden)
@@ -76,14 +87,8 @@ def discover_cells(trace: CellTrace, features: list[TextFeature], top: int = 5) 
     for feature in features:
         if len(feature.values) != n:
             raise ValueError(f"feature {feature.name!r} has {len(feature.values)} values for {n} characters")
-        if feature.binary:
-            raw = auc_per_column(flat, feature.values)
-            folded, positive = np.maximum(raw, 1 - raw), raw >= 0.5
-            passed |= folded >= INTERPRETABLE_AUC
-        else:
-            raw = correlation_per_column(flat, feature.values)
-            folded, positive = np.abs(raw), raw >= 0
-            passed |= folded >= INTERPRETABLE_CORRELATION
+        folded, positive = signal_scores(flat, feature)
+        passed |= folded >= (INTERPRETABLE_AUC if feature.binary else INTERPRETABLE_CORRELATION)
         order = np.argsort(-folded, kind="stable")[:top]
         ranked = [CellScore(int(k // hidden), int(k % hidden), float(folded[k]), bool(positive[k])) for k in order]
         findings.append(FeatureFinding(feature, ranked[0], ranked[1:], _snippet(feature)))

@@ -38,7 +38,7 @@ def _listed(indices, limit: int = 12) -> str:
 
 
 @torch.no_grad()
-def health_hints(model: MLP, test_images: np.ndarray, class_names, train_images: np.ndarray | None = None,
+def model_hints(model: MLP, test_images: np.ndarray, class_names, train_images: np.ndarray | None = None,
                  initial: MLP | None = None) -> list[Hint]:
     """The hints for a dense network from its test images (and, for unused pixels, its training images and
     the network as it was before training, ``initial``)."""
@@ -94,11 +94,11 @@ def _unused_pixels(model: MLP, train_images: np.ndarray, initial: MLP) -> list[H
                  "hidden1" if len(model.config.layers) > 2 else "output", tuple(blank.tolist()))]
 
 
-def run_health(run, data) -> list[Hint]:
+def run_hints(run, data) -> list[Hint]:
     """The hints for a dense network's run, with ``data`` the dataset it was trained on; the network before
     training is drawn again from the run's recorded init and seed."""
     initial = None
     if run.training is not None:
         initial = MLP(run.model.config).reset_parameters(run.training.init, run.training.seed)
     train = data.train_images if len(data.train_images) else None
-    return health_hints(run.model, data.test_images, data.class_names, train, initial)
+    return model_hints(run.model, data.test_images, data.class_names, train, initial)

@@ -9,7 +9,6 @@ the dead ones to explain what the live ones miss (Gao et al.'s AuxK), in both ki
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,7 +74,7 @@ class SparseAutoencoder(nn.Module):
         return features @ self.decoder + self.decoder_bias
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.decode(self.encode(x))
+        return self._reconstruct(self.pre_activations(x))[1]
 
     @torch.no_grad()
     def normalize_decoder(self) -> None:
@@ -107,8 +106,7 @@ def _as_tensor(activations) -> torch.Tensor:
     return x
 
 
-def train_sae(activations, config: SAEConfig = SAEConfig(), *, progress: bool = True,
-              on_epoch: Callable[[int, float], None] | None = None) -> SparseAutoencoder:
+def train_sae(activations, config: SAEConfig = SAEConfig(), *, progress: bool = True) -> SparseAutoencoder:
     """Train a sparse autoencoder on ``activations`` (inputs, units). The loss is the squared error over
     the activations' variance (so 0.1 means 90% explained), plus the sparsity penalty and the dead
     features' auxiliary loss."""
@@ -122,7 +120,7 @@ def train_sae(activations, config: SAEConfig = SAEConfig(), *, progress: bool = 
     since_fired = torch.zeros(config.features)
     aux_k = min(2 * (config.k if config.sparsity == "topk" else 16), config.features)
     bar = tqdm(range(config.epochs), desc="sparse autoencoder", unit="epoch", disable=not progress, leave=False)
-    for epoch in bar:
+    for _ in bar:
         total = 0.0
         for batch in x[torch.randperm(len(x), generator=generator)].split(config.batch_size):
             pre = sae.pre_activations(batch)
@@ -141,8 +139,6 @@ def train_sae(activations, config: SAEConfig = SAEConfig(), *, progress: bool = 
             optimizer.step()
             sae.normalize_decoder()
             total += float(loss.detach()) * len(batch)
-        if on_epoch:
-            on_epoch(epoch, total / len(x))
         bar.set_postfix(loss=f"{total / len(x):.4f}")
     return sae.eval()
 
@@ -164,8 +160,8 @@ def sae_quality(sae: SparseAutoencoder, activations, batch: int = 4096) -> SAEQu
     x = _as_tensor(activations)
     residual, active, fired = 0.0, 0.0, torch.zeros(sae.config.features, dtype=torch.bool)
     for chunk in x.split(batch):
-        features = sae.encode(chunk)
-        residual += float((chunk - sae.decode(features)).pow(2).sum())
+        features, reconstruction = sae._reconstruct(sae.pre_activations(chunk))
+        residual += float((chunk - reconstruction).pow(2).sum())
         active += float((features > 0).sum())
         fired |= (features > 0).any(0)
     total = float((x - x.mean(0)).pow(2).sum())
@@ -181,8 +177,7 @@ def encode_all(sae: SparseAutoencoder, activations, batch: int = 4096) -> np.nda
 
 def save_sae(path: str | Path, sae: SparseAutoencoder, metadata: dict) -> None:
     """Write the dictionary as safetensors (atomically), its configuration and ``metadata`` in the header."""
-    save_tensors(path, sae.state_dict(),
-                 {**metadata, "sae": sae.config.to_json()})
+    save_tensors(path, sae.state_dict(), {**metadata, "sae": sae.config.to_json()})
 
 
 def load_sae(path: str | Path) -> tuple[SparseAutoencoder, dict]:

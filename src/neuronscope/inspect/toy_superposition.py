@@ -16,6 +16,7 @@ import torch
 from ..feature_configs import ToyConfig
 
 REPRESENTED = 0.5  # a feature whose direction is at least this long is represented
+FINAL_BATCH = 8192  # inputs the starts are compared on, once trained
 
 
 @dataclass(frozen=True)
@@ -78,24 +79,20 @@ def train_toy_model(config: ToyConfig = ToyConfig()) -> ToyModel:
     weight_of = torch.as_tensor(importance(config), dtype=torch.float32)
     optimizer = torch.optim.Adam([weights, bias], lr=config.lr)
     for _ in range(config.steps):
-        x = _sparse_batch(starts, config, generator)
+        x = _sparse_batch(starts, config.batch_size, config, generator)
         loss_per_start = _losses(weights, bias, x, weight_of)
         optimizer.zero_grad()
         loss_per_start.sum().backward()
         optimizer.step()
     with torch.no_grad():
-        final = _losses(weights, bias, _sparse_batch(starts, replace_batch(config, 8192), generator), weight_of)
+        final = _losses(weights, bias, _sparse_batch(starts, FINAL_BATCH, config, generator), weight_of)
     best = int(final.argmin())
     return ToyModel(config, weights[best].detach().numpy().astype(np.float64),
                     bias[best, 0].detach().numpy().astype(np.float64), float(final[best]))
 
 
-def replace_batch(config: ToyConfig, batch_size: int) -> ToyConfig:
-    return ToyConfig(**{**config.to_json(), "batch_size": batch_size})
-
-
-def _sparse_batch(starts: int, config: ToyConfig, generator: torch.Generator) -> torch.Tensor:
-    shape = (starts, config.batch_size, config.features)
+def _sparse_batch(starts: int, batch_size: int, config: ToyConfig, generator: torch.Generator) -> torch.Tensor:
+    shape = (starts, batch_size, config.features)
     values = torch.rand(shape, generator=generator)
     return values * (torch.rand(shape, generator=generator) >= config.sparsity)
 
@@ -105,7 +102,3 @@ def _losses(weights: torch.Tensor, bias: torch.Tensor, x: torch.Tensor, weight_o
     out = torch.relu(hidden @ weights + bias)
     return (weight_of * (x - out) ** 2).sum(2).mean(1)
 
-
-def sparsity_sweep(config: ToyConfig = ToyConfig(), sparsities=(0.0, 0.7, 0.9, 0.97, 0.99, 0.997)) -> list[ToyModel]:
-    """The same toy model trained at each sparsity: the picture of features entering superposition."""
-    return [train_toy_model(ToyConfig(**{**config.to_json(), "sparsity": float(s)})) for s in sparsities]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -10,7 +9,7 @@ from matplotlib.figure import Figure
 from tqdm.auto import tqdm
 
 from .. import plot
-from ..files import atomic_write_bytes
+from ..files import atomic_write_bytes, written_after
 
 
 class NamedFigure:
@@ -63,19 +62,17 @@ def write_figures(figures: list[NamedFigure], out_dir: str | Path, formats=("png
 def reuse_written(figures: Iterable[NamedFigure], directory: Path, newer_than: Iterable[Path]) -> int:
     """Take each figure's PNG from ``directory`` when that file was written after every path in
     ``newer_than`` (the run's weights and configuration); returns how many were reused."""
-    try:
-        since = max(os.stat(path).st_mtime for path in newer_than)
-    except OSError:
-        return 0
+    newer_than = list(newer_than)
     reused = 0
     for named in figures:
         path = directory / f"{named.name}.png"
+        if not written_after(path, newer_than):
+            continue
         try:
-            if path.stat().st_mtime >= since:
-                data = path.read_bytes()
-                if data.startswith(b"\x89PNG\r\n\x1a\n"):
-                    named.reuse_png(data)
-                    reused += 1
+            data = path.read_bytes()
         except OSError:
             continue
+        if data.startswith(b"\x89PNG\r\n\x1a\n"):
+            named.reuse_png(data)
+            reused += 1
     return reused
