@@ -10,6 +10,7 @@ from .errors import ConfigError
 
 SPARSITY_KINDS = ("topk", "l1")
 MAX_FEATURES = 65_536
+FEATURES_PER_UNIT = 8  # the default dictionary size, per neuron, channel or cell of the layer
 
 
 @dataclass(frozen=True)

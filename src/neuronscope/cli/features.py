@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..choices import ANALYZED_CHARS
 from ..errors import ConfigError
-from ..feature_configs import SPARSITY_KINDS, SAEConfig, ToyConfig
+from ..feature_configs import FEATURES_PER_UNIT, SPARSITY_KINDS, SAEConfig, ToyConfig
 from .options import add_data_options, command_group, float_list
 
 
@@ -68,7 +68,7 @@ def _analyze(args) -> int:
     else:
         layer = args.layer or default_layer(run)
         width = layer_width(run, layer)
-    features = 8 * width if args.features is None else args.features
+    features = FEATURES_PER_UNIT * width if args.features is None else args.features
     config = SAEConfig(features=features, sparsity=args.sparsity, k=args.k, l1=args.l1,
                        epochs=args.epochs, seed=args.seed)
     if text:

@@ -11,7 +11,7 @@ import numpy as np
 from ..choices import ANALYZED_CHARS
 from ..data.text import validation_start
 from ..errors import ConfigError
-from ..feature_configs import SAEConfig
+from ..feature_configs import FEATURES_PER_UNIT, SAEConfig
 from ..inspect.cells import MAX_TRACED_CHARS, trace_cells
 from ..inspect.discovery import INTERPRETABLE_AUC, signal_scores
 from ..inspect.polysemanticity import ClassMix, class_mix
@@ -233,7 +233,7 @@ def study_cell_features(run: str | Run, layer: int | None = None, sae: SAEConfig
     layer = layers if layer is None else layer
     if not 1 <= layer <= layers:
         raise ConfigError(f"{run.path.name} has cell layers 1..{layers}, not {layer}")
-    sae = sae or SAEConfig(features=8 * hidden)
+    sae = sae or SAEConfig(features=FEATURES_PER_UNIT * hidden)
     training_text, text = texts or _texts(run, data_dir, chars)
     if len(training_text) < 1000 or len(text) < 100:
         raise ConfigError(f"{run.path.name}'s text is too short to learn a dictionary from")

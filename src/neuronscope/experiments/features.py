@@ -12,6 +12,7 @@ import numpy as np
 import torch
 
 from ..errors import CheckpointError, ConfigError
+from ..feature_configs import FEATURES_PER_UNIT, SAEConfig
 from ..inspect import featurevis as fv
 from ..inspect.activations import (
     accuracy_with_layer_replaced,
@@ -23,7 +24,7 @@ from ..inspect.activations import (
 from ..inspect.hooks import channel_count
 from ..inspect.matching import NeuronMatching, match_neurons
 from ..inspect.polysemanticity import ClassMix, class_mix
-from ..inspect.sae import SAEConfig, SAEQuality, SparseAutoencoder, load_sae, sae_quality, save_sae, train_sae
+from ..inspect.sae import SAEQuality, SparseAutoencoder, load_sae, sae_quality, save_sae, train_sae
 from ..inspect.weights import pixel_projection
 from ..report import ExperimentReport, NamedFigure, Table
 from ..runs import IMAGE_KINDS, Run, open_run
@@ -235,7 +236,7 @@ def study_features(run: str | Path | Run, layer: str | None = None, sae: SAEConf
     check_layer(run, layer)
     data = run.load_data(data_dir, train_size=train_size, test_size=test_size, progress=progress)
     train = position_activations(run.model, data.train_images, layer)
-    sae = sae or SAEConfig(features=8 * train.shape[1])
+    sae = sae or SAEConfig(features=FEATURES_PER_UNIT * train.shape[1])
     dictionary, seconds = cached_sae(run, layer, sae, train, progress, reuse)
     test = layer_activations(run.model, data.test_images, layer)
     encoded = layer_activations(run.model, data.test_images, layer, dictionary.encode)

@@ -91,12 +91,12 @@ def discover_cells(trace: CellTrace, features: list[TextFeature], top: int = 5) 
         passed |= folded >= (INTERPRETABLE_AUC if feature.binary else INTERPRETABLE_CORRELATION)
         order = np.argsort(-folded, kind="stable")[:top]
         ranked = [CellScore(int(k // hidden), int(k % hidden), float(folded[k]), bool(positive[k])) for k in order]
-        findings.append(FeatureFinding(feature, ranked[0], ranked[1:], _snippet(feature)))
+        findings.append(FeatureFinding(feature, ranked[0], ranked[1:], signal_window(feature)))
         scores[feature.name] = folded.reshape(layers, hidden)
     return CellDiscovery(findings, scores, float(passed.mean()))
 
 
-def _snippet(feature: TextFeature, width: int = SNIPPET_CHARS) -> slice:
+def signal_window(feature: TextFeature, width: int = SNIPPET_CHARS) -> slice:
     """The window of ``width`` characters where the feature varies most: for a binary feature the
     most even mix of both cases, for a counted one the largest spread."""
     values = feature.values

@@ -6,11 +6,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from matplotlib import colormaps
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from ..inspect.discovery import INTERPRETABLE_AUC, signal_window
 from ..inspect.polysemanticity import ClassMix
 from ..inspect.toy_superposition import REPRESENTED, ToyModel, importance
+from . import palette
 from .style import DIVERGING, TileSheet, new_figure, symmetric_norm
 
 NEURON_COLOR, FEATURE_COLOR = "#888888", "#1f5fbf"
@@ -148,8 +151,6 @@ def plot_toy_geometry(models: Sequence[ToyModel]) -> Figure:
 
 
 def _importance_colors(model: ToyModel) -> np.ndarray:
-    from matplotlib import colormaps
-
     weights = importance(model.config)
     return colormaps["viridis"](0.15 + 0.75 * (weights - weights.min()) / max(np.ptp(weights), 1e-9))
 
@@ -172,8 +173,6 @@ def _draw_arrows(ax, model: ToyModel) -> None:
 
 
 def _draw_norms(ax, model: ToyModel) -> None:
-    from matplotlib import colormaps
-
     colors = colormaps["plasma"](0.1 + 0.8 * np.clip(model.interference, 0, 1))
     colors[model.norms < REPRESENTED] = (0.75, 0.75, 0.75, 1.0)  # an ignored feature shares nothing
     ax.barh(np.arange(model.config.features), model.norms, color=colors)
@@ -185,8 +184,6 @@ def _draw_norms(ax, model: ToyModel) -> None:
 
 def plot_signal_scores(matches) -> Figure:
     """For each text signal, the best single cell's score beside the best single feature's."""
-    from ..inspect.discovery import INTERPRETABLE_AUC
-
     fig = new_figure(7.2, 0.42 * len(matches) + 1.2)
     ax = fig.add_subplot()
     rows = np.arange(len(matches))
@@ -206,9 +203,6 @@ def plot_text_tracks(text: str, tracks: Sequence[tuple[str, int, int, str]], cel
                      signals, width: int = 60) -> Figure:
     """For each (signal, cell, feature, heading): a stretch of text where the signal changes, three times over:
     the signal itself (gray where it holds), the cell's state and the feature's activation (the one palette)."""
-    from ..inspect.discovery import _snippet
-    from . import palette
-
     by_name = {s.name: s for s in signals}
     lines_per_track = 2
     block = 3 * lines_per_track * 0.22 + 0.5
@@ -216,7 +210,7 @@ def plot_text_tracks(text: str, tracks: Sequence[tuple[str, int, int, str]], cel
     y = 0.3
     for signal_name, cell, feature, heading in tracks:
         signal = by_name[signal_name]
-        window = _snippet(signal, width * lines_per_track)
+        window = signal_window(signal, width * lines_per_track)
         chunk = text[window]
         sheet.text(0.1, y, heading, fontsize=8.5, weight="bold", va="top")
         y += 0.25
