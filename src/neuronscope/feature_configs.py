@@ -22,7 +22,7 @@ class SAEConfig(Settings):
     features: int = 800
     sparsity: str = "topk"
     k: int = 16
-    l1: float = 3.0
+    l1: float = 0.15  # about 20 active features per input on an MNIST MLP's hidden layer
     epochs: int = 10
     batch_size: int = 1024
     lr: float = 3e-3

@@ -50,7 +50,7 @@ def test_the_auxiliary_loss_moves_only_dead_features_toward_what_the_live_ones_m
     sae = SparseAutoencoder(x.shape[1], SAEConfig(features=64, k=4))
     batch = torch.as_tensor(x)
     pre = sae.pre_activations(batch)
-    _, reconstruction = sae._reconstruct(pre)
+    reconstruction = sae.decode(sae._sparse(pre))
     dead = torch.zeros(64, dtype=torch.bool)
     dead[40:] = True
     _auxiliary_loss(sae, pre, dead, batch - reconstruction, k=8).backward()

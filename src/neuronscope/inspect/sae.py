@@ -53,28 +53,15 @@ class SparseAutoencoder(nn.Module):
 
     def _sparse(self, pre: torch.Tensor) -> torch.Tensor:
         if self.config.sparsity == "topk":
-            values, indices = self._top(pre)
-            return torch.zeros_like(pre).scatter_(1, indices, values)
+            values, indices = pre.topk(self.config.k, dim=1, sorted=False)
+            return torch.zeros_like(pre).scatter_(1, indices, torch.relu(values))
         return torch.relu(pre)
-
-    def _top(self, pre: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        values, indices = pre.topk(self.config.k, dim=1, sorted=False)
-        return torch.relu(values), indices
-
-    def _reconstruct(self, pre: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """(feature activations, reconstruction); top-k decodes from its k rows only, k/features of the work."""
-        if self.config.sparsity == "topk":
-            values, indices = self._top(pre)
-            decoded = nn.functional.embedding_bag(indices, self.decoder, per_sample_weights=values, mode="sum")
-            return torch.zeros_like(pre).scatter_(1, indices, values), decoded + self.decoder_bias
-        features = torch.relu(pre)
-        return features, self.decode(features)
 
     def decode(self, features: torch.Tensor) -> torch.Tensor:
         return features @ self.decoder + self.decoder_bias
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self._reconstruct(self.pre_activations(x))[1]
+        return self.decode(self.encode(x))
 
     @torch.no_grad()
     def normalize_decoder(self) -> None:
@@ -124,8 +111,8 @@ def train_sae(activations, config: SAEConfig = SAEConfig(), *, progress: bool = 
         total = 0.0
         for batch in x[torch.randperm(len(x), generator=generator)].split(config.batch_size):
             pre = sae.pre_activations(batch)
-            features, reconstruction = sae._reconstruct(pre)
-            error = batch - reconstruction
+            features = sae._sparse(pre)
+            error = batch - sae.decode(features)
             loss = error.pow(2).sum(1).mean() / variance
             if config.sparsity == "l1":
                 loss = loss + config.l1 * (features * sae.decoder.norm(dim=1)).sum(1).mean() / variance.sqrt()
@@ -160,8 +147,8 @@ def sae_quality(sae: SparseAutoencoder, activations, batch: int = 4096) -> SAEQu
     x = _as_tensor(activations)
     residual, active, fired = 0.0, 0.0, torch.zeros(sae.config.features, dtype=torch.bool)
     for chunk in x.split(batch):
-        features, reconstruction = sae._reconstruct(sae.pre_activations(chunk))
-        residual += float((chunk - reconstruction).pow(2).sum())
+        features = sae.encode(chunk)
+        residual += float((chunk - sae.decode(features)).pow(2).sum())
         active += float((features > 0).sum())
         fired |= (features > 0).any(0)
     total = float((x - x.mean(0)).pow(2).sum())
