@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from neuronscope.cli import main
+from neuronscope.data import load_dataset
 from neuronscope.experiments import (
     DataSpec,
     hidden_sweep,
@@ -15,7 +16,9 @@ from neuronscope.experiments import (
 )
 from neuronscope.experiments.hidden_sizes import sweep_groups
 from neuronscope.experiments.training import train_networks
-from neuronscope.runs import import_weights, open_run
+from neuronscope.models.convnet import ConvNetConfig
+from neuronscope.runs import import_weights, open_run, train_run
+from neuronscope.training import ModuleTrainConfig
 
 
 @pytest.fixture(scope="module")
@@ -122,6 +125,34 @@ def test_robustness_center_is_the_plain_test_accuracy(trained_run, shared_data):
     final = open_run(trained_run).history[-1]["test_accuracy"]
     assert grid.shape == (7, 7) and grid[3, 3] == pytest.approx(final)
     assert grid[3, 6] < grid[3, 3] and next(iter(report.results["scale_accuracy"].values()))[1] == pytest.approx(final)
+
+
+@pytest.fixture(scope="module")
+def convnet_run(tmp_path_factory, small_mnist):
+    data = load_dataset("mnist", small_mnist.data_dir, train_size=small_mnist.train_size,
+                        test_size=small_mnist.test_size, progress=False)
+    out = tmp_path_factory.mktemp("exp") / "convnet"
+    train_run(out, data, ConvNetConfig(channels=(8, 16), dense=32), ModuleTrainConfig(epochs=4), progress=False)
+    return out
+
+
+def test_a_convnet_cares_less_than_a_dense_network_where_the_digit_sits(trained_run, convnet_run, shared_data):
+    report = robustness_experiment([trained_run, convnet_run], max_shift=4, factors=[0.8, 1.0],
+                                   data_dir=shared_data, progress=False)
+    dense, conv = (np.array(grid) for grid in report.results["shift_accuracy"].values())
+    assert list(report.results["shift_accuracy"]) == ["784-20-10 relu", "ConvNet channels 8-16, dense 32"]
+    assert conv[4, 4] == pytest.approx(open_run(convnet_run).history[-1]["test_accuracy"])
+    assert conv[4].mean() > dense[4].mean() + 0.15 and conv.mean() > dense.mean() + 0.15
+    assert "shift_curves" in [figure.name for figure in report.figures]
+
+
+def test_noise_and_morph_take_a_convnet(convnet_run, shared_data):
+    noise = noise_experiment(convnet_run, images=200, data_dir=shared_data, progress=False)
+    assert sum(noise.results["sets"]["uniform noise"]["counts"]) == 200
+    assert 0.1 < noise.results["sets"]["test images"]["mean_confidence"] <= 1
+    morph = morph_experiment(convnet_run, source=1, target=0, steps=21, data_dir=shared_data, progress=False)
+    assert morph.results["layer"] == "fc1" and len(morph.results["changing_neurons"]) == 6
+    assert morph.results["predicted"][0] == 1 and morph.results["predicted"][-1] == 0
 
 
 def test_morph_experiment_from_the_command_line(trained_run, shared_data, tmp_path, capsys):

@@ -64,12 +64,39 @@ def test_auc_matches_scikit_learn():
 
 def test_code_features_know_comments_strings_and_indentation():
     text = 'x = f("a # b")  # note\n    y = [1]\n'
-    features = {f.name: f.values for f in text_features(text, code=True)}
+    features = {f.name: f.values for f in text_features(text, "python")}
     comment, string = features["inside comment"], features["inside string"]
     assert comment[text.index("# note"):text.index("\n")].all() and not comment[:text.index("# note")].any()
-    assert string[text.index("a # b"):text.index('")')].all() and not string[text.index("# note")]
+    assert not comment[text.index("\n")]  # the newline ends the comment
+    assert string[text.index('"a'):text.index('")')].all() and not string[text.index("# note")]
+    assert not string[text.index("f")] and not string[text.index('")')]  # prefix, closing quote
     assert features["indentation"][text.index("y")] == 4 and features["inside [ ]"][text.index("1")] == 1
     assert features["line end"][text.index("\n") - 1] == 1
+
+
+def test_c_comments_and_strings_come_from_a_real_lexer():
+    text = '#include <stdio.h>\n/* block\n   comment */ int x = 1; // line "not a string"\nchar *s = "a // b";\n'
+    features = {f.name: f.values for f in text_features(text, "c")}
+    comment, string = features["inside comment"], features["inside string"]
+    assert not comment[:text.index("\n")].any()  # a preprocessor line is not a comment
+    assert comment[text.index("/* block"):text.index("*/") + 1].all() and not comment[text.index("int")]
+    line = text.index("// line")
+    assert comment[line:text.index("\n", line)].all() and not comment[text.index("\n", line)]
+    assert not string[line:text.index("\n", line)].any()  # quotes inside a comment open no string
+    literal = text.index('"a // b"')
+    assert string[literal:literal + 7].all() and not string[literal + 7] and not comment[literal:literal + 8].any()
+
+
+def test_interpolated_code_is_inside_its_string():
+    text = 'x = f"a{y + 1}b" + z\n'
+    string = {f.name: f.values for f in text_features(text, "python")}["inside string"]
+    assert string[text.index('"a'):text.index('b"') + 1].all()
+    assert not string[text.index('b"') + 1:].any()
+
+
+def test_an_unknown_language_is_a_one_line_error():
+    with pytest.raises(ConfigError, match="no lexer for the language 'klingon'"):
+        text_features("x = 1\n", "klingon")
 
 
 def test_saturation_is_a_fraction_of_characters(quote_run):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from neuronscope.data.text import SHAKESPEARE_FILE, Vocabulary, load_corpus
+from neuronscope.data.text import SHAKESPEARE_FILE, Vocabulary, corpus_language, load_corpus
 from neuronscope.errors import DataError, DownloadError
 
 
@@ -14,7 +14,7 @@ def test_tinyshakespeare_from_the_data_folder(shared_data):
 
 def test_the_standard_library_is_a_code_corpus():
     corpus = load_corpus("python-stdlib", max_chars=50_000)
-    assert len(corpus.text) == 50_000 and corpus.is_code
+    assert len(corpus.text) == 50_000 and corpus.is_code and corpus.language == "python"
     assert "def " in corpus.text and "import " in corpus.text
     assert corpus.text == load_corpus("python-stdlib", max_chars=50_000).text  # same order every time
 
@@ -24,6 +24,21 @@ def test_user_files_are_read_as_utf8_with_one_newline_convention(tmp_path):
     path.write_bytes("caf\u00e9 line one\r\nline two\r\n".encode())
     corpus = load_corpus(str(path))
     assert corpus.text == "caf\u00e9 line one\nline two\n" and corpus.source == str(path.resolve())
+    assert corpus.language is None
+
+
+@pytest.mark.parametrize("name, language", [("kernel.c", "c"), ("lib.RS", "rust"), ("app.js", "javascript")])
+def test_code_files_are_lexed_in_their_language(tmp_path, name, language):
+    path = tmp_path / name
+    path.write_text("x = 1;\n")
+    corpus = load_corpus(str(path))
+    assert corpus.language == language and corpus.summary()["language"] == language
+
+
+def test_runs_that_kept_only_is_code_still_know_their_language():
+    assert corpus_language({"is_code": True, "source": "python-stdlib"}) == "python"
+    assert corpus_language({"is_code": True, "source": "/src/fs/inode.c"}) == "c"
+    assert corpus_language({"is_code": False, "source": "/books/a.txt"}) is None
 
 
 @pytest.mark.parametrize("content, message", [

@@ -25,7 +25,7 @@ def text_client(quote_run, digits_run, tmp_path_factory):
 def test_text_and_image_runs_are_listed_apart(text_client):
     client, root = text_client
     [quotes] = client.get("/api/text/runs").json()
-    assert quotes["name"] == "quotes"
+    assert quotes["name"] == "quotes" and quotes["language"] is None
     vocabulary = len(open_run(root / "quotes").model.config.vocabulary)
     # embedding, one LSTM layer of 16 cells over 8 inputs, the output layer
     assert quotes["parameters"] == vocabulary * 8 + 4 * 16 * (8 + 16 + 2) + 16 * vocabulary + vocabulary
@@ -62,6 +62,19 @@ def test_samples_and_cells(text_client):
     assert main(["text", "cells", str(root / "quotes"), "--text", str(text), "--quiet"]) == 0
     found = client.get("/api/text/quotes/cells").json()
     assert any(f["feature"] == "inside quotes" for f in found["features"])
+
+
+def test_a_code_file_is_lexed_in_its_own_language(text_client):
+    client, root = text_client
+    code = root / "quotes.py"
+    code.write_text(quote_text(2000, seed=7))
+
+    def signals(*options):
+        assert main(["text", "cells", str(root / "quotes"), "--text", str(code), "--quiet", *options]) == 0
+        return {f["feature"] for f in client.get("/api/text/quotes/cells").json()["features"]}
+
+    assert "inside string" in signals()
+    assert "inside string" not in signals("--language", "none")
 
 
 @pytest.mark.parametrize("payload, message", [

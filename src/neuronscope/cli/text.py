@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..choices import ANALYZED_CHARS, CELLS, CORPORA
+from ..choices import ANALYZED_CHARS, CELLS
 from ..errors import ConfigError
 from .options import add_run_options, command_group, device, progress
 
@@ -14,8 +14,10 @@ def add_parsers(commands) -> None:
                             cmd_text, "action")
 
     train = actions.add_parser("train", help="train a character-level model into a run directory, then analyze it")
-    train.add_argument("--corpus", default="tinyshakespeare",
-                       help=f"{' or '.join(CORPORA)} (this Python's own library source), or a UTF-8 text file")
+    train.add_argument("--corpus", default="python-stdlib",
+                       help="python-stdlib (the default: this Python's own library source, whose string literals "
+                            "give a cell that fires inside quotes), tinyshakespeare (no quotation marks at all) "
+                            "or a UTF-8 text file")
     train.add_argument("--data-dir", help="where text/tinyshakespeare.txt is (default: $NEURONSCOPE_DATA, then "
                                           "the cache folder (~/.cache/neuronscope on Linux); downloaded when missing)")
     train.add_argument("--max-chars", type=int, help="use only the first N characters of the corpus")
@@ -47,8 +49,9 @@ def add_parsers(commands) -> None:
     cells.add_argument("--text", type=Path, help="UTF-8 file to analyze (default: the corpus's validation text)")
     cells.add_argument("--chars", type=int, default=ANALYZED_CHARS,
                        help=f"characters analyzed (default: {ANALYZED_CHARS:,})")
-    cells.add_argument("--code", action="store_true", default=None, help="add code features (comments, strings, "
-                                                                          "indentation); default: from the corpus")
+    cells.add_argument("--language", help="the code's language for comment, string and indentation signals "
+                                          "(a pygments name: python, c, javascript, rust...; none for prose); "
+                                          "default: from --text's suffix, else the corpus's")
     cells.add_argument("--data-dir")
     cells.add_argument("--out", type=Path, help="folder for report.html, cells.json and figures (default: RUN)")
     cells.add_argument("--quiet", action="store_true")
@@ -101,20 +104,22 @@ def _cells(args) -> int:
     from ..runs import TEXT_KINDS, open_run
 
     run = open_run(args.run, kinds=TEXT_KINDS)
-    _write_analysis(run, data_dir=args.data_dir, text_file=args.text, chars=args.chars, code=args.code, out=args.out,
-                    progress=not args.quiet)
+    _write_analysis(run, data_dir=args.data_dir, text_file=args.text, chars=args.chars, language=args.language,
+                    out=args.out, progress=not args.quiet)
     return 0
 
 
 def _write_analysis(run, *, data_dir=None, text_file: Path | None = None, chars: int = ANALYZED_CHARS,
-                    code: bool | None = None, out: Path | None = None, progress: bool = True) -> None:
-    from ..data.text import load_corpus
+                    language: str | None = None, out: Path | None = None, progress: bool = True) -> None:
+    from ..data.text import language_of_file, load_corpus
     from ..experiments.text_cells import analysis_text, analyze_text_run
 
     if chars < 100:
         raise ConfigError(f"analyze at least 100 characters, got {chars}")
     text = load_corpus(str(text_file), progress=False).text[:chars] if text_file else analysis_text(run, data_dir, chars)
-    report = analyze_text_run(run, text, code=code)
+    if language is None:
+        language = language_of_file(text_file) if text_file else "corpus"
+    report = analyze_text_run(run, text, language=None if language == "none" else language)
     for finding in report.discovery.findings:
         kind = "AUC" if finding.feature.binary else "|r|"
         print(f"  {finding.feature.name:<20} layer {finding.best.layer + 1} cell {finding.best.cell:<4} "

@@ -21,20 +21,39 @@ SHAKESPEARE_MD5 = "6fb458f1232090904fb40fe944165e91"  # the 1,115,394-character 
 SHAKESPEARE_MIRRORS = ("https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt",)
 STDLIB_CHARS = 3_000_000  # enough code for many epochs' worth of patterns; reading all 20+ MB adds little
 MAX_CORPUS_BYTES = 200 * 1024 * 1024
-CODE_SUFFIXES = (".py", ".c", ".h", ".js", ".rs")
+# a file's suffix -> the pygments lexer that finds its comments and strings
+CODE_LANGUAGES = {".py": "python", ".pyi": "python", ".c": "c", ".h": "c", ".cc": "cpp", ".cpp": "cpp",
+                  ".hpp": "cpp", ".java": "java", ".js": "javascript", ".ts": "typescript", ".go": "go",
+                  ".rs": "rust", ".rb": "ruby", ".sh": "bash"}
 
 
 @dataclass(frozen=True)
 class Corpus:
     name: str
     text: str
-    is_code: bool = False
+    language: str | None = None  # a pygments lexer name for code, None for prose
     source: str = ""  # what load_corpus was given, to load the same text again
     location: str | None = None  # the folder its file was found in
 
+    @property
+    def is_code(self) -> bool:
+        return self.language is not None
+
     def summary(self) -> dict:
         return {"name": self.name, "source": self.source, "characters": len(self.text), "is_code": self.is_code,
-                "location": self.location}
+                "language": self.language, "location": self.location}
+
+
+def corpus_language(corpus: dict) -> str | None:
+    """The code language of a run's corpus summary (runs written before languages were kept say
+    only whether the corpus is code: the standard library is Python, a file goes by its suffix)."""
+    if "language" in corpus or not corpus.get("is_code"):
+        return corpus.get("language")
+    return "python" if corpus.get("source") == "python-stdlib" else language_of_file(corpus.get("source", ""))
+
+
+def language_of_file(path: str | os.PathLike) -> str | None:
+    return CODE_LANGUAGES.get(Path(path).suffix.lower())
 
 
 def load_corpus(source: str, data_dir: str | os.PathLike | None = None, *, max_chars: int | None = None,
@@ -46,19 +65,19 @@ def load_corpus(source: str, data_dir: str | os.PathLike | None = None, *, max_c
     location = None
     if source == "tinyshakespeare":
         found = _find_shakespeare(data_dir, download, progress)
-        name, text, is_code, origin = source, _read_text(found), False, source
+        name, text, language, origin = source, _read_text(found), None, source
         location = str(found.parent.resolve())
     elif source == "python-stdlib":
-        name, text, is_code, origin = source, _stdlib_source(max_chars or STDLIB_CHARS), True, source
+        name, text, language, origin = source, _stdlib_source(max_chars or STDLIB_CHARS), "python", source
     else:
         path = Path(source).expanduser()
         if not path.is_file():
             raise DataError(f"{source}: no such file; give a text file or one of {', '.join(CORPORA)}")
-        name, text, is_code, origin = path.name, _read_text(path), path.suffix in CODE_SUFFIXES, str(path.resolve())
+        name, text, language, origin = path.name, _read_text(path), language_of_file(path), str(path.resolve())
     text = text if max_chars is None else text[:max_chars]
     if not text:
         raise DataError(f"{source}: the text is empty")
-    return Corpus(name, text, is_code, origin, location)
+    return Corpus(name, text, language, origin, location)
 
 
 def _find_shakespeare(data_dir, download: bool, progress: bool) -> Path:

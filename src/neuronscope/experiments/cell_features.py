@@ -200,13 +200,9 @@ class CellFeatureStudy:
                                "then colored by the cell's state (blue high, red low) and by the feature's "
                                "activation.",
                                lambda: plot_text_tracks(self.text, tracks, self.cell_states, self.feature_activations,
-                                                        text_features(self.text, code=self._code)))]
+                                                        text_features(self.text, self.run.code_language)))]
         return ExperimentReport("cell-features", f"Cells and dictionary features of layer {self.layer + 1}", summary,
                                 figures, tables, self.results())
-
-    @property
-    def _code(self) -> bool:
-        return bool(self.run.dataset.get("is_code", False))
 
     def _repr_html_(self) -> str:
         return self.report()._repr_html_()
@@ -241,7 +237,7 @@ def study_cell_features(run: str | Run, layer: int | None = None, sae: SAEConfig
     dictionary, seconds = cached_sae(run, f"cells{layer}", sae, training, progress, reuse)
     states = trace_cells(run.model, text).states(layer - 1)
     encoded = encode_all(dictionary, states)
-    signals = text_features(text, code=bool(run.dataset.get("is_code", False)))
+    signals = text_features(text, run.code_language)
     labels, names = character_labels(signals)
     top = min(50, len(text))
     strongest = max(10, len(text) // 200)  # the top 0.5% of characters

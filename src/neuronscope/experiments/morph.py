@@ -12,7 +12,7 @@ from ..inspect import predict
 from ..inspect.probes import morph_path
 from ..plot.experiments import plot_morph
 from ..report import ExperimentReport, NamedFigure, Table
-from ..runs import DENSE_KINDS, open_run
+from ..runs import IMAGE_KINDS, open_run
 
 
 def pick_example(images: np.ndarray, labels: np.ndarray, predicted: np.ndarray, label: int) -> int:
@@ -29,7 +29,7 @@ def morph_experiment(run: str | Path, *, source: int = 3, target: int = 8, steps
                      progress: bool = True) -> ExperimentReport:
     """Interpolate from a test image of class ``source`` to one of class ``target`` (or the test
     images ``index_a`` and ``index_b``) in ``steps`` steps."""
-    trained = open_run(run, kinds=DENSE_KINDS)
+    trained = open_run(run, kinds=IMAGE_KINDS)
     data = trained.load_test_set(data_dir, progress=progress)
     names = data.class_names
     for label in (source, target):

@@ -10,16 +10,16 @@ import numpy as np
 from ..inspect.probes import confidence_summary, noise_images
 from ..plot.experiments import plot_confident_images, plot_noise_answers
 from ..report import ExperimentReport, NamedFigure, Table
-from ..runs import DENSE_KINDS, open_run
+from ..runs import IMAGE_KINDS, open_run
 
 
 def noise_experiment(run: str | Path, *, images: int = 10_000, seed: int = 0, data_dir=None,
                      progress: bool = True) -> ExperimentReport:
     """Compare the network's answers on its test images with its answers on ``images`` uniform and
     ``images`` Gaussian noise images (Gaussian with the test images' own pixel mean and spread)."""
-    trained = open_run(run, kinds=DENSE_KINDS)
+    trained = open_run(run, kinds=IMAGE_KINDS)
     data = trained.load_test_set(data_dir, progress=progress)
-    shape = trained.model.config.image_shape
+    shape = data.test_images.shape[1:]
     mean, std = float(data.test_images.mean()), float(data.test_images.std())
     summaries = [confidence_summary(trained.model, data.test_images, "test images"),
                  confidence_summary(trained.model, noise_images("uniform", images, shape, seed=seed),

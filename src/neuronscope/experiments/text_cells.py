@@ -116,11 +116,13 @@ def analysis_text(run: Run, data_dir=None, chars: int = ANALYZED_CHARS) -> str:
     return corpus.text[start: start + chars]
 
 
-def analyze_text_run(run: Run, text: str, *, code: bool | None = None, sample_chars: int = 400,
+def analyze_text_run(run: Run, text: str, *, language: str | None = "corpus", sample_chars: int = 400,
                      seed: int = 0) -> TextReport:
-    """Trace ``text`` through the run's model, find its interpretable cells, and sample from it."""
+    """Trace ``text`` through the run's model, find its interpretable cells, and sample from it.
+    ``language`` names the code's pygments lexer for comment and string signals; by default the
+    corpus's own (none for prose)."""
     trace = trace_cells(run.model, text)
-    features = text_features(text, code=run.dataset.get("is_code", False) if code is None else code)
+    features = text_features(text, run.code_language if language == "corpus" else language)
     discovery = discover_cells(trace, features)
     samples = {t: sample_text(run.model, sample_chars, temperature=t, seed=seed) for t in SAMPLE_TEMPERATURES}
     return TextReport(run, trace, discovery, samples)

@@ -6,17 +6,25 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
+from torch import nn
 
-from ..data.tensors import as_inputs
+from ..data.tensors import as_inputs, image_tensor
 from ..models.mlp import MLP, probabilities
 
 
+def model_inputs(model: nn.Module, images: np.ndarray, device: torch.device | str = "cpu") -> torch.Tensor:
+    """Image arrays as the model reads them: flat vectors for a dense network, (n, C, H, W) for the rest."""
+    return as_inputs(images, device) if isinstance(model, MLP) else image_tensor(images, device)
+
+
 @torch.no_grad()
-def predict(model: MLP, images: np.ndarray, batch: int = 10_000) -> tuple[np.ndarray, np.ndarray]:
-    """(predicted classes (n,), confidences (n, classes)) for (n, h, w) images."""
+def predict(model: nn.Module, images: np.ndarray, batch: int = 10_000) -> tuple[np.ndarray, np.ndarray]:
+    """(predicted classes (n,), confidences (n, classes)) for (n, h, w) or (n, h, w, 3) images, from
+    any image classifier (a dense network's sigmoid outputs are their own confidences)."""
     device = next(model.parameters()).device
-    x = as_inputs(images, device)
-    probs = torch.cat([probabilities(model, x[i:i + batch]) for i in range(0, len(x), batch)])
+    answer = (lambda x: probabilities(model, x)) if isinstance(model, MLP) else (lambda x: torch.softmax(model(x), 1))
+    probs = torch.cat([answer(model_inputs(model, images[i:i + batch], device))
+                       for i in range(0, len(images), batch)])
     probs = probs.cpu().numpy()
     return probs.argmax(1), probs
 

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
+from torch import nn
 
-from ..data.tensors import as_inputs
 from ..data.transforms import scale, shift
 from ..errors import ConfigError
-from ..models.mlp import MLP
-from .evaluation import predict
+from .activations import pool_units
+from .evaluation import model_inputs, predict
 
 NOISE_KINDS = ("uniform", "gaussian")
 MAX_NOISE_IMAGES = 1_000_000
@@ -49,8 +49,8 @@ class ConfidenceSummary:
     top_confidence: np.ndarray  # (k,)
 
 
-def confidence_summary(model: MLP, images: np.ndarray, name: str, top: int = 10) -> ConfidenceSummary:
-    """Predictions on (n, h, w) images summarized; confidence is the predicted class's probability
+def confidence_summary(model: nn.Module, images: np.ndarray, name: str, top: int = 10) -> ConfidenceSummary:
+    """Predictions on (n, h, w) or (n, h, w, 3) images summarized; confidence is the predicted class's probability
     (for sigmoid outputs, that output neuron's activation)."""
     predicted, probs = predict(model, images)
     confidence = probs[np.arange(len(predicted)), predicted]
@@ -60,23 +60,31 @@ def confidence_summary(model: MLP, images: np.ndarray, name: str, top: int = 10)
                              predicted[order], confidence[order])
 
 
-def _accuracy(model: MLP, images: np.ndarray, labels: np.ndarray) -> float:
+def _accuracy(model: nn.Module, images: np.ndarray, labels: np.ndarray) -> float:
     predicted, _ = predict(model, images)
     return float((predicted == labels).mean())
 
 
-def shift_accuracy(model: MLP, images: np.ndarray, labels: np.ndarray, max_shift: int = 6) -> np.ndarray:
+def _on_planes(transform, images: np.ndarray, *args) -> np.ndarray:
+    """Apply a (..., h, w) transform to grayscale (n, h, w) or color (n, h, w, 3) images."""
+    if images.ndim == 4:
+        return transform(images.transpose(0, 3, 1, 2), *args).transpose(0, 2, 3, 1)
+    return transform(images, *args)
+
+
+def shift_accuracy(model: nn.Module, images: np.ndarray, labels: np.ndarray, max_shift: int = 6) -> np.ndarray:
     """(2*max_shift+1, 2*max_shift+1) accuracy; entry [dy + max_shift, dx + max_shift] is the accuracy
     on the images moved dx pixels right and dy pixels down."""
     if not 0 <= max_shift <= MAX_SHIFT:
         raise ConfigError(f"the largest shift must be between 0 and {MAX_SHIFT} pixels, got {max_shift}")
     offsets = range(-max_shift, max_shift + 1)
-    return np.array([[_accuracy(model, shift(images, dx, dy), labels) for dx in offsets] for dy in offsets])
+    return np.array([[_accuracy(model, _on_planes(shift, images, dx, dy), labels) for dx in offsets]
+                     for dy in offsets])
 
 
-def scale_accuracy(model: MLP, images: np.ndarray, labels: np.ndarray, factors: np.ndarray) -> np.ndarray:
+def scale_accuracy(model: nn.Module, images: np.ndarray, labels: np.ndarray, factors: np.ndarray) -> np.ndarray:
     """(len(factors),) accuracy on the images zoomed about their center by each factor (0.25..4)."""
-    return np.array([_accuracy(model, scale(images, float(f)), labels) for f in factors])
+    return np.array([_accuracy(model, _on_planes(scale, images, float(f)), labels) for f in factors])
 
 
 @dataclass(frozen=True)
@@ -84,23 +92,25 @@ class MorphPath:
     """The straight path (1 - t) * a + t * b between two images, and the network along it."""
 
     t: np.ndarray  # (steps,) from 0 to 1
-    images: np.ndarray  # (steps, h, w)
+    images: np.ndarray  # (steps, h, w) or (steps, h, w, 3)
     probabilities: np.ndarray  # (steps, classes)
     predicted: np.ndarray  # (steps,)
     flips: list[int]  # step indices i where predicted[i] differs from predicted[i - 1]
     layer: str  # the layer whose neurons are reported
-    activations: np.ndarray  # (steps, neurons of layer)
+    activations: np.ndarray  # (steps, neurons of layer); a conv layer's channels by their peak
     changing: np.ndarray  # neurons of layer that change most across the first flip (or the whole path)
     change: np.ndarray  # their change in activation (after minus before)
 
 
 @torch.no_grad()
-def morph_path(model: MLP, a: np.ndarray, b: np.ndarray, steps: int = 41, layer: str | None = None,
+def morph_path(model: nn.Module, a: np.ndarray, b: np.ndarray, steps: int = 41, layer: str | None = None,
                top: int = 6) -> MorphPath:
-    """Follow the network from image ``a`` to image ``b`` (both (h, w)) in ``steps`` even steps."""
-    if a.shape != b.shape or a.shape != model.config.image_shape:
-        raise ConfigError(f"both images must have the model's shape {model.config.image_shape}, "
-                          f"got {a.shape} and {b.shape}")
+    """Follow the network from image ``a`` to image ``b`` (both (h, w), or (h, w, 3) for a color
+    model) in ``steps`` even steps."""
+    config = model.config
+    shape = tuple(config.image_shape) + ((3,) if getattr(config, "in_channels", 1) == 3 else ())
+    if a.shape != b.shape or a.shape != shape:
+        raise ConfigError(f"both images must have the model's shape {shape}, got {a.shape} and {b.shape}")
     if not 2 <= steps <= 10_000:
         raise ConfigError(f"steps must be between 2 and 10000, got {steps}")
     names = model.config.layer_names
@@ -108,10 +118,11 @@ def morph_path(model: MLP, a: np.ndarray, b: np.ndarray, steps: int = 41, layer:
     if layer not in names:
         raise ConfigError(f"unknown layer {layer!r}; this model has {', '.join(names)}")
     t = np.linspace(0, 1, steps, dtype=np.float32)
-    images = (1 - t)[:, None, None] * a[None] + t[:, None, None] * b[None]
+    weight = t.reshape(-1, *([1] * a.ndim))
+    images = (1 - weight) * a[None] + weight * b[None]
     predicted, probs = predict(model, images)
     device = next(model.parameters()).device
-    activations = model.activations(as_inputs(images, device))[layer].cpu().numpy()
+    activations = pool_units(model.activations(model_inputs(model, images, device))[layer]).cpu().numpy()
     flips = [i for i in range(1, steps) if predicted[i] != predicted[i - 1]]
     before, after = (flips[0] - 1, flips[0]) if flips else (0, steps - 1)
     change = activations[after] - activations[before]

@@ -1,13 +1,16 @@
 """Simple signals computed from text, character by character, that a cell might track: inside a
 quote or brackets, bracket depth, place in the line, indentation, comments and strings in code,
 the start of a word. Each value describes the state *after* reading that character, which is
-what a cell's activation at that character can know."""
+what a cell's activation at that character can know. Comments and string literals come from
+pygments' lexer for the code's language, so C's ``#include`` is no comment and ``//`` is one."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
+
+from ..errors import ConfigError
 
 
 @dataclass(frozen=True)
@@ -18,8 +21,9 @@ class TextFeature:
     description: str
 
 
-def text_features(text: str, code: bool = False) -> list[TextFeature]:
-    """The signals for ``text``; ``code=True`` adds comments, string literals and indentation."""
+def text_features(text: str, language: str | None = None) -> list[TextFeature]:
+    """The signals for ``text``; a ``language`` (a pygments lexer name such as ``python``, ``c`` or
+    ``rust``) adds comments, string literals and indentation."""
     n = len(text)
     quote, depth = np.zeros(n), {pair: np.zeros(n) for pair in ("()", "[]", "{}")}
     line_position, to_newline, word_start = np.zeros(n), np.zeros(n), np.zeros(n)
@@ -56,49 +60,54 @@ def text_features(text: str, code: bool = False) -> list[TextFeature]:
         TextFeature("line end", (to_newline == 1).astype(float), True, "the next character is a newline"),
         TextFeature("word start", word_start, True, "first letter or digit of a word"),
     ]
-    if code:
-        comment, string = _python_lexical_state(text)
+    if language:
+        comment, string = lexical_state(text, language)
         features += [
-            TextFeature("inside comment", comment, True, "from # to the end of the line"),
-            TextFeature("inside string", string, True, "inside a string literal"),
+            TextFeature("inside comment", comment, True, f"inside a {language} comment"),
+            TextFeature("inside string", string, True, f"inside a {language} string literal"),
             TextFeature("indentation", _indentation(text), False, "leading spaces of the current line"),
         ]
     return [f for f in features if np.ptp(f.values) > 0]  # a constant signal tells nothing
 
 
-def _python_lexical_state(text: str) -> tuple[np.ndarray, np.ndarray]:
-    """Inside a # comment / inside a string literal (', ", ''' or \"\"\", with backslash escapes)."""
-    n = len(text)
-    comment, string = np.zeros(n), np.zeros(n)
-    delimiter, in_comment, t = None, False, 0
-    while t < n:
-        char = text[t]
-        if in_comment:
-            in_comment = char != "\n"
-            comment[t] = in_comment
-        elif delimiter:
-            if char == "\\":
-                string[t: t + 2] = 1
-                t += 2
-                continue
-            if text.startswith(delimiter, t):
-                string[t: t + len(delimiter) - 1] = 1  # the closing quote's last character ends the string
-                t += len(delimiter)
-                delimiter = None
-                continue
-            if char == "\n" and len(delimiter) == 1:
-                delimiter = None  # an unterminated one-line string ends at the line
-            string[t] = delimiter is not None
-        elif char == "#":
-            in_comment = True
-            comment[t] = 1
-        elif char in "'\"":
-            delimiter = char * 3 if text.startswith(char * 3, t) else char
-            string[t: t + len(delimiter)] = 1
-            t += len(delimiter)
-            continue
-        t += 1
+def lexical_state(text: str, language: str) -> tuple[np.ndarray, np.ndarray]:
+    """Inside a comment / inside a string literal, per character, as pygments lexes ``language``.
+    A string's opening quote is inside it and its closing quote's last character is not (after
+    reading it the string is over); a line comment ends before its newline; code interpolated
+    into a string (``f"{x}"``, ``${x}``) counts as inside it; preprocessor lines are not comments."""
+    from pygments.token import Comment, String
+
+    comment, string = np.zeros(len(text)), np.zeros(len(text))
+    span_start, span_end, interpolation = None, 0, 0
+    for start, kind, value in _lexer(language).get_tokens_unprocessed(text):
+        end = start + len(value)
+        if kind in Comment and kind not in Comment.Preproc and kind not in Comment.PreprocFile:
+            comment[start: end - value.endswith("\n")] = 1
+        in_string = (kind in String and kind not in String.Affix) or interpolation > 0
+        if kind in String.Interpol:
+            interpolation += value.count("{") - value.count("}")
+            interpolation = max(interpolation, 0)
+        if in_string:
+            span_start = start if span_start is None else span_start
+            span_end = end
+        elif span_start is not None and value.strip():
+            string[span_start: span_end - 1] = 1
+            span_start = None
+    if span_start is not None:
+        string[span_start: span_end - 1] = 1
     return comment, string
+
+
+def _lexer(language: str):
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
+    try:
+        # no stripping or added newline: token offsets must stay the text's own
+        return get_lexer_by_name(language, stripnl=False, stripall=False, ensurenl=False)
+    except ClassNotFound:
+        raise ConfigError(f"no lexer for the language {language!r}; give a pygments name such as python, c, "
+                          f"javascript or rust") from None
 
 
 def _indentation(text: str) -> np.ndarray:

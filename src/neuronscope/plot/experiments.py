@@ -188,6 +188,26 @@ def plot_shift_heatmaps(grids: dict[str, np.ndarray]) -> Figure:
     return fig
 
 
+def plot_shift_curves(grids: dict[str, np.ndarray]) -> Figure:
+    """Accuracy against a horizontal and against a vertical shift, every network on the same axes:
+    the flatter a curve, the less the network cares where the digit sits."""
+    fig = new_figure(10, 4)
+    axes = fig.subplots(1, 2, sharey=True)
+    for color, (name, grid) in zip(SETUP_COLORS, grids.items()):
+        reach = grid.shape[0] // 2
+        offsets = np.arange(-reach, reach + 1)
+        axes[0].plot(offsets, 100 * grid[reach], color=color, marker="o", ms=3, label=name)
+        axes[1].plot(offsets, 100 * grid[:, reach], color=color, marker="o", ms=3, label=name)
+    for ax, direction in zip(axes, ("right", "down")):
+        ax.axvline(0, color="#888", lw=0.8, ls=":")
+        ax.set(xlabel=f"shift {direction} (pixels)", ylim=(0, 100))
+        ax.grid(alpha=0.3)
+    axes[0].set_ylabel("test accuracy (%)")
+    axes[0].legend(fontsize=8)
+    fig.suptitle("Accuracy on test digits moved sideways (left) and up or down (right)", fontsize=11)
+    return fig
+
+
 def plot_scale_curves(factors: np.ndarray, curves: dict[str, np.ndarray]) -> Figure:
     fig = new_figure(7, 4)
     ax = fig.subplots()

@@ -47,7 +47,7 @@ DATASET_FIELDS = {"name": OneOf(*DATASETS), "train_size": SIZE, "test_size": SIZ
                   "image_shape": Each(Whole(1, 4096), 2, 3), "class_names": Each(Text(0, 200), 1, 1000),
                   "location": PATH, "imported_from": PATH}
 CORPUS_FIELDS = {"name": Text(1, 4096), "source": Text(0, 4096), "characters": Whole(0, 10**10),
-                 "is_code": OneOf(True, False), "location": PATH}
+                 "is_code": OneOf(True, False), "language": Optional(Text(1, 64)), "location": PATH}
 
 KINDS = {kind.name: kind for kind in (
     Kind("mlp", "a dense network", MLPConfig, MLP, TrainConfig, loop.train, TrainingState, loop.check_fits,

@@ -91,15 +91,27 @@ class Run:
         return load_corpus(self.dataset["source"], data_dir or self.dataset.get("location"), progress=progress,
                            max_chars=self.dataset.get("characters"))
 
-    def describe(self) -> str:
-        """One line: kind, architecture, data, progress."""
+    @property
+    def code_language(self) -> str | None:
+        """The pygments language of a character-level run's corpus when it is code, else None."""
+        from ..data.text import corpus_language
+
+        return corpus_language(self.dataset)
+
+    @property
+    def architecture(self) -> str:
+        """What network this is, in a few words: ``ConvNet channels 8-16, dense 64``."""
         config = self.model.config
         shape = {"mlp": lambda: "-".join(map(str, config.layers)),
                  "convnet": lambda: f"channels {'-'.join(map(str, config.channels))}, dense {config.dense}",
                  "linear": lambda: "x".join(map(str, config.image_shape)),
                  "char-rnn": lambda: f"{config.layers}x{config.hidden} {config.cell.upper()}"}[self.kind]()
-        parts = [f"{KINDS[self.kind].title.removeprefix('a ').removeprefix('an ')} {shape} "
-                 f"({self.parameter_count:,} weights and biases)", f"on {self.dataset.get('name', '?')}"]
+        return f"{KINDS[self.kind].title.removeprefix('a ').removeprefix('an ')} {shape}"
+
+    def describe(self) -> str:
+        """One line: kind, architecture, data, progress."""
+        parts = [f"{self.architecture} ({self.parameter_count:,} weights and biases)",
+                 f"on {self.dataset.get('name', '?')}"]
         if self.history:
             final = self.history[-1]
             if "test_accuracy" in final:

@@ -218,6 +218,7 @@ class DreamResponse(BaseModel):
 class TextRunInfo(BaseModel):
     name: str
     corpus: str | None
+    language: str | None = Field(description="the corpus's code language (a pygments name); null for prose")
     cell: str
     layers: int
     hidden: int

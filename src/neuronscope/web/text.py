@@ -47,7 +47,8 @@ def text_router(registry: RunRegistry) -> APIRouter:
         for name, loaded in registry.available(TEXT_KINDS):
             run = loaded.run
             final = run.history[-1] if run.history else {}
-            listed.append({"name": name, "corpus": run.dataset.get("name"), "cell": run.model.config.cell,
+            listed.append({"name": name, "corpus": run.dataset.get("name"),
+                           "language": run.code_language, "cell": run.model.config.cell,
                            "layers": run.model.config.layers, "hidden": run.model.config.hidden,
                            "signals": list(SIGNALS[run.model.config.cell]),
                            "val_nats": final.get("val_nats"), "val_bits": final.get("val_bits"),

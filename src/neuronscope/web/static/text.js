@@ -92,7 +92,9 @@ async function selectRun(name) {
   $("text-signal").innerHTML = '<option value="state">cell state</option>'
     + info.signals.filter((s) => s !== "cell").map((s) => `<option value="${s}">${s.replace("_", " ")}</option>`).join("");
   $("cell-slider").max = info.hidden - 1; $("cell-index").max = info.hidden - 1;
-  if (!$("text-input").value) $("text-input").value = info.corpus === "python-stdlib" ? DEFAULT_TEXT.code : DEFAULT_TEXT.prose;
+  if (!$("text-input").value) {
+    $("text-input").value = info.language === "python" ? DEFAULT_TEXT.code : DEFAULT_TEXT.prose;
+  }
   state.cell = Math.min(state.cell, info.hidden - 1);
   await Promise.all([trace(), loadFindings()]);
 }
