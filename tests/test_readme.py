@@ -24,9 +24,9 @@ def readme_folder(tmp_path_factory, shared_data):
     ns.train(folder / "runs" / "mlp", mnist, *modern, progress=False)
     ns.train(folder / "runs" / "convnet", mnist, ns.ConvNetConfig(channels=(4, 8), dense=16),
              ns.ModuleTrainConfig(epochs=1), progress=False)
-    corpus = ns.load_corpus("tinyshakespeare", shared_data, max_chars=30_000, progress=False)
+    corpus = ns.load_corpus("python-stdlib", max_chars=30_000, progress=False)
     vocabulary = "".join(sorted(set(corpus.text)))
-    ns.train(folder / "runs" / "shakespeare", corpus, ns.CharRNNConfig(vocabulary, hidden=16, layers=1, embedding=8),
+    ns.train(folder / "runs" / "stdlib", corpus, ns.CharRNNConfig(vocabulary, hidden=16, layers=1, embedding=8),
              ns.CharTrainConfig(seq_len=50, batch_size=16, epochs=1, eval_every=50), progress=False)
     return folder
 

@@ -1,5 +1,6 @@
-"""The JSON API behind the digit lab: dense networks, their weights for the page to evaluate, one
-neuron's weights image and pushes, test images, the standard figures, and inference by the library."""
+"""The JSON API behind the digit lab: dense networks and grayscale ConvNets, their weights for the page
+to evaluate, one neuron's (or channel's) weights image and pushes, test images, the standard figures,
+and inference by the library."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from ..errors import ConfigError
 from ..models.mlp import probabilities
 from ..plot import palette
 from ..runs import DENSE_KINDS
-from .registry import LoadedRun, RunRegistry
+from . import digit_convnet
+from .registry import LoadedRun, RunRegistry, UnknownRun
 from .routing import api_router
 from .schemas import (
     HealthHint,
@@ -29,6 +31,7 @@ from .schemas import (
     WeightsResponse,
 )
 
+DIGIT_KINDS = ("mlp", "convnet")
 GALLERY_FIGURES = ("weights_hidden1", "contributions_output", "lego_output", "mistakes", "confusion",
                    "training_curves")
 
@@ -43,33 +46,47 @@ def dense_router(registry: RunRegistry) -> APIRouter:
     figure_cache: dict[tuple[str, str], bytes] = {}
     figure_lock = threading.Lock()
 
+    def drawable(loaded: LoadedRun) -> bool:
+        # the drawing pad makes one gray channel; color ConvNets live on the vision page
+        return getattr(loaded.run.model.config, "in_channels", 1) == 1
+
+    def get(name: str) -> LoadedRun:
+        loaded = registry.get(name, DIGIT_KINDS)
+        if not drawable(loaded):
+            raise UnknownRun(f"{name!r} is a color ConvNet: look at it on the vision page, not the digit lab")
+        return loaded
+
     def summary(name: str, loaded: LoadedRun) -> RunSummary:
         run, config = loaded.run, loaded.run.model.config
-        final = run.test_accuracy
-        class_names = [str(i) for i in range(config.layers[-1])]
+        convnet = run.kind == "convnet"
+        units = digit_convnet.unit_counts(run.model) if convnet else list(config.layers)
+        class_names = [str(i) for i in range(units[-1])]
         if run.dataset.get("class_names"):
             class_names = list(run.dataset["class_names"])
-        return RunSummary(name=name, layers=list(config.layers), activation=config.activation, output=config.output,
-                          dataset=run.dataset.get("name", "?"), image_shape=list(config.image_shape),
-                          class_names=class_names, layer_names=config.layer_names, epochs=run.epoch,
-                          test_accuracy=final, parameters=run.parameter_count)
+        return RunSummary(name=name, kind=run.kind, layers=units, activation="relu" if convnet else config.activation,
+                          output="softmax" if convnet else config.output, dataset=run.dataset.get("name", "?"),
+                          image_shape=list(config.image_shape), class_names=class_names,
+                          layer_names=config.layer_names, epochs=run.epoch, test_accuracy=run.test_accuracy,
+                          parameters=run.parameter_count, architecture=run.architecture,
+                          map_shapes=digit_convnet.map_shapes(run.model) if convnet else {})
 
     @router.get("", response_model=list[RunSummary])
     async def list_runs():
-        return [summary(name, loaded) for name, loaded in registry.available(DENSE_KINDS)]
+        return [summary(name, loaded) for name, loaded in registry.available(DIGIT_KINDS) if drawable(loaded)]
 
     @router.get("/{run}", response_model=RunSummary)
     async def describe_run(run: str):
-        return summary(run, registry.get(run, DENSE_KINDS))
+        return summary(run, get(run))
 
     # a plain def: the first call reads the run's images, which should not hold up other requests
     @router.get("/{run}/health", response_model=list[HealthHint])
     def health(run: str):
-        return registry.get(run, DENSE_KINDS).health
+        loaded = get(run)
+        return loaded.health if loaded.run.kind in DENSE_KINDS else []
 
     @router.post("/{run}/infer", response_model=InferResponse)
     async def infer(run: str, body: InferRequest):
-        loaded = registry.get(run, DENSE_KINDS)
+        loaded = get(run)
         model = loaded.run.model
         shape = model.config.image_shape
         image = np.asarray(body.pixels, dtype=np.float32).reshape(body.height, body.width)
@@ -85,19 +102,24 @@ def dense_router(registry: RunRegistry) -> APIRouter:
             image = scale(image, body.scale)
         if body.dx or body.dy:
             image = shift(image, body.dx, body.dy)
-        with torch.inference_mode():
-            x = torch.from_numpy(np.ascontiguousarray(image)).reshape(1, -1)
-            acts = model.activations(x)
-            probs = probabilities(model, x)[0]
+        if loaded.run.kind == "convnet":
+            activations, probs = digit_convnet.evaluate(model, image)
+        else:
+            with torch.inference_mode():
+                x = torch.from_numpy(np.ascontiguousarray(image)).reshape(1, -1)
+                activations = {k: v[0].tolist() for k, v in model.activations(x).items()}
+                probs = probabilities(model, x)[0]
         prediction = int(probs.argmax())
-        return _json({"input": image.reshape(-1).tolist(),
-                      "activations": {k: v[0].tolist() for k, v in acts.items()},
+        return _json({"input": image.reshape(-1).tolist(), "activations": activations,
                       "probabilities": probs.tolist(), "prediction": prediction,
                       "confidence": float(probs[prediction])})
 
     @router.get("/{run}/weights", response_model=WeightsResponse)
     async def weights(run: str):
-        model = registry.get(run, DENSE_KINDS).run.model
+        loaded = get(run)
+        model = loaded.run.model
+        if loaded.run.kind == "convnet":
+            return _json(digit_convnet.weights(model))
         return _json({"activation": model.config.activation, "output": model.config.output,
                       "layers": [{"weight": layer.weight.detach().reshape(-1).tolist(),
                                   "bias": layer.bias.detach().tolist(),
@@ -106,7 +128,10 @@ def dense_router(registry: RunRegistry) -> APIRouter:
 
     @router.get("/{run}/neurons/{layer}/{index}", response_model=NeuronResponse)
     async def neuron(run: str, layer: str, index: int, top: int = Query(default=5, ge=1, le=100)):
-        model = registry.get(run, DENSE_KINDS).run.model
+        loaded = get(run)
+        model = loaded.run.model
+        if loaded.run.kind == "convnet":
+            return digit_convnet.neuron(model, layer, index, top)
         weights = inspect.weights_images(model, layer)
         if not 0 <= index < len(weights.images):
             raise ConfigError(f"{layer} has neurons 0..{len(weights.images) - 1}, got {index}")
@@ -122,13 +147,14 @@ def dense_router(registry: RunRegistry) -> APIRouter:
                 "reach": palette.reach(weights.images),
                 "image_shape": list(weights.images.shape[1:]), "projected": weights.projected, "pushes": pushes,
                 "class_effects": [] if effects is None else effects[:, index].tolist(),
-                "class_effects_direct": position + 2 == len(names)}
+                "class_effects_direct": position + 2 == len(names),
+                "reads": "weights projected to pixels" if weights.projected else "its weights over the pixels"}
 
     # plain def: loading a test set or drawing figures takes seconds and would stall the event loop
     @router.get("/{run}/samples", response_model=SampleResponse)
     def sample(run: str, index: int | None = Query(default=None, ge=0, le=10**9),
                      label: int | None = Query(default=None, ge=0, le=1000)):
-        loaded = registry.get(run, DENSE_KINDS)
+        loaded = get(run)
         data = loaded.test_set
         if index is None:
             candidates = np.arange(len(data.test_labels))

@@ -58,7 +58,11 @@ class HealthHint(BaseModel):
 
 class RunSummary(BaseModel):
     name: str
-    layers: list[int]
+    kind: str = Field(description="mlp or convnet")
+    architecture: str
+    layers: list[int] = Field(description="units per layer: pixels, then neurons (a ConvNet's conv layers: "
+                                          "channels)")
+    map_shapes: dict[str, list[int]] = Field(description="feature-map size of each conv layer (ConvNets only)")
     activation: str
     output: str
     dataset: str
@@ -77,6 +81,7 @@ class NeuronResponse(BaseModel):
     reach: float  # the palette's reach for the whole layer's weights images, as in its figure
     image_shape: list[int]
     projected: bool
+    reads: str = Field(description="what the weights image is drawn over")
     pushes: list[dict]  # the neurons of the next layer it feeds, strongest weights first
     class_effects: list[float]  # per output class; empty for output neurons
     class_effects_direct: bool  # True when these are its own weights to the output layer
@@ -95,10 +100,20 @@ class LayerWeights(BaseModel):
     outputs: int
 
 
+class ConvolutionWeights(BaseModel):
+    weight: list[float]  # (outputs, inputs, kernel, kernel) flattened
+    bias: list[float]
+    inputs: int
+    outputs: int
+    kernel: int
+
+
 class WeightsResponse(BaseModel):
     activation: str
     output: str
-    layers: list[LayerWeights]
+    layers: list[LayerWeights]  # the dense layers
+    image_shape: list[int] | None = None  # ConvNets: the input's size
+    convolutions: list[ConvolutionWeights] | None = None  # ConvNets: padded to keep the size, ReLU, 2x2 max pool
 
 
 class ErrorBody(BaseModel):

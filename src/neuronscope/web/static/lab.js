@@ -121,16 +121,24 @@ function paintImage(canvas, values, [h, w], color) {
 
 const gray = (v) => [255 * v, 255 * v, 255 * v];
 
+// A conv layer's channels are shown as their feature maps, drawn this many screen pixels across.
+const MAP_WIDTH = { conv1: 56, conv2: 42 };
+
 function buildNetwork() {
   const layers = $("layers"); layers.innerHTML = "";
   state.info.layer_names.slice(0, -1).forEach((name, l) => {
-    const block = document.createElement("div");
+    const block = document.createElement("div"), count = state.info.layers[l + 1], map = state.info.map_shapes[name];
     block.className = "layer";
-    block.innerHTML = `<div class="layer-name">${escapeHtml(name)} · ${state.info.layers[l + 1]} neurons</div><div class="cells"></div>`;
+    const what = map ? `${count} channels, each a ${map.join("×")} feature map` : `${count} neurons`;
+    block.innerHTML = `<div class="layer-name">${escapeHtml(name)} · ${what}</div><div class="cells"></div>`;
     const cells = block.querySelector(".cells");
-    for (let i = 0; i < state.info.layers[l + 1]; i++) {
-      const cell = document.createElement("div");
-      cell.className = "cell"; cell.dataset.layer = name; cell.dataset.index = i;
+    for (let i = 0; i < count; i++) {
+      const cell = document.createElement(map ? "canvas" : "div");
+      cell.className = map ? "cell map" : "cell"; cell.dataset.layer = name; cell.dataset.index = i;
+      if (map) {
+        [cell.height, cell.width] = map;
+        cell.style.width = `${MAP_WIDTH[name] ?? 48}px`;
+      }
       cell.title = `${name} #${i}`;
       cell.addEventListener("click", () => selectNeuron(name, i));
       cells.appendChild(cell);
@@ -149,10 +157,27 @@ function buildNetwork() {
   });
 }
 
+// Feature maps in gray, each layer on one scale (its largest value now), so channels compare.
+function renderMaps(name, values, [h, w]) {
+  const top = Math.max(1e-6, values.reduce((m, v) => (v > m ? v : m), 0)), size = h * w;
+  document.querySelectorAll(`.cell[data-layer="${name}"]`).forEach((canvas, c) => {
+    const ctx = canvas.getContext("2d"), img = ctx.createImageData(w, h);
+    let peak = 0;
+    for (let i = 0; i < size; i++) {
+      const v = values[c * size + i], level = 255 * Math.min(1, v / top);
+      img.data.set([level, level, level, 255], 4 * i);
+      peak = Math.max(peak, v);
+    }
+    ctx.putImageData(img, 0, 0);
+    canvas.dataset.activation = peak.toFixed(4);
+  });
+}
+
 function render(result) {
   paintImage($("input-view"), result.input, state.info.image_shape, gray);
   for (const [name, values] of Object.entries(result.activations)) {
     if (name === "output") continue;
+    if (state.info.map_shapes[name]) { renderMaps(name, values, state.info.map_shapes[name]); continue; }
     const top = state.info.activation === "sigmoid" || state.info.activation === "tanh" ? 1 : Math.max(1e-6, ...values);
     document.querySelectorAll(`.cell[data-layer="${name}"]`).forEach((cell, i) => {
       const a = values[i], level = Math.round(255 * Math.max(0, Math.min(1, Math.abs(a) / top)));
@@ -183,19 +208,48 @@ async function selectNeuron(layer, index) {
   showNeuron();
 }
 
+// The second picture beside a neuron's weights: what those weights make of the current input (dense
+// networks, whose weights images lie over the pixels), or a conv channel's feature map now.
+function showSecondView(n) {
+  const map = state.info.map_shapes[n.layer], canvas = $("neuron-revealed");
+  const overPixels = state.info.kind !== "convnet";
+  canvas.parentElement.hidden = !map && !overPixels;
+  if (map) {
+    const size = map[0] * map[1];
+    const values = state.last ? state.last.activations[n.layer].slice(n.index * size, (n.index + 1) * size)
+      : new Float32Array(size);
+    const top = Math.max(1e-6, ...values);
+    paintImage(canvas, Array.from(values), map, (v) => gray(Math.min(1, v / top)));
+    $("revealed-caption").textContent = "its feature map now (white = most active)";
+  } else if (overPixels) {
+    const input = state.last ? state.last.input : n.weights_image.map(() => 0);
+    const revealed = n.weights_image.map((w, i) => w * input[i]);
+    const revealedReach = reach(revealed);
+    paintImage(canvas, revealed, n.image_shape, (v) => signedColor(v, revealedReach));
+    $("revealed-caption").textContent = "weights × current input";
+  }
+}
+
+// What a unit shows as its activation: a neuron's value, a conv channel's peak over its feature map.
+function unitActivation(layer, index) {
+  const values = state.last?.activations[layer], map = state.info.map_shapes[layer];
+  if (!values) return undefined;
+  if (!map) return values[index];
+  const size = map[0] * map[1];
+  return values.slice(index * size, (index + 1) * size).reduce((m, v) => (v > m ? v : m), 0);
+}
+
 function showNeuron() {
   const n = state.selected, shape = n.image_shape;
   // the layer's reach, as in its figure, so the same weight has the same color on the page and in the figure
   paintImage($("neuron-weights"), n.weights_image, shape, (v) => signedColor(v, n.reach));
-  $("weights-caption").textContent = n.projected ? "weights projected to pixels" : "weights";
-  const input = state.last ? state.last.input : n.weights_image.map(() => 0);
-  const revealed = n.weights_image.map((w, i) => w * input[i]);
-  const revealedReach = reach(revealed);
-  paintImage($("neuron-revealed"), revealed, shape, (v) => signedColor(v, revealedReach));
+  $("weights-caption").textContent = n.reads;
+  showSecondView(n);
   const name = n.layer === "output" ? `output ${state.info.class_names[n.index]}` : `${n.layer} #${n.index}`;
   $("neuron-title").textContent = name;
-  const act = state.last?.activations[n.layer]?.[n.index];
-  $("neuron-activation").textContent = act === undefined ? "" : `activation ${act.toFixed(3)}`;
+  const act = unitActivation(n.layer, n.index);
+  const peak = state.info.map_shapes[n.layer] ? "peak activation" : "activation";
+  $("neuron-activation").textContent = act === undefined ? "" : `${peak} ${act.toFixed(3)}`;
   const effects = n.class_effects.map((v, i) => [v, state.info.class_names[i]]).sort((a, b) => b[0] - a[0]);
   const fmt = ([v, name]) => `${escapeHtml(name)} (${v >= 0 ? "+" : ""}${v.toFixed(2)})`;
   $("neuron-digits").innerHTML = effects.length ? `<span class="up">pushes up ${effects.slice(0, 3).map(fmt).join(", ")}</span><br>
@@ -270,10 +324,17 @@ async function selectRun(name) {
   state.run = name;
   [state.info, state.weights] = await Promise.all([api(`/api/runs/${name}`), api(`/api/runs/${name}/weights`)]);
   const acc = state.info.test_accuracy == null ? "" : `, ${(100 * state.info.test_accuracy).toFixed(2)}% on test`;
-  $("run-info").textContent = `${state.info.layers.join("-")} ${state.info.activation} on ${state.info.dataset}`
+  const shape = state.info.kind === "convnet" ? state.info.architecture
+    : `${state.info.layers.join("-")} ${state.info.activation}`;
+  $("run-info").textContent = `${shape} on ${state.info.dataset}`
     + ` · ${state.info.parameters.toLocaleString("en")} weights and biases${acc}`;
   $("input-title").textContent = `What the network sees (${state.info.image_shape.join("×")})`;
   $("gallery-link").href = `/gallery?run=${encodeURIComponent(name)}`;
+  $("gallery-link").hidden = state.info.kind === "convnet"; // the gallery draws dense networks' figures
+  $("network-note").textContent = state.info.kind === "convnet"
+    ? "Each small picture is one channel's feature map, live: white where its filter finds what it looks for. "
+      + "Squares are dense neurons. Click any to look inside."
+    : "Each square is a neuron: the brighter, the more active. Click one to look inside.";
   state.selected = null; state.morphA = state.morphB = null;
   try { // relative: works from file:// too; a notebook's srcdoc frame has no address to change
     history.replaceState(null, "", `?run=${encodeURIComponent(name)}`);

@@ -115,10 +115,60 @@ function softmax(z) {
   return e.map((v) => v / total);
 }
 
-// net: the /weights answer; names: layer names (hidden1, ..., output). Same shape as /infer's answer.
+// One padded convolution (the output keeps the input's size) followed by ReLU, like models/convnet.py.
+// x: inC planes of h*w; conv.weight: (outputs, inputs, kernel, kernel) flattened.
+function convolve(x, h, w, conv) {
+  const { weight, bias, inputs, outputs, kernel } = conv, pad = kernel >> 1, size = h * w;
+  const out = new Float32Array(outputs * size);
+  for (let o = 0; o < outputs; o++) {
+    const plane = out.subarray(o * size, (o + 1) * size);
+    plane.fill(bias[o]);
+    for (let c = 0; c < inputs; c++) {
+      const source = x.subarray(c * size, (c + 1) * size);
+      for (let ky = 0; ky < kernel; ky++) for (let kx = 0; kx < kernel; kx++) {
+        const wt = weight[((o * inputs + c) * kernel + ky) * kernel + kx], dy = ky - pad, dx = kx - pad;
+        for (let y = Math.max(0, -dy); y < Math.min(h, h - dy); y++) {
+          const row = y * w, from = (y + dy) * w + dx;
+          for (let xx = Math.max(0, -dx); xx < Math.min(w, w - dx); xx++) plane[row + xx] += wt * source[from + xx];
+        }
+      }
+    }
+    for (let i = 0; i < size; i++) if (plane[i] < 0) plane[i] = 0;
+  }
+  return out;
+}
+
+function maxPool(x, channels, h, w) {
+  const oh = h >> 1, ow = w >> 1, out = new Float32Array(channels * oh * ow);
+  for (let c = 0; c < channels; c++) for (let y = 0; y < oh; y++) for (let xx = 0; xx < ow; xx++) {
+    const at = c * h * w + 2 * y * w + 2 * xx;
+    out[(c * oh + y) * ow + xx] = Math.max(x[at], x[at + 1], x[at + w], x[at + w + 1]);
+  }
+  return out;
+}
+
+// A ConvNet's conv layers: each layer's feature maps (after ReLU, before pooling) and the pooled
+// result the dense layers read.
+function convolutions(net, names, input, activations) {
+  let [h, w] = net.image_shape, x = Float32Array.from(input);
+  net.convolutions.forEach((conv, l) => {
+    const maps = convolve(x, h, w, conv);
+    activations[names[l]] = maps;
+    x = maxPool(maps, conv.outputs, h, w);
+    h >>= 1; w >>= 1;
+  });
+  return x;
+}
+
+// net: the /weights answer; names: layer names (hidden1, ..., output; conv1, conv2, fc1, output for a
+// ConvNet). Same shape as /infer's answer.
 export function forward(net, names, input) {
   const activations = {};
-  let a = Array.from(input), scores = null;
+  let a = Array.from(input), scores = null, dense = names;
+  if (net.convolutions) {
+    a = convolutions(net, names, input, activations);
+    dense = names.slice(net.convolutions.length);
+  }
   net.layers.forEach((layer, l) => {
     const z = new Array(layer.outputs);
     for (let o = 0; o < layer.outputs; o++) {
@@ -130,7 +180,7 @@ export function forward(net, names, input) {
     const last = l === net.layers.length - 1;
     if (last) scores = z;
     a = last && net.output === "softmax" ? softmax(z) : z.map(ACTIVATIONS[last ? net.output : net.activation]);
-    activations[names[l]] = a;
+    activations[dense[l]] = a;
   });
   const probabilities = net.output === "sigmoid" ? scores.map(ACTIVATIONS.sigmoid) : softmax(scores);
   const prediction = probabilities.indexOf(Math.max(...probabilities));
