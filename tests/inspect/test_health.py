@@ -82,7 +82,7 @@ def test_train_prints_the_hints_and_the_report_shows_them(shared_data, tmp_path,
     assert main(["train", "--preset", "nielsen", "--epochs", "1", "--train-size", "1000", "--test-size", "200",
                  "--data-dir", str(shared_data), "--out", str(out), "--quiet"]) == 0
     printed = capsys.readouterr().out
-    assert "hint: " in printed and "blank in every training image" in printed
+    assert "hint (hidden1): " in printed and "blank in every training image" in printed
     report = (out / "report.html").read_text()
     assert "What went wrong in training" in report and "blank in every training image" in report
     (out / HEALTH).write_text("{not json")  # damaged: computed again, not a traceback

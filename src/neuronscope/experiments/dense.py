@@ -9,6 +9,8 @@ from .. import inspect, plot
 from ..data import Dataset
 from ..errors import CheckpointError
 from ..files import atomic_write_json, written_after
+from ..inspect.timelapse import weights_history
+from ..plot.timelapse import plot_timelapse, timelapse_apng
 from ..report import NamedFigure
 from ..runs import CONFIG, MODEL, Run
 from ..runs.layout import read_json
@@ -52,6 +54,12 @@ def run_figures(run: Run, data: Dataset | Callable[[], Dataset], k: int = 3) -> 
     if run.history:
         figures.append(NamedFigure("training_curves", "Training curves", "Accuracy and cost after each epoch.",
                                    lambda: plot.plot_training_curves(run.history)))
+    if len(run.snapshot_epochs) > 1:
+        history = cache(lambda: weights_history(run))
+        figures.append(NamedFigure("timelapse", f"How the {names[0]} weights images formed",
+                                   "Every kept epoch, from the untrained network on: each neuron's weights image "
+                                   "(each frame on its own color scale, so the pattern shows at every size).",
+                                   lambda: plot_timelapse(history()), animation=lambda: timelapse_apng(history())))
     return figures
 
 

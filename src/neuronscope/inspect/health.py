@@ -66,13 +66,13 @@ def model_hints(model: MLP, test_images: np.ndarray, class_names, train_images: 
         if model.config.activation == "relu":
             dead = np.flatnonzero((values <= 0).all(0))
             if len(dead) >= max(1, DEAD_SHARE * values.shape[1]):
-                hints.append(Hint("dead-relu", f"{layer}: {len(dead)} of {values.shape[1]} neurons never fire on the "
+                hints.append(Hint("dead-relu", f"{len(dead)} of {values.shape[1]} neurons never fire on the "
                                   f"test images ({_listed(dead)}): dead ReLUs pass no gradient, so they stay dead. A "
                                   f"smaller learning rate or less L2 keeps more alive.", layer, tuple(dead.tolist())))
         elif model.config.activation == "sigmoid":
             stuck = np.flatnonzero(((values < 0.01) | (values > 0.99)).mean(0) >= STUCK)
             if len(stuck) >= max(1, DEAD_SHARE * values.shape[1]):
-                hints.append(Hint("stuck-sigmoid", f"{layer}: {len(stuck)} of {values.shape[1]} neurons sit at 0 or 1 "
+                hints.append(Hint("stuck-sigmoid", f"{len(stuck)} of {values.shape[1]} neurons sit at 0 or 1 "
                                   f"on almost every test image ({_listed(stuck)}): saturated sigmoids barely learn. "
                                   f"Try --init scaled.", layer, tuple(stuck.tolist())))
     if train_images is not None and initial is not None:

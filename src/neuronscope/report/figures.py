@@ -19,9 +19,13 @@ class NamedFigure:
     already written never draws them.
     """
 
-    def __init__(self, name: str, title: str, caption: str, figure: Figure | Callable[[], Figure]):
+    def __init__(self, name: str, title: str, caption: str, figure: Figure | Callable[[], Figure],
+                 animation: Callable[[], bytes] | None = None):
+        """``animation`` makes the PNG an animated one (APNG); the figure is then its still version
+        (for SVG and wherever frames cannot play)."""
         self.name, self.title, self.caption = name, title, caption
         self._figure = figure
+        self._animation = animation
         self._png: bytes | None = None
 
     def __repr__(self) -> str:
@@ -35,7 +39,7 @@ class NamedFigure:
 
     def png(self) -> bytes:
         if self._png is None:
-            self._png = plot.figure_png(self.figure)
+            self._png = self._animation() if self._animation else plot.figure_png(self.figure)
         return self._png
 
     def _repr_png_(self) -> bytes:

@@ -9,6 +9,21 @@ from pathlib import Path
 from ..errors import CheckpointError
 
 CONFIG, MODEL, METRICS, STATE = "config.json", "model.safetensors", "metrics.json", "training_state.safetensors"
+SNAPSHOTS = "snapshots"  # with --snapshots: the weights after every epoch, epoch 0 being the untrained network
+
+
+def snapshot_file(path: Path, epoch: int) -> Path:
+    return path / SNAPSHOTS / f"epoch-{epoch:04d}.safetensors"
+
+
+def snapshot_epochs(path: Path) -> list[int]:
+    """The epochs whose weights a run kept, in order."""
+    epochs = []
+    for file in (path / SNAPSHOTS).glob("epoch-*.safetensors"):
+        number = file.name.removeprefix("epoch-").removesuffix(".safetensors")
+        if number.isdigit():
+            epochs.append(int(number))
+    return sorted(epochs)
 
 
 def read_json(path: Path) -> dict:

@@ -19,7 +19,7 @@ from ..errors import CheckpointError, ConfigError
 from ..training import pick_device
 from ..training.state import under
 from .kinds import IMAGE_KINDS, KINDS, TEXT_KINDS, Kind
-from .layout import CONFIG, MODEL, read_history, read_json
+from .layout import CONFIG, MODEL, read_history, read_json, snapshot_epochs, snapshot_file
 from .weights import check_state_dict, load_tensors, read_header
 
 
@@ -90,6 +90,21 @@ class Run:
             raise CheckpointError(f"{self.path} does not record where its text came from; give the text to analyze")
         return load_corpus(self.dataset["source"], data_dir or self.dataset.get("location"), progress=progress,
                            max_chars=self.dataset.get("characters"))
+
+    @property
+    def snapshot_epochs(self) -> list[int]:
+        """The epochs whose weights the run kept (trained with snapshots); epoch 0 is the untrained network."""
+        return snapshot_epochs(self.path)
+
+    def snapshot(self, epoch: int) -> nn.Module:
+        """The network as it was after ``epoch`` (on the CPU, in eval mode), read from its snapshot."""
+        kept = self.snapshot_epochs
+        if epoch not in kept:
+            where = f"epochs {kept[0]}..{kept[-1]}" if kept else "none: train with --snapshots to keep them"
+            raise ConfigError(f"{self.path} kept no weights for epoch {epoch}; it kept {where}")
+        model = KINDS[self.kind].build(self.model.config)
+        load_weights(snapshot_file(self.path, epoch), model)
+        return model.eval()
 
     @property
     def code_language(self) -> str | None:

@@ -8,13 +8,14 @@ from pathlib import Path
 from ..errors import CheckpointError, ConfigError
 from ..training import build_configs, pick_device
 from .kinds import KINDS, kind_of_config
-from .layout import STATE
+from .layout import STATE, snapshot_epochs
 from .run import Run, load_weights, open_run
 from .writer import RunWriter
 
 
 def train_run(path: str | Path, data, model=None, training=None, *, resume: bool = False,
-              overwrite: bool = False, device: str | None = None, progress: bool = True) -> Run:
+              overwrite: bool = False, snapshots: bool = False, device: str | None = None,
+              progress: bool = True) -> Run:
     """Train into run directory ``path``, saving after every epoch (or checkpoint), and return the run.
 
     ``data`` is a ``Dataset`` (a ``Corpus`` for character-level models). ``model`` is a model
@@ -22,6 +23,8 @@ def train_run(path: str | Path, data, model=None, training=None, *, resume: bool
     the default dense network for the data. ``training`` defaults to its kind's defaults. With
     ``resume``, the run already in ``path`` continues from its last checkpoint: its saved settings win,
     except the length of training (``epochs``, and ``minutes`` for text), which ``training`` may extend.
+    ``snapshots`` keeps the weights of every epoch (epoch 0: untrained) in ``path/snapshots/``; a
+    resumed run that kept them goes on keeping them.
     """
     path = Path(path)
     target = pick_device(device)  # an unknown device is refused before anything is written
@@ -34,7 +37,7 @@ def train_run(path: str | Path, data, model=None, training=None, *, resume: bool
         else:
             training = existing.training
         network, dataset = existing.model, existing.dataset
-        writer = RunWriter(path, kind)
+        writer = RunWriter(path, kind, snapshots=snapshots or bool(snapshot_epochs(path)))
         state = _saved_state(existing, kind)
         history = [h for h in existing.history if state.keeps(h)] if state else []
         if state and state.finished(training):
@@ -49,7 +52,7 @@ def train_run(path: str | Path, data, model=None, training=None, *, resume: bool
         training = training or kind.training()
         network, dataset, state, history = kind.build(model), data.summary(), None, []
         kind.fits(network, data, training)
-        writer = RunWriter(path, kind)
+        writer = RunWriter(path, kind, snapshots=snapshots)
         writer.begin(network, training, dataset, overwrite=overwrite, position=kind.state().to_tensors()[1])
     network.to(target)
 

@@ -1,7 +1,8 @@
 """Writing a run directory, the same way for every kind: the untrained model first and config.json
 last when a run begins (so a folder with a config.json always holds a model), then after every
 epoch or checkpoint the weights, the metrics and the state to continue from, each replaced
-atomically, so a kill at any moment leaves the last checkpoint loadable and resumable."""
+atomically, so a kill at any moment leaves the last checkpoint loadable and resumable. With
+snapshots, the weights of every epoch are kept too, for replaying how the network formed."""
 
 from __future__ import annotations
 
@@ -13,17 +14,19 @@ from .. import __version__
 from ..errors import ConfigError
 from ..files import atomic_write_json
 from .kinds import Kind
-from .layout import CONFIG, METRICS, MODEL, STATE, remove_stale_temporaries
+from .layout import CONFIG, METRICS, MODEL, SNAPSHOTS, STATE, remove_stale_temporaries, snapshot_file
 from .weights import save_tensors
 
 
 class RunWriter:
-    def __init__(self, path: str | Path, kind: Kind):
+    def __init__(self, path: str | Path, kind: Kind, *, snapshots: bool = False):
         self.path = Path(path)
         if self.path.exists() and not self.path.is_dir():
             raise ConfigError(f"{self.path} is a file; a run is written into a folder")
         self.kind = kind
+        self.snapshots = snapshots
         remove_stale_temporaries(self.path)
+        remove_stale_temporaries(self.path / SNAPSHOTS)
 
     def begin(self, model: nn.Module, training, dataset: dict, *, overwrite: bool, position: dict) -> None:
         """Start a new run with ``model`` as it is; refuse to replace a run unless ``overwrite``."""
@@ -33,6 +36,8 @@ class RunWriter:
         self.path.mkdir(parents=True, exist_ok=True)
         for stale in (CONFIG, STATE, METRICS):
             (self.path / stale).unlink(missing_ok=True)
+        for stale in (self.path / SNAPSHOTS).glob("epoch-*.safetensors"):  # another run's epochs
+            stale.unlink()
         self.save_model(model, position)
         atomic_write_json(self.path / METRICS, {"history": []})
         self.write_config(model, training, dataset)
@@ -44,6 +49,10 @@ class RunWriter:
 
     def save_model(self, model: nn.Module, position: dict) -> None:
         save_tensors(self.path / MODEL, model.state_dict(), {"model": model.config.to_json(), **position})
+        if self.snapshots and "epoch" in position:
+            (self.path / SNAPSHOTS).mkdir(exist_ok=True)
+            save_tensors(snapshot_file(self.path, position["epoch"]), model.state_dict(),
+                         {"model": model.config.to_json(), **position})
 
     def checkpoint(self, model: nn.Module, history: list[dict], state) -> None:
         """Weights, metrics and (when the loop gives one) the state to resume from."""

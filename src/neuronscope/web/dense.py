@@ -28,10 +28,12 @@ from .schemas import (
     NeuronResponse,
     RunSummary,
     SampleResponse,
+    SnapshotsResponse,
     WeightsResponse,
 )
 
 DIGIT_KINDS = ("mlp", "convnet")
+EPOCH = Query(default=None, ge=0, le=10**6, description="a kept epoch (see /snapshots); default: the trained network")
 GALLERY_FIGURES = ("weights_hidden1", "contributions_output", "lego_output", "mistakes", "confusion",
                    "training_curves")
 
@@ -114,10 +116,18 @@ def dense_router(registry: RunRegistry) -> APIRouter:
                       "probabilities": probs.tolist(), "prediction": prediction,
                       "confidence": float(probs[prediction])})
 
-    @router.get("/{run}/weights", response_model=WeightsResponse)
-    async def weights(run: str):
+    @router.get("/{run}/snapshots", response_model=SnapshotsResponse)
+    async def snapshots(run: str):
+        """The epochs whose weights the run kept (trained with --snapshots), for the time-lapse."""
         loaded = get(run)
-        model = loaded.run.model
+        accuracy = {entry.get("epoch"): entry.get("test_accuracy") for entry in loaded.run.history}
+        epochs = loaded.run.snapshot_epochs
+        return {"epochs": epochs, "test_accuracy": [accuracy.get(epoch) for epoch in epochs]}
+
+    @router.get("/{run}/weights", response_model=WeightsResponse)
+    async def weights(run: str, epoch: int | None = EPOCH):
+        loaded = get(run)
+        model = loaded.model_at(epoch)
         if loaded.run.kind == "convnet":
             return _json(digit_convnet.weights(model))
         return _json({"activation": model.config.activation, "output": model.config.output,
@@ -127,9 +137,10 @@ def dense_router(registry: RunRegistry) -> APIRouter:
                                  for layer in model.layers]})
 
     @router.get("/{run}/neurons/{layer}/{index}", response_model=NeuronResponse)
-    async def neuron(run: str, layer: str, index: int, top: int = Query(default=5, ge=1, le=100)):
+    async def neuron(run: str, layer: str, index: int, top: int = Query(default=5, ge=1, le=100),
+                     epoch: int | None = EPOCH):
         loaded = get(run)
-        model = loaded.run.model
+        model = loaded.model_at(epoch)
         if loaded.run.kind == "convnet":
             return digit_convnet.neuron(model, layer, index, top)
         weights = inspect.weights_images(model, layer)

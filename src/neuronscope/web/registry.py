@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 from fastapi import APIRouter
 from pydantic import BaseModel
+from torch import nn
 
 from ..data import Dataset
 from ..errors import NeuronscopeError
@@ -32,6 +33,7 @@ class LoadedRun:
         self.run = run
         self.signature = signature
         self._data_dir = data_dir
+        self._snapshots: dict[int, nn.Module] = {}
 
     @cached_property
     def test_set(self) -> Dataset:
@@ -43,6 +45,14 @@ class LoadedRun:
         from ..experiments.dense import health_hints
 
         return health_hints(self.run, lambda: self.run.load_data(self._data_dir, progress=False))
+
+    def model_at(self, epoch: int | None):
+        """The run's network, or as it was after ``epoch`` when the run kept snapshots (read once)."""
+        if epoch is None:
+            return self.run.model
+        if epoch not in self._snapshots:
+            self._snapshots[epoch] = self.run.snapshot(epoch)
+        return self._snapshots[epoch]
 
     def test_image(self, index: int) -> tuple[np.ndarray, int]:
         data = self.test_set

@@ -100,6 +100,11 @@ class LayerWeights(BaseModel):
     outputs: int
 
 
+class SnapshotsResponse(BaseModel):
+    epochs: list[int]  # kept epochs in order; 0 is the untrained network
+    test_accuracy: list[float | None]  # after each kept epoch
+
+
 class ConvolutionWeights(BaseModel):
     weight: list[float]  # (outputs, inputs, kernel, kernel) flattened
     bias: list[float]

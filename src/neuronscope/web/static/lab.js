@@ -204,7 +204,8 @@ function render(result) {
 async function selectNeuron(layer, index) {
   document.querySelectorAll(".cell.selected").forEach((c) => c.classList.remove("selected"));
   document.querySelector(`.cell[data-layer="${layer}"][data-index="${index}"]`)?.classList.add("selected");
-  state.selected = await api(`/api/runs/${state.run}/neurons/${layer}/${index}`);
+  const at = timelapse.epoch === null ? "" : `?epoch=${timelapse.epoch}`;
+  state.selected = await api(`/api/runs/${state.run}/neurons/${layer}/${index}${at}`);
   showNeuron();
 }
 
@@ -319,6 +320,88 @@ $("morph-slider").oninput = () => {
   useImage(mix(k / 20), `morph: ${(100 * k / 20).toFixed(0)}% of the way from A to B`);
 };
 
+// ---- training time-lapse (runs trained with --snapshots) -----------------------------------------
+// Scrubbing swaps in the network as it was after that epoch: every neuron, the answer and the
+// inspector then show that network, and the first layer's weights images show how far they had formed.
+const timelapse = { epochs: [], accuracy: [], weights: new Map(), epoch: null, timer: null };
+
+async function setupTimelapse(name) {
+  stopReplay();
+  Object.assign(timelapse, { epochs: [], accuracy: [], weights: new Map(), epoch: null });
+  $("timelapse").hidden = true;
+  const kept = await api(`/api/runs/${name}/snapshots`);
+  if (state.run !== name || kept.epochs.length < 2) return;
+  Object.assign(timelapse, { epochs: kept.epochs, accuracy: kept.test_accuracy });
+  const slider = $("timelapse-slider");
+  slider.max = kept.epochs.length - 1; slider.value = slider.max;
+  $("timelapse").hidden = false;
+  await showEpoch(kept.epochs.length - 1);
+}
+
+async function weightsAt(epoch) {
+  if (!timelapse.weights.has(epoch)) {
+    const asked = api(`/api/runs/${state.run}/weights?epoch=${epoch}`);
+    asked.catch(() => timelapse.weights.delete(epoch)); // ask again next time
+    timelapse.weights.set(epoch, asked);
+  }
+  return timelapse.weights.get(epoch);
+}
+
+async function showEpoch(k) {
+  const epoch = timelapse.epochs[k], run = state.run;
+  const weights = await weightsAt(epoch);
+  if (state.run !== run || Number($("timelapse-slider").value) !== k) return; // scrubbed on meanwhile
+  state.weights = weights;
+  timelapse.epoch = epoch;
+  const accuracy = timelapse.accuracy[k];
+  $("timelapse-epoch").textContent = (epoch === 0 ? "untrained" : `epoch ${epoch} of ${timelapse.epochs.at(-1)}`)
+    + (accuracy == null ? "" : ` · ${(100 * accuracy).toFixed(1)}% on test`);
+  $("timelapse").dataset.epoch = epoch;
+  paintFirstLayer();
+  update();
+  if (state.selected) selectNeuron(state.selected.layer, state.selected.index);
+}
+
+// Every first-layer neuron's weights image at the chosen epoch, on one reach (the palette's rule).
+function paintFirstLayer() {
+  const box = $("timelapse-weights"), layer = state.weights.layers[0];
+  if (state.info.kind !== "mlp") { box.replaceChildren(); return; }
+  const shape = state.info.image_shape, count = Math.min(layer.outputs, 32), size = layer.inputs;
+  const shared = reach(layer.weight);
+  if (box.children.length !== count) {
+    box.replaceChildren(...Array.from({ length: count }, (_, i) => {
+      const canvas = document.createElement("canvas");
+      [canvas.height, canvas.width] = shape;
+      canvas.title = `${state.info.layer_names[0]} #${i}`;
+      canvas.addEventListener("click", () => selectNeuron(state.info.layer_names[0], i));
+      return canvas;
+    }));
+  }
+  [...box.children].forEach((canvas, i) => {
+    paintImage(canvas, layer.weight.slice(i * size, (i + 1) * size), shape, (v) => signedColor(v, shared));
+  });
+}
+
+function stopReplay() {
+  clearInterval(timelapse.timer);
+  timelapse.timer = null;
+  $("timelapse-play").textContent = "▶ replay training";
+}
+
+$("timelapse-slider").oninput = () => { stopReplay(); showEpoch(Number($("timelapse-slider").value)); };
+$("timelapse-play").onclick = () => {
+  if (timelapse.timer) { stopReplay(); return; }
+  const slider = $("timelapse-slider");
+  let k = 0;
+  $("timelapse-play").textContent = "■ stop";
+  const step = () => {
+    slider.value = k; showEpoch(k);
+    if (++k > Number(slider.max)) stopReplay();
+  };
+  step();
+  timelapse.timer = setInterval(step, 400);
+};
+
 // ---- runs -----------------------------------------------------------------------------------------
 async function selectRun(name) {
   state.run = name;
@@ -341,6 +424,7 @@ async function selectRun(name) {
   } catch { /* the address is only a convenience */ }
   buildNetwork(); paintStrokes(); update();
   showHealth(name).catch(() => { $("run-health").hidden = true; });
+  setupTimelapse(name).catch(() => { $("timelapse").hidden = true; });
 }
 
 // What went wrong in training, each hint naming its neurons (computed once per run by the server)
