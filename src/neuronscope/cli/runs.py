@@ -55,6 +55,18 @@ def add_parsers(commands) -> None:
     figures.add_argument("--format", default="png", help="comma-separated: png, svg (default: png)")
     figures.set_defaults(handler=cmd_figures)
 
+    maps = commands.add_parser("map", help="a map of a layer's activation space: the test images placed by PCA, "
+                                           "t-SNE or UMAP of their activations (dense networks and ConvNets)")
+    maps.add_argument("run", type=Path)
+    add_data_options(maps, sizes=("test",))
+    maps.add_argument("--layer", action="append", help="a layer to map (repeatable; default: every hidden layer)")
+    maps.add_argument("--method", default="pca,tsne",
+                      help="comma-separated: pca, tsne, umap (umap needs umap-learn) (default: pca,tsne)")
+    maps.add_argument("--points", type=int, default=1000, help="test images placed on each map (default: 1000)")
+    maps.add_argument("--seed", type=int, default=0)
+    maps.add_argument("--out", type=Path, help="PNG (or .svg) file (default: RUN/figures/map.png)")
+    maps.set_defaults(handler=cmd_map)
+
     report = commands.add_parser("report", help="write a dense network's self-contained report.html")
     report.add_argument("run", type=Path)
     add_data_options(report, sizes=("test",))
@@ -160,6 +172,33 @@ def cmd_figures(args) -> int:
     out = args.out or run.path / "figures"
     paths = write_figures(run_figures(run, data), out, formats)
     print(f"wrote {len(paths)} figures to {out}")
+    return 0
+
+
+def cmd_map(args) -> int:
+    from ..inspect.activation_map import METHODS, activation_map
+    from ..plot import save_figure
+    from ..plot.activation_map import map_title, plot_activation_maps
+    from ..runs import IMAGE_KINDS, open_run
+
+    methods = [m.strip().lower() for m in args.method.split(",") if m.strip()]
+    unknown = [m for m in methods if m not in METHODS]
+    if unknown or not methods:
+        raise NeuronscopeError(f"unknown map method {', '.join(unknown) or args.method!r}; use {', '.join(METHODS)}")
+    out = args.out or args.run / "figures" / "map.png"
+    if out.suffix.lower() not in (".png", ".svg"):
+        raise NeuronscopeError(f"{out}: write the map as .png or .svg")
+    run = open_run(args.run, kinds=IMAGE_KINDS)
+    names = run.model.config.layer_names
+    layers = args.layer or names[:-1] or names
+    data = run.load_test_set(args.data_dir, test_size=args.test_size, progress=False)
+    maps = [activation_map(run.model, data.test_images, data.test_labels, layer, method=method, points=args.points,
+                           seed=args.seed) for layer in layers for method in methods]
+    for activation_map_ in maps:
+        print(f"  {map_title(activation_map_)}: {len(activation_map_.coords)} test images")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    figure = plot_activation_maps(maps, data.test_images, data.class_names, columns=len(methods))
+    print(f"map: {save_figure(figure, out)}")
     return 0
 
 

@@ -9,13 +9,16 @@ from .. import inspect, plot
 from ..data import Dataset
 from ..errors import CheckpointError
 from ..files import atomic_write_json, written_after
+from ..inspect.activation_map import activation_map
 from ..inspect.timelapse import weights_history
+from ..plot.activation_map import plot_activation_maps
 from ..plot.timelapse import plot_timelapse, timelapse_apng
 from ..report import NamedFigure
 from ..runs import CONFIG, MODEL, Run
 from ..runs.layout import read_json
 
 MISTAKES_SHOWN = 40
+TSNE_POINTS = 600  # t-SNE takes about 1.5 s for 600 points on two cores; PCA maps use 1,000
 
 
 def run_figures(run: Run, data: Dataset | Callable[[], Dataset], k: int = 3) -> list[NamedFigure]:
@@ -44,6 +47,12 @@ def run_figures(run: Run, data: Dataset | Callable[[], Dataset], k: int = 3) -> 
                                        lambda layer=layer, k_layer=k_layer: plot.plot_lego_blocks(
                                            inspect.lego_blocks(model, layer, k=k_layer),
                                            test_set().class_names if layer == "output" else None)))
+    hidden = names[:-1] or names
+    figures.append(NamedFigure("activation_map", "A map of activation space",
+                               f"The test images placed by PCA of each hidden layer's activations, and by t-SNE of "
+                               f"{hidden[-1]}'s ({TSNE_POINTS} of them): images a layer treats alike lie close. "
+                               f"Colors are the true classes; some images are drawn where they lie.",
+                               lambda: _activation_maps(model, test_set(), hidden)))
     figures.append(NamedFigure("confusion", "Confusion matrix", "Rows: true class; columns: predicted class.",
                                lambda: _confusion(model, test_set())))
     figures.append(NamedFigure("mistakes", "Misclassified test images",
@@ -67,6 +76,13 @@ def _weights_caption(projected: bool) -> str:
     if projected:
         return "Each neuron's weights carried back to the pixels through the layers below"
     return "Each neuron's incoming weights, one tile per neuron"
+
+
+def _activation_maps(model, data: Dataset, layers: list[str]):
+    maps = [activation_map(model, data.test_images, data.test_labels, layer) for layer in layers]
+    maps.append(activation_map(model, data.test_images, data.test_labels, layers[-1], method="tsne",
+                               points=TSNE_POINTS))
+    return plot_activation_maps(maps, data.test_images, data.class_names)
 
 
 def _confusion(model, data: Dataset):

@@ -25,6 +25,7 @@ from .schemas import (
     HealthHint,
     InferRequest,
     InferResponse,
+    MapResponse,
     NeuronResponse,
     RunSummary,
     SampleResponse,
@@ -33,6 +34,7 @@ from .schemas import (
 )
 
 DIGIT_KINDS = ("mlp", "convnet")
+MAX_MAP_POINTS, MAP_THUMBNAILS = 3000, 24
 EPOCH = Query(default=None, ge=0, le=10**6, description="a kept epoch (see /snapshots); default: the trained network")
 GALLERY_FIGURES = ("weights_hidden1", "contributions_output", "lego_output", "mistakes", "confusion",
                    "training_curves")
@@ -43,10 +45,33 @@ def _json(content) -> Response:
     return Response(orjson.dumps(content), media_type="application/json")
 
 
+def _rounded(values) -> list:
+    return np.round(np.asarray(values, dtype=np.float64), 4).tolist()
+
+
+def _map_answer(loaded: LoadedRun, layer: str, method: str, points: int) -> dict:
+    from ..inspect.activation_map import activation_map
+    from ..plot.activation_map import CLASS_COLORS, map_title, spread_points
+
+    data = loaded.test_set
+    found = activation_map(loaded.run.model, data.test_images, data.test_labels, layer, method=method, points=points)
+    thumbnails = spread_points(found.coords, MAP_THUMBNAILS)
+    return {"layer": layer, "method": method, "title": map_title(found), "placement": found.placement,
+            "coords": _rounded(found.coords), "labels": found.labels.tolist(),
+            "activations": None if method == "pca" else _rounded(found.activations),
+            "mean": None if found.mean is None else _rounded(found.mean),
+            "components": None if found.components is None else _rounded(found.components),
+            "colors": list(CLASS_COLORS),
+            "thumbnails": [{"point": k, "pixels": _rounded(data.test_images[found.indices[k]].reshape(-1))}
+                           for k in thumbnails]}
+
+
 def dense_router(registry: RunRegistry) -> APIRouter:
     router = api_router("/api/runs", "dense networks")
     figure_cache: dict[tuple[str, str], bytes] = {}
     figure_lock = threading.Lock()
+    map_cache: dict[tuple, dict] = {}
+    map_lock = threading.Lock()
 
     def drawable(loaded: LoadedRun) -> bool:
         # the drawing pad makes one gray channel; color ConvNets live on the vision page
@@ -160,6 +185,24 @@ def dense_router(registry: RunRegistry) -> APIRouter:
                 "class_effects": [] if effects is None else effects[:, index].tolist(),
                 "class_effects_direct": position + 2 == len(names),
                 "reads": "weights projected to pixels" if weights.projected else "its weights over the pixels"}
+
+    # plain def: a t-SNE of a thousand points takes seconds
+    @router.get("/{run}/map", response_model=MapResponse)
+    def activation_space(run: str, layer: str = Query(max_length=64),
+                         method: str = Query(default="pca", pattern="^(pca|tsne|umap)$"),
+                         points: int = Query(default=1000, ge=10, le=MAX_MAP_POINTS)):
+        """The test images placed by their activations in ``layer``, and what the page needs to place
+        its own input on the same map: the PCA directions, or every point's activations (t-SNE and
+        UMAP place a new input at the mean of its nearest test images)."""
+        loaded = get(run)
+        if layer not in loaded.run.model.config.layer_names:
+            raise ConfigError(f"unknown layer {layer!r}; this network has "
+                              f"{', '.join(loaded.run.model.config.layer_names)}")
+        key = (run, loaded.signature, layer, method, points)
+        with map_lock:
+            if key not in map_cache:
+                map_cache[key] = _map_answer(loaded, layer, method, points)
+        return _json(map_cache[key])
 
     # plain def: loading a test set or drawing figures takes seconds and would stall the event loop
     @router.get("/{run}/samples", response_model=SampleResponse)

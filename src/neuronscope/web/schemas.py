@@ -100,6 +100,25 @@ class LayerWeights(BaseModel):
     outputs: int
 
 
+class MapThumbnail(BaseModel):
+    point: int  # which point of the map
+    pixels: list[float]  # its test image, row by row
+
+
+class MapResponse(BaseModel):
+    layer: str
+    method: str
+    title: str
+    placement: str  # how a new input is put on the map
+    coords: list[list[float]]  # (points, 2)
+    labels: list[int]
+    activations: list[list[float]] | None  # t-SNE/UMAP: each point's activations, for nearest neighbours
+    mean: list[float] | None  # PCA: the activations' mean
+    components: list[list[float]] | None  # PCA: (2, units)
+    colors: list[str]  # one per class, as in the figures
+    thumbnails: list[MapThumbnail]
+
+
 class SnapshotsResponse(BaseModel):
     epochs: list[int]  # kept epochs in order; 0 is the untrained network
     test_accuracy: list[float | None]  # after each kept epoch

@@ -92,6 +92,7 @@ function update() {
   state.inputTime = 0;
   state.last = evaluate(currentRequest());
   render(state.last);
+  placeOnMap();
   tellEmbedder(state.last);
   if (inputTime) {
     window.neuronscopeLatencies.push(performance.now() - inputTime);
@@ -320,6 +321,110 @@ $("morph-slider").oninput = () => {
   useImage(mix(k / 20), `morph: ${(100 * k / 20).toFixed(0)}% of the way from A to B`);
 };
 
+// ---- map of activation space --------------------------------------------------------------------
+// The server places a thousand test images by PCA or t-SNE of one layer's activations; the page puts
+// the current input on the same map itself, every frame: by the PCA projection, or (t-SNE cannot place
+// new points) at the mean position of its nearest test images in activation space.
+const MAP_NEIGHBOURS = 5, MAP_MARGIN = 26;
+const activationMap = { data: null, base: null, asked: 0, box: null };
+
+async function setupMap() {
+  const layers = state.info.layer_names, select = $("map-layer");
+  select.innerHTML = layers.map((name) => `<option>${escapeHtml(name)}</option>`).join("");
+  select.value = layers.length > 1 ? layers[layers.length - 2] : layers[0];
+  await loadMap();
+}
+
+function showMapError(error) {
+  $("map-status").textContent = `no map: ${error.message}`;
+}
+
+async function loadMap() {
+  const layer = $("map-layer").value, method = $("map-method").value, run = state.run, asked = ++activationMap.asked;
+  activationMap.data = null;
+  $("map-status").textContent = method === "pca" ? "" : "placing the test images by t-SNE (a few seconds)…";
+  const data = await api(`/api/runs/${encodeURIComponent(run)}/map?layer=${encodeURIComponent(layer)}&method=${method}`);
+  if (asked !== activationMap.asked || run !== state.run) return; // another map was asked for meanwhile
+  activationMap.data = data;
+  $("map-status").textContent = "";
+  $("map-note").textContent = `${data.coords.length} test images, colored by their true class; your input `
+    + `(★) is placed ${data.placement}.`;
+  drawMapBase();
+  placeOnMap();
+}
+$("map-layer").onchange = () => loadMap().catch(showMapError);
+$("map-method").onchange = () => loadMap().catch(showMapError);
+
+function mapTransform(coords, size) {
+  let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const [x, y] of coords) { x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y); }
+  const span = size - 2 * MAP_MARGIN;
+  return ([x, y]) => [MAP_MARGIN + span * (x - x0) / Math.max(x1 - x0, 1e-9),
+    MAP_MARGIN + span * (1 - (y - y0) / Math.max(y1 - y0, 1e-9))];
+}
+
+function drawMapBase() {
+  const data = activationMap.data, canvas = $("map-canvas"), size = canvas.width;
+  const base = document.createElement("canvas");
+  base.width = base.height = size;
+  const ctx = base.getContext("2d");
+  ctx.fillStyle = "#fff"; ctx.fillRect(0, 0, size, size);
+  activationMap.box = mapTransform(data.coords, size);
+  ctx.globalAlpha = 0.6;
+  data.coords.forEach((point, i) => {
+    const [x, y] = activationMap.box(point);
+    ctx.fillStyle = data.colors[data.labels[i] % data.colors.length];
+    ctx.beginPath(); ctx.arc(x, y, 2.2, 0, 2 * Math.PI); ctx.fill();
+  });
+  ctx.globalAlpha = 1;
+  const [h, w] = state.info.image_shape, side = 26;
+  for (const thumb of data.thumbnails) {
+    const [x, y] = activationMap.box(data.coords[thumb.point]);
+    const tile = document.createElement("canvas");
+    tile.width = tile.height = side;
+    paintImage(tile, thumb.pixels.map((v) => 1 - v), [h, w], gray); // dark ink on white, as in the figures
+    ctx.drawImage(tile, x - side / 2, y - side / 2);
+    ctx.strokeStyle = data.colors[data.labels[thumb.point] % data.colors.length]; ctx.lineWidth = 2;
+    ctx.strokeRect(x - side / 2, y - side / 2, side, side);
+  }
+  activationMap.base = base;
+}
+
+// The current input's units in the map's layer: a neuron's activation, a conv channel's peak.
+function mapVector(layer) {
+  const values = state.last?.activations[layer];
+  if (!values) return null;
+  const map = state.info.map_shapes[layer];
+  if (!map) return Array.from(values);
+  const size = map[0] * map[1], channels = values.length / size;
+  return Array.from({ length: channels }, (_, c) => unitActivation(layer, c));
+}
+
+function mapPosition(data, vector) {
+  if (data.method === "pca") {
+    return data.components.map((direction) => direction.reduce((s, d, i) => s + d * (vector[i] - data.mean[i]), 0));
+  }
+  const distances = data.activations.map((row, k) => [row.reduce((s, v, i) => s + (v - vector[i]) ** 2, 0), k]);
+  distances.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const nearest = distances.slice(0, MAP_NEIGHBOURS);
+  return [0, 1].map((axis) => nearest.reduce((s, [, k]) => s + data.coords[k][axis], 0) / nearest.length);
+}
+
+function placeOnMap() {
+  const data = activationMap.data, canvas = $("map-canvas");
+  if (!data || !activationMap.base || data.layer !== $("map-layer").value) return;
+  const ctx = canvas.getContext("2d");
+  ctx.drawImage(activationMap.base, 0, 0);
+  const vector = mapVector(data.layer);
+  if (!vector) return;
+  const position = mapPosition(data, vector);
+  const [x, y] = activationMap.box(position).map((v) => Math.min(canvas.width - 8, Math.max(8, v)));
+  canvas.dataset.x = position[0].toFixed(4); canvas.dataset.y = position[1].toFixed(4);
+  ctx.font = "22px system-ui, sans-serif"; ctx.textAlign = "center"; ctx.textBaseline = "middle";
+  ctx.lineWidth = 4; ctx.strokeStyle = "#fff"; ctx.strokeText("★", x, y);
+  ctx.fillStyle = "#1d2330"; ctx.fillText("★", x, y);
+}
+
 // ---- training time-lapse (runs trained with --snapshots) -----------------------------------------
 // Scrubbing swaps in the network as it was after that epoch: every neuron, the answer and the
 // inspector then show that network, and the first layer's weights images show how far they had formed.
@@ -425,6 +530,7 @@ async function selectRun(name) {
   buildNetwork(); paintStrokes(); update();
   showHealth(name).catch(() => { $("run-health").hidden = true; });
   setupTimelapse(name).catch(() => { $("timelapse").hidden = true; });
+  setupMap().catch(showMapError);
 }
 
 // What went wrong in training, each hint naming its neurons (computed once per run by the server)
@@ -459,5 +565,6 @@ async function start() {
 }
 
 window.neuronscopeEvaluate = evaluate; // lets tests compare the page's arithmetic with the server's
+window.neuronscopeLastInput = () => state.last?.input;
 
 start();
