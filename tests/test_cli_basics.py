@@ -23,6 +23,17 @@ def test_festival_prints_the_decision_and_draws_the_activations(tmp_path, capsys
     assert "bias b = -0.5): go" in capsys.readouterr().out
 
 
+def test_boundaries_of_a_users_csv_with_three_classes(tmp_path, capsys):
+    rows = [f"{k % 5},{k % 3},a" for k in range(20)] + [f"{10 + k % 5},{k % 3},b" for k in range(20)] + \
+        [f"{5 + k % 5},{10 + k % 3},c" for k in range(20)]
+    (tmp_path / "mine.csv").write_text("width,height,kind\n" + "\n".join(rows))
+    assert main(["basics", "boundaries", "--csv", str(tmp_path / "mine.csv"), "--out", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out
+    assert "MLP 2-4-3: 100.0% of 60 mine points" in printed and (tmp_path / "boundaries-mine.png").is_file()
+    assert main(["basics", "boundaries", "--csv", str(tmp_path / "missing.csv")]) == 2
+    assert "missing.csv: no such file" in capsys.readouterr().err
+
+
 def test_boundaries_show_a_line_failing_xor_and_an_mlp_solving_it(tmp_path, capsys):
     assert main(["basics", "boundaries", "--data", "xor", "--out", str(tmp_path)]) == 0
     lines = capsys.readouterr().out.splitlines()

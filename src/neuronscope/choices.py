@@ -5,7 +5,8 @@ take their names from here, and the command line builds its parser from nothing 
 DATASETS = ("mnist", "fashion-mnist", "digits", "cifar10")
 IMAGE_DATASETS = ("mnist", "fashion-mnist", "cifar10")
 CORPORA = ("tinyshakespeare", "python-stdlib")
-TOY_DATASETS = ("linear", "xor", "circles", "spirals", "cats-dogs")
+TOY_DATASETS = ("linear", "xor", "circles", "spirals", "cats-dogs", "blobs")
+MAX_TOY_CLASSES = 8
 
 ACTIVATIONS = ("sigmoid", "relu", "tanh")
 OUTPUTS = ("sigmoid", "softmax", "linear")

@@ -16,8 +16,10 @@ from neuronscope.basics import (
     fit_toy,
     learning_rate_trio,
     line_data,
+    padded_bounds,
+    region_grid,
 )
-from neuronscope.data.toy import TOY_DATASETS, make_toy
+from neuronscope.data.toy import TOY_DATASETS, load_toy_csv, make_toy, toy_from_csv
 from neuronscope.errors import ConfigError
 
 
@@ -97,7 +99,8 @@ def test_hidden_lines_are_where_each_hidden_neuron_is_zero():
 def test_toy_sets_are_balanced_seeded_and_finite(name):
     data = make_toy(name, 101, seed=4)
     assert data.points.shape == (101, 2) and np.isfinite(data.points).all()
-    assert abs(int(data.labels.sum()) - 50) <= 1
+    counts = np.bincount(data.labels)
+    assert len(counts) == data.num_classes and counts.max() - counts.min() <= 1
     np.testing.assert_array_equal(data.points, make_toy(name, 101, seed=4).points)
     assert not np.array_equal(data.points, make_toy(name, 101, seed=5).points)
 
@@ -125,7 +128,79 @@ def test_learning_rates_below_the_critical_one_converge_and_above_it_diverge():
 def test_tiny_networks_refuse_what_they_cannot_learn():
     with pytest.raises(ConfigError, match="step has no slope"):
         TinyNetwork.create((2, 3, 1), "step")
-    with pytest.raises(ConfigError, match="one output neuron"):
-        TinyNetwork.create((2, 3, 2))
+    with pytest.raises(ConfigError, match="one neuron .* or one per class for 3..10 classes, got 2"):
+        TinyNetwork.create((2, 3, 2))  # two classes take one sigmoid output
     with pytest.raises(ConfigError, match=r"expected inputs of shape \(n, 2\)"):
         TinyNetwork.create().probability(np.zeros((4, 3)))
+
+
+def test_softmax_backpropagation_equals_finite_differences():
+    network = TinyNetwork.create((2, 4, 3), "tanh", seed=2)
+    x = np.random.default_rng(1).normal(size=(9, 2))
+    y = np.arange(9) % 3
+    analytic, numeric = network.gradients(x, y), network.numerical_gradients(x, y)
+    for got, want in zip(analytic.weights + analytic.biases, numeric.weights + numeric.biases):
+        np.testing.assert_allclose(got, want, atol=1e-7)
+    assert network.probabilities(x).sum(1) == pytest.approx(np.ones(9))
+    with pytest.raises(ConfigError, match="cross-entropy only"):
+        network.gradients(x, y, "squared")
+    with pytest.raises(ConfigError, match="targets are class numbers 0..2"):
+        network.loss(x, np.full(9, 3))
+
+
+def test_more_classes_need_a_hidden_layer_when_they_do_not_lie_apart_in_straight_lines():
+    blobs = make_toy("blobs", 300, 0.05, classes=4)
+    assert blobs.num_classes == 4 and np.bincount(blobs.labels).tolist() == [75] * 4
+    assert fit_toy(blobs, hidden=(), steps=800).accuracy(blobs) > 0.95  # blobs: straight lines do
+    spirals = make_toy("spirals", 300, 0.0, classes=3)
+    linear = fit_toy(spirals, hidden=(), steps=1500).accuracy(spirals)
+    deep = fit_toy(spirals, hidden=(16, 16), lr=1.0, steps=3000).accuracy(spirals)
+    assert linear < 0.6 and deep > 0.9
+    grid = region_grid(fit_toy(blobs, hidden=(), steps=200), padded_bounds(blobs.points), 20)
+    assert grid.shape == (20, 20, 4) and np.allclose(grid.sum(-1), 1)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"name": "xor", "classes": 3}, "xor has 2 classes"),
+    ({"name": "blobs", "classes": 9}, "blobs takes 2..8 classes, got 9"),
+])
+def test_class_counts_are_checked(kwargs, message):
+    with pytest.raises(ConfigError, match=message):
+        make_toy(**kwargs)
+
+
+def test_a_users_csv_becomes_toy_data(tmp_path):
+    data = toy_from_csv("height;weight;animal\n25;4;cat\n45;15;dog\n\n30;6;cat\n160;500;horse\n", "pets")
+    assert data.feature_names == ("height", "weight") and data.class_names == ("cat", "dog", "horse")
+    assert data.labels.tolist() == [0, 1, 0, 2] and data.points[3].tolist() == [160, 500]
+    numbered = toy_from_csv("1\t2\t10\n3\t4\t9\n5\t6\t10\n")
+    assert numbered.class_names == ("9", "10") and numbered.labels.tolist() == [1, 0, 1]  # numbers sort as numbers
+    path = tmp_path / "points.csv"
+    path.write_bytes("\ufeffx,y,c\n0,0,a\n1,1,b\n".encode())
+    assert load_toy_csv(path).feature_names == ("x", "y") and load_toy_csv(path).name == "points"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", "the CSV is empty"),
+    ("1,2,a\n", "2..5,000 points; the CSV has 1"),
+    ("1,2,a\n3,4\n", "row 2: expected 3 values"),
+    ("1,2,a\n3,inf,b\n", "row 2: 'inf' is not a finite number"),
+    ("1,2,a\n3,4,a\n", "2..8 classes; the CSV's labels have 1"),
+    ("".join(f"{k},{k},{k}\n" for k in range(9)), "2..8 classes; the CSV's labels have 9"),
+    ("".join(f"{k},{k},{k % 2}\n" for k in range(5001)), "the CSV has 5,001"),
+    ("1,2," + "a" * 200_000 + "\n3,4,b\n", "not a CSV of x1, x2, label"),
+])
+def test_bad_csvs_get_one_line(text, message):
+    with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)").replace(".", r"\.")):
+        toy_from_csv(text)
+
+
+def test_csv_files_that_are_too_big_or_not_text_are_refused(tmp_path):
+    big = tmp_path / "big.csv"
+    big.write_text("1,2,a\n" * 200_000)
+    with pytest.raises(ConfigError, match="1,200,000 bytes is over the 1,000,000"):
+        load_toy_csv(big)
+    binary = tmp_path / "image.csv"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe")
+    with pytest.raises(ConfigError, match="not UTF-8 text"):
+        load_toy_csv(binary)

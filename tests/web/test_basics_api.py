@@ -14,6 +14,20 @@ def test_toy_data_is_the_library_set(basics_client):
     assert body["labels"] == data.labels.tolist() and body["class_names"] == list(data.class_names)
 
 
+def test_toy_sets_with_more_classes_and_a_users_csv(basics_client):
+    body = basics_client.get("/api/basics/toy/blobs?n=90&classes=5").json()
+    assert body["class_names"] == [f"class {k}" for k in range(5)] and sorted(set(body["labels"])) == list(range(5))
+    csv = basics_client.post("/api/basics/toy/csv", json={"csv": "a,b,kind\n1,2,x\n3,4,y\n5,6,z\n", "name": "mine"})
+    assert csv.json() == {"name": "mine", "points": [[1, 2], [3, 4], [5, 6]], "labels": [0, 1, 2],
+                          "feature_names": ["a", "b"], "class_names": ["x", "y", "z"]}
+    bad = basics_client.post("/api/basics/toy/csv", json={"csv": "1,2,x\n3,four,y\n"})
+    assert bad.status_code == 400 and bad.json()["error"] == "row 2: 'four' is not a finite number"
+    huge = basics_client.post("/api/basics/toy/csv", json={"csv": "1,2,x\n" * 200_000})
+    assert huge.status_code == 422 and "csv" in huge.json()["error"]
+    assert basics_client.get("/api/basics/toy/xor?classes=3").status_code == 400
+    assert basics_client.get("/api/basics/toy/blobs?classes=40").status_code == 422
+
+
 def test_backprop_trace_checks_out_and_its_step_lowers_the_loss(basics_client):
     example = basics_client.get("/api/basics/backprop/example").json()
     body = basics_client.post("/api/basics/backprop", json=example).json()

@@ -82,22 +82,60 @@ def test_a_line_cannot_learn_xor_in_the_page_but_four_hidden_neurons_can(page):
     assert frame_times  # measured per frame; the benchmark reports them against the 16 ms budget
 
 
-def test_page_gradients_equal_the_library_backprop(page):
-    network = TinyNetwork.create((2, 5, 3, 1), "relu", seed=4)
+@pytest.mark.parametrize("sizes", [(2, 5, 3, 1), (2, 6, 4)])  # one sigmoid output; a softmax over 4 classes
+def test_page_gradients_equal_the_library_backprop(page, sizes):
+    network = TinyNetwork.create(sizes, "relu", seed=4)
     x = np.random.default_rng(5).normal(size=(12, 2))
-    y = (x[:, 0] > x[:, 1]).astype(float)
-    page_grads = page.evaluate("""([weights, biases, x, y]) => {
+    y = (x[:, 0] > x[:, 1]).astype(float) if sizes[-1] == 1 else np.arange(12) % sizes[-1]
+    page_grads = page.evaluate("""([sizes, weights, biases, x, y]) => {
         const t = window.neuronscopeTinyNet;
-        const net = { sizes: [2, 5, 3, 1], activation: "relu", weights: weights.map((w) => Float64Array.from(w)),
+        const net = { sizes, activation: "relu", weights: weights.map((w) => Float64Array.from(w)),
                       biases: biases.map((b) => Float64Array.from(b)) };
         const g = t.gradients(net, Float64Array.from(x), Float64Array.from(y));
         return { weights: g.weights.map((w) => Array.from(w)), loss: g.loss }; }""",
-        [[w.ravel().tolist() for w in network.weights], [b.tolist() for b in network.biases], x.ravel().tolist(),
-         y.tolist()])
+        [list(sizes), [w.ravel().tolist() for w in network.weights], [b.tolist() for b in network.biases],
+         x.ravel().tolist(), y.tolist()])
     expected = network.gradients(x, y)
     for got, want in zip(page_grads["weights"], expected.weights):
         np.testing.assert_allclose(got, want.ravel(), atol=1e-12)
     assert page_grads["loss"] == pytest.approx(network.loss(x, y), abs=1e-12)
+
+
+def test_many_classes_and_a_users_csv_train_in_the_page(page, tmp_path):
+    page.click("a[data-tab=boundaries]")
+    page.select_option("#toy-name", "blobs")
+    page.wait_for_selector("#toy-classes-label:not([hidden])")
+    page.fill("#toy-classes", "4")
+    page.dispatch_event("#toy-classes", "change")
+    page.wait_for_function("document.getElementById('net-status').dataset.steps === '0'")
+    page.click("[data-hidden='8,8']")
+    page.click("#net-run")
+    page.wait_for_function("Number(document.getElementById('net-status').dataset.accuracy) > 0.95", timeout=20_000)
+    page.click("#net-run")
+    colors = page.evaluate("""() => { const c = document.getElementById('toy-canvas');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data, seen = new Set();
+        for (let i = 0; i < d.length; i += 4 * 97) seen.add(`${d[i] >> 5},${d[i + 1] >> 5},${d[i + 2] >> 5}`);
+        return seen.size; }""")
+    assert colors > 8  # four class colors in several shades, not two
+    save_screenshot(page, "basics-blobs-4")
+
+    rows = ["height,weight,animal"] + [f"{20 + k % 7},{3 + k % 3},cat" for k in range(30)] + \
+        [f"{45 + k % 9},{12 + k % 5},dog" for k in range(30)] + [f"{150 + k % 11},{450 + k % 40},horse" for k in range(30)]
+    good = tmp_path / "pets.csv"
+    good.write_text("\n".join(rows))
+    page.set_input_files("#toy-csv", str(good))
+    page.wait_for_function("document.getElementById('toy-csv-note').textContent.includes('90 points')")
+    assert "cat, dog, horse" in page.text_content("#toy-csv-note")
+    assert page.eval_on_selector("#toy-name", "s => s.selectedOptions[0].textContent") == "pets.csv (yours)"
+    page.click("#net-run")
+    page.wait_for_function("Number(document.getElementById('net-status').dataset.accuracy) > 0.95", timeout=20_000)
+    page.click("#net-run")
+    save_screenshot(page, "basics-csv")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("1,2,a\n3,oops,b\n")
+    page.set_input_files("#toy-csv", str(bad))
+    page.wait_for_function("document.getElementById('toy-csv-note').classList.contains('error')")
+    assert "row 2: 'oops' is not a finite number" in page.text_content("#toy-csv-note")
 
 
 def test_descent_panels_redraw_from_a_clicked_start_and_show_divergence(page):

@@ -2,7 +2,8 @@
 
 Small enough to follow every number: the lab's backpropagation page shows each forward value and
 gradient of a 2-2-1 network, and the decision-boundary pages train networks of a few dozen weights.
-The output is one sigmoid neuron: the probability of class 1.
+For two classes the output is one sigmoid neuron, the probability of class 1; for more, one neuron
+per class through a softmax.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ TRAINABLE_ACTIVATIONS = ("sigmoid", "tanh", "relu")
 LOSSES = ("cross-entropy", "squared")
 MAX_TINY_NEURONS = 64
 MAX_TINY_LAYERS = 4
+MAX_TINY_CLASSES = 10
 
 _FUNCTIONS = {"sigmoid": sigmoid, "tanh": tanh, "relu": relu}
 # each derivative written in terms of the activation's output a and input z
@@ -34,7 +36,16 @@ class Forward:
 
     @property
     def probability(self) -> np.ndarray:
+        """(n,) probability of class 1, for a network with one (sigmoid) output neuron."""
+        if self.a[-1].shape[1] != 1:
+            raise ConfigError("this network has one output per class: use probabilities")
         return self.a[-1][:, 0]
+
+    @property
+    def probabilities(self) -> np.ndarray:
+        """(n, classes) probability of each class (two columns for a single sigmoid output)."""
+        out = self.a[-1]
+        return np.column_stack([1 - out[:, 0], out[:, 0]]) if out.shape[1] == 1 else out
 
 
 @dataclass(frozen=True)
@@ -52,8 +63,8 @@ class Gradients:
 
 @dataclass(frozen=True)
 class TinyNetwork:
-    """Layers ``weights[l]`` (out, in) and ``biases[l]`` (out,); hidden layers use ``activation``,
-    the single output neuron a sigmoid."""
+    """Layers ``weights[l]`` (out, in) and ``biases[l]`` (out,); hidden layers use ``activation``; a
+    single output neuron is a sigmoid (two classes), several are a softmax (one per class)."""
 
     weights: tuple[np.ndarray, ...]
     biases: tuple[np.ndarray, ...]
@@ -72,15 +83,17 @@ class TinyNetwork:
                 raise ConfigError(f"layer {l} takes {w.shape[1]} inputs but layer {l - 1} has {self.weights[l - 1].shape[0]} neurons")
             if not (np.isfinite(w).all() and np.isfinite(b).all()):
                 raise ConfigError(f"layer {l} has a weight or bias that is not a finite number")
-        if self.weights[-1].shape[0] != 1:
-            raise ConfigError(f"the output layer has one neuron (the probability of class 1), got {self.weights[-1].shape[0]}")
+        if not (1 <= self.weights[-1].shape[0] <= MAX_TINY_CLASSES and self.weights[-1].shape[0] != 2):
+            raise ConfigError(f"the output layer has one neuron (the probability of class 1 of two) or one per "
+                              f"class for 3..{MAX_TINY_CLASSES} classes, got {self.weights[-1].shape[0]}")
 
     @classmethod
     def create(cls, sizes: tuple[int, ...] = (2, 4, 1), activation: str = "tanh", seed: int = 0) -> TinyNetwork:
-        """Random weights N(0, 1/fan_in), zero biases; ``sizes`` from the inputs to the output neuron."""
+        """Random weights N(0, 1/fan_in), zero biases; ``sizes`` from the inputs to the output neurons
+        (1 for two classes, else one per class)."""
         sizes = tuple(int(s) for s in sizes)
-        if len(sizes) < 2 or len(sizes) > MAX_TINY_LAYERS + 1 or sizes[-1] != 1:
-            raise ConfigError(f"sizes run from the inputs to one output neuron with at most {MAX_TINY_LAYERS - 1} "
+        if len(sizes) < 2 or len(sizes) > MAX_TINY_LAYERS + 1:
+            raise ConfigError(f"sizes run from the inputs to the output neurons with at most {MAX_TINY_LAYERS - 1} "
                               f"hidden layers, e.g. (2, 4, 1); got {sizes}")
         if any(not 1 <= s <= MAX_TINY_NEURONS for s in sizes):
             raise ConfigError(f"each layer has 1..{MAX_TINY_NEURONS} neurons, got {sizes}")
@@ -97,21 +110,39 @@ class TinyNetwork:
         zs, activations = [], [a]
         for l, (w, b) in enumerate(zip(self.weights, self.biases)):
             z = a @ w.T + b
-            a = sigmoid(z) if l == len(self.weights) - 1 else _FUNCTIONS[self.activation](z)
+            if l < len(self.weights) - 1:
+                a = _FUNCTIONS[self.activation](z)
+            else:
+                a = sigmoid(z) if z.shape[1] == 1 else _softmax(z)
             zs.append(z)
             activations.append(a)
         return Forward(zs, activations)
 
+    @property
+    def classes(self) -> int:
+        return max(2, self.sizes[-1])
+
     def probability(self, x) -> np.ndarray:
-        """(n,) probability of class 1 for inputs (n, inputs)."""
+        """(n,) probability of class 1 for inputs (n, inputs) (two-class networks)."""
         return self.forward(x).probability
 
+    def probabilities(self, x) -> np.ndarray:
+        """(n, classes) probability of each class for inputs (n, inputs)."""
+        return self.forward(x).probabilities
+
     def loss(self, x, y, loss: str = "cross-entropy") -> float:
+        if self.sizes[-1] > 1:
+            return class_loss(self.forward(x).probabilities, _as_classes(y, self.classes), loss)
         return mean_loss(self.forward(x).probability, _as_targets(y), loss)
 
     def gradients(self, x, y, loss: str = "cross-entropy") -> Gradients:
         """Backpropagation: the mean loss's gradient with respect to every weight and bias."""
         forward = self.forward(x)
+        if self.sizes[-1] > 1:
+            probabilities = forward.probabilities
+            class_loss(probabilities, _as_classes(y, self.classes), loss)  # checks the targets and the loss
+            delta = (probabilities - np.eye(self.classes)[_as_classes(y, self.classes)]) / len(probabilities)
+            return self._backward(forward, delta)
         y = _as_targets(y)
         p = forward.probability[:, None]
         n = len(p)
@@ -121,6 +152,10 @@ class TinyNetwork:
             delta = (p - y[:, None]) * p * (1 - p) / n
         else:
             raise ConfigError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
+        return self._backward(forward, delta)
+
+    def _backward(self, forward: Forward, delta: np.ndarray) -> Gradients:
+        """From d loss / d z of the output layer back through every layer."""
         deltas = [delta]
         weight_grads, bias_grads = [], []
         for l in range(len(self.weights) - 1, -1, -1):
@@ -169,6 +204,27 @@ def _as_targets(y) -> np.ndarray:
     if not ((y >= 0) & (y <= 1)).all():
         raise ConfigError("targets are probabilities of class 1, in [0, 1]")
     return y
+
+
+def _as_classes(y, classes: int) -> np.ndarray:
+    y = np.atleast_1d(np.asarray(y))
+    if not (np.issubdtype(y.dtype, np.number) and np.all(y == np.round(y)) and ((y >= 0) & (y < classes)).all()):
+        raise ConfigError(f"targets are class numbers 0..{classes - 1}")
+    return y.astype(np.int64)
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def class_loss(probabilities: np.ndarray, y: np.ndarray, loss: str = "cross-entropy") -> float:
+    """The mean cross-entropy of class probabilities (n, classes) against class numbers ``y`` (n,)."""
+    if loss != "cross-entropy":
+        raise ConfigError("a network with one output per class trains on the cross-entropy only")
+    if len(probabilities) != len(y):
+        raise ConfigError(f"{len(probabilities)} inputs but {len(y)} targets")
+    return float(-np.mean(np.log(np.clip(probabilities[np.arange(len(y)), y], 1e-12, None))))
 
 
 def mean_loss(p: np.ndarray, y: np.ndarray, loss: str = "cross-entropy") -> float:

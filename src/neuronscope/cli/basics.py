@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..choices import TOY_DATASETS
+from ..choices import MAX_TOY_CLASSES, TOY_DATASETS
 from .options import add_serve_options, command_group, float_list, int_list
 
 
@@ -30,6 +30,10 @@ def add_parsers(commands) -> None:
 
     boundaries = topics.add_parser("boundaries", help="train a line and an MLP on 2-D toy data; draw their regions")
     boundaries.add_argument("--data", choices=TOY_DATASETS, default="xor")
+    boundaries.add_argument("--classes", type=int, help=f"classes of blobs or spirals (2..{MAX_TOY_CLASSES}; "
+                                                         f"default: 3 for blobs, 2 otherwise)")
+    boundaries.add_argument("--csv", type=Path, help="your own points instead: rows of x1, x2, label (a header row "
+                                                     "names the axes; 2..8 different labels)")
     boundaries.add_argument("--points", type=int, default=200)
     boundaries.add_argument("--noise", type=float, default=0.0)
     boundaries.add_argument("--hidden", type=int_list, default=[4], help="hidden layer sizes (default: 4)")
@@ -96,18 +100,20 @@ def _festival(args) -> int:
 
 def _boundaries(args) -> int:
     from ..basics import fit_toy
-    from ..data.toy import make_toy
+    from ..data.toy import load_toy_csv, make_toy
     from ..plot import save_figure
     from ..plot.basics import plot_decision_regions
 
-    data = make_toy(args.data, args.points, args.noise, args.seed)
+    data = load_toy_csv(args.csv) if args.csv else make_toy(args.data, args.points, args.noise, args.seed,
+                                                              args.classes)
     common = dict(activation=args.activation, lr=args.lr, steps=args.steps, seed=args.seed)
+    outputs = 1 if data.num_classes == 2 else data.num_classes
     fits = {"linear": fit_toy(data, hidden=(), **common),
-            f"MLP 2-{'-'.join(map(str, args.hidden))}-1": fit_toy(data, hidden=tuple(args.hidden), **common)}
+            f"MLP 2-{'-'.join(map(str, args.hidden))}-{outputs}": fit_toy(data, hidden=tuple(args.hidden), **common)}
     for name, fit in fits.items():
-        print(f"{name}: {fit.accuracy(data):.1%} of {len(data.labels)} {args.data} points after {args.steps} steps "
+        print(f"{name}: {fit.accuracy(data):.1%} of {len(data.labels)} {data.name} points after {args.steps} steps "
               f"(loss {fit.losses[-1]:.4f})")
-    path = save_figure(plot_decision_regions(data, fits), args.out / f"boundaries-{args.data}.png")
+    path = save_figure(plot_decision_regions(data, fits), args.out / f"boundaries-{data.name}.png")
     print(f"figure: {path}")
     return 0
 

@@ -21,7 +21,8 @@ from ..basics import (
 from ..data.toy import ToyData
 from .style import new_figure
 
-CLASS_COLORS = ("#e8891d", "#2f6fb7")  # class 0 orange, class 1 blue
+# class 0 orange, class 1 blue, then six more for data with more classes (the lab's pages use the same)
+CLASS_COLORS = ("#e8891d", "#2f6fb7", "#2e9e5b", "#c0392b", "#8e44ad", "#8c6d31", "#d6609f", "#5b6475")
 REGIONS = LinearSegmentedColormap.from_list("regions", ["#f6c48f", "#ffffff", "#9cc0e8"])
 PATH_COLORS = ("#7a7a7a", "#1f8a4c", "#c0392b")
 
@@ -44,19 +45,37 @@ def plot_activations(z: float | None = None) -> Figure:
     return fig
 
 
+def _class_regions(probabilities: np.ndarray) -> np.ndarray:
+    """(h, w, 3) RGB: each place in its most likely class's color, paler the less sure the model is."""
+    classes = probabilities.shape[-1]
+    colors = np.array([[int(c[i:i + 2], 16) / 255 for i in (1, 3, 5)] for c in CLASS_COLORS[:classes]])
+    sureness = (probabilities.max(-1) - 1 / classes) / (1 - 1 / classes)
+    strength = 0.55 * sureness[..., None]
+    return (1 - strength) + strength * colors[probabilities.argmax(-1)]
+
+
 def plot_decision_regions(data: ToyData, fits: dict[str, ToyFit], resolution: int = 200) -> Figure:
-    """One panel per trained model: its regions (orange: class 0, blue: class 1, paler where unsure),
-    the data, and for networks with hidden neurons each first-layer neuron's own boundary (dashed)."""
+    """One panel per trained model: its regions (each class in its color, paler where unsure; two
+    classes: orange and blue), the data, and for networks with hidden neurons each first-layer
+    neuron's own boundary (dashed)."""
     bounds = padded_bounds(data.points)
-    fig = new_figure(4.2 * len(fits), 4.2)
+    fig = new_figure(4.2 * len(fits) + (1.2 if data.num_classes > 2 else 0), 4.2)
+    x1, x2 = np.linspace(*bounds[:2], resolution), np.linspace(*bounds[2:], resolution)
     for ax, (title, fit) in zip(np.atleast_1d(fig.subplots(1, len(fits))), fits.items()):
         grid = region_grid(fit, bounds, resolution)
-        ax.imshow(grid, origin="lower", extent=bounds, cmap=REGIONS, vmin=0, vmax=1, aspect="auto")
-        ax.contour(np.linspace(*bounds[:2], resolution), np.linspace(*bounds[2:], resolution), grid, levels=[0.5],
-                   colors="#1d2330", linewidths=1.5)
+        if data.num_classes == 2:
+            ax.imshow(grid[..., 1], origin="lower", extent=bounds, cmap=REGIONS, vmin=0, vmax=1, aspect="auto")
+            ax.contour(x1, x2, grid[..., 1], levels=[0.5], colors="#1d2330", linewidths=1.5)
+        else:
+            ax.imshow(_class_regions(grid), origin="lower", extent=bounds, aspect="auto")
+            winner = grid.argmax(-1)
+            for label in range(data.num_classes):  # the edges of each class's region
+                if (winner == label).any() and not (winner == label).all():
+                    ax.contour(x1, x2, (winner == label).astype(float), levels=[0.5], colors="#1d2330",
+                               linewidths=1.2)
         if len(fit.network.weights) > 1:
             _draw_lines(ax, fit.hidden_lines(), bounds)
-        for label, color in enumerate(CLASS_COLORS):
+        for label, color in enumerate(CLASS_COLORS[:data.num_classes]):
             points = data.points[data.labels == label]
             ax.scatter(points[:, 0], points[:, 1], s=14, color=color, edgecolor="white", linewidth=0.5,
                        label=data.class_names[label])
@@ -65,7 +84,10 @@ def plot_decision_regions(data: ToyData, fits: dict[str, ToyFit], resolution: in
         ax.set_xlabel(data.feature_names[0])
         ax.set_ylabel(data.feature_names[1])
         ax.set_title(f"{title}: {fit.accuracy(data):.0%} correct")
-    ax.legend(loc="upper right", fontsize=8, framealpha=0.9)
+    if data.num_classes == 2:
+        ax.legend(loc="upper right", fontsize=8, framealpha=0.9)
+    else:
+        fig.legend(*ax.get_legend_handles_labels(), loc="outside right center", fontsize=8, frameon=False)
     return fig
 
 

@@ -27,7 +27,8 @@ from ..basics import (
     surface_grid,
     view_bounds,
 )
-from ..data.toy import MAX_TOY_POINTS, TOY_DATASETS, make_toy
+from ..choices import MAX_TOY_CLASSES
+from ..data.toy import MAX_TOY_CSV_BYTES, MAX_TOY_POINTS, TOY_DATASETS, make_toy, toy_from_csv
 from ..errors import ConfigError
 from ..feature_configs import ToyConfig
 from ..inspect.toy_superposition import train_toy_model
@@ -45,6 +46,11 @@ class ToyResponse(BaseModel):
     labels: list[int]
     feature_names: list[str]
     class_names: list[str]
+
+
+class ToyCSVRequest(BaseModel):
+    csv: str = Field(max_length=MAX_TOY_CSV_BYTES, description="rows of x1, x2, label; an optional header row")
+    name: str = Field(default="your data", max_length=100)
 
 
 class BackpropRequest(BaseModel):
@@ -133,10 +139,14 @@ def basics_router() -> APIRouter:
 
     @router.get("/toy/{name}", response_model=ToyResponse)
     async def toy(name: str, n: int = Query(default=200, ge=2, le=MAX_TOY_POINTS),
-                  noise: float = Query(default=0.1, ge=0, le=1), seed: int = Query(default=0, ge=0, le=2**31)):
-        data = make_toy(name, n, noise, seed)
-        return {"name": data.name, "points": data.points.tolist(), "labels": data.labels.tolist(),
-                "feature_names": list(data.feature_names), "class_names": list(data.class_names)}
+                  noise: float = Query(default=0.1, ge=0, le=1), seed: int = Query(default=0, ge=0, le=2**31),
+                  classes: int | None = Query(default=None, ge=2, le=MAX_TOY_CLASSES)):
+        return _toy_fields(make_toy(name, n, noise, seed, classes))
+
+    @router.post("/toy/csv", response_model=ToyResponse)
+    async def toy_csv(body: ToyCSVRequest):
+        """A user's own points: rows of x1, x2, label, as ``neuronscope basics boundaries --csv`` reads them."""
+        return _toy_fields(toy_from_csv(body.csv, body.name))
 
     @router.get("/toy", response_model=list[str])
     async def toy_names():
@@ -202,6 +212,11 @@ def _matrix(rows: list[list[float]], layer: int) -> np.ndarray:
 
 def _lists(arrays) -> list:
     return [np.asarray(a).tolist() for a in arrays]
+
+
+def _toy_fields(data) -> dict:
+    return {"name": data.name, "points": data.points.tolist(), "labels": data.labels.tolist(),
+            "feature_names": list(data.feature_names), "class_names": list(data.class_names)}
 
 
 def _network_fields(network: TinyNetwork) -> dict:

@@ -1,14 +1,17 @@
-// Decision boundaries in 2-D: toy data from the server, a linear model or an MLP trained right here,
-// several gradient-descent steps and a full redraw per animation frame.
-import { $, api, CLASS_COLORS, lineChart, tintInto } from "./plotting.js";
+// Decision boundaries in 2-D: toy data from the server (or the user's own CSV), a linear model or an
+// MLP trained right here, several gradient-descent steps and a full redraw per animation frame. Two
+// classes: one sigmoid output; more: one output per class through a softmax.
+import { $, api, CLASS_COLORS, lineChart, postJSON, tintInto } from "./plotting.js";
 import { createNetwork, forward, standardizer, step } from "./tinynet.js";
 
 const GRID = 60; // decision regions are evaluated on GRID x GRID points and drawn smoothed
 const FRAME_BUDGET_MS = 13; // steps stop once they and the last redraw's time would pass this (a frame is 16 ms)
 const TILE = 30; // each hidden neuron's response map
+const MAX_CSV_BYTES = 1_000_000;
+const CLASS_RGB = CLASS_COLORS.map((hex) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)));
 const state = {
   data: null, x: null, y: null, scaler: null, bounds: null, net: null, running: false,
-  steps: 0, losses: [], accuracy: 0, grid: null, drawMs: 0,
+  steps: 0, losses: [], accuracy: 0, grid: null, drawMs: 0, classes: 2,
 };
 // Step-plus-redraw times (ms) of recent frames, read by the tests and the benchmark.
 window.neuronscopeFrameTimes = [];
@@ -23,10 +26,50 @@ function hiddenSizes() {
 
 const learningRate = () => 10 ** Number($("net-lr").value);
 
+const MANY_CLASSES = ["blobs", "spirals"];
+
 async function loadData() {
-  const n = $("toy-n").value, noise = $("toy-noise").value;
-  const data = await api(`/api/basics/toy/${$("toy-name").value}?n=${n}&noise=${noise}&seed=0`);
+  if (!$("toy-name").value) $("toy-name").value = "xor"; // from the CSV's entry, points or noise changed
+  $("toy-name").querySelector("option[data-csv]")?.remove();
+  const n = $("toy-n").value, noise = $("toy-noise").value, name = $("toy-name").value;
+  const many = MANY_CLASSES.includes(name);
+  $("toy-classes-label").hidden = !many;
+  const classes = many ? `&classes=${$("toy-classes").value}` : "";
+  useData(await api(`/api/basics/toy/${name}?n=${n}&noise=${noise}&seed=0${classes}`));
+  $("toy-csv-note").textContent = "";
+}
+
+// The user's own CSV: read here, checked and parsed by the server as the command line does.
+async function loadCSV() {
+  const file = $("toy-csv").files[0];
+  if (!file) return;
+  const note = $("toy-csv-note");
+  try {
+    if (file.size > MAX_CSV_BYTES) throw new Error(`${file.name} is ${file.size.toLocaleString("en")} bytes; a toy CSV may have 1,000,000`);
+    useData(await postJSON("/api/basics/toy/csv", { csv: await file.text(), name: file.name.replace(/\.[^.]*$/, "") }));
+    showChosenCSV(file.name);
+    note.textContent = `${file.name}: ${state.data.points.length} points, classes ${state.data.class_names.join(", ")}`;
+    note.classList.remove("error");
+  } catch (error) {
+    note.textContent = `${file.name}: ${error.message}`;
+    note.classList.add("error");
+  }
+  $("toy-csv").value = ""; // the same file can be chosen again after fixing it
+}
+
+// the data menu names the CSV while its points are shown; choosing a set there leaves it
+function showChosenCSV(name) {
+  $("toy-name").querySelector("option[data-csv]")?.remove();
+  const option = Object.assign(document.createElement("option"), { value: "", textContent: `${name} (yours)` });
+  option.dataset.csv = "true";
+  $("toy-name").append(option);
+  $("toy-name").value = "";
+  $("toy-classes-label").hidden = true;
+}
+
+function useData(data) {
   state.data = data;
+  state.classes = data.class_names.length;
   state.scaler = standardizer(data.points);
   state.x = Float64Array.from(data.points.flatMap((p) => state.scaler.apply(p[0], p[1])));
   state.y = Float64Array.from(data.labels);
@@ -49,18 +92,34 @@ function reset() {
   const hidden = hiddenSizes();
   $("net-hidden").classList.toggle("invalid", hidden === null);
   if (hidden === null) { $("net-note").textContent = "hidden layers: up to 3 numbers of 1..16 neurons, e.g. 8,8"; return; }
-  state.net = createNetwork([2, ...hidden, 1], $("net-activation").value, 0);
+  state.net = createNetwork([2, ...hidden, state.classes > 2 ? state.classes : 1], $("net-activation").value, 0);
   state.steps = 0; state.losses = [];
   buildNeuronTiles();
   measure(); draw();
+}
+
+// the class each row of output activations stands for: the argmax, or for one sigmoid output p > 0.5
+function predicted(p, s, classes) {
+  if (classes === 2) return p[s] > 0.5 ? 1 : 0;
+  let best = 0;
+  for (let k = 1; k < classes; k++) if (p[s * classes + k] > p[s * classes + best]) best = k;
+  return best;
 }
 
 function measure() {
   const { a } = forward(state.net, state.x, state.y.length);
   const p = a[a.length - 1];
   let correct = 0;
-  for (let s = 0; s < p.length; s++) correct += (p[s] > 0.5) === (state.y[s] === 1);
-  state.accuracy = correct / p.length;
+  for (let s = 0; s < state.y.length; s++) correct += predicted(p, s, state.classes) === state.y[s];
+  state.accuracy = correct / state.y.length;
+}
+
+// each place in its most likely class's color, paler the less sure the network is (as the figures)
+function classTintInto(pixels, offset, p, s, classes) {
+  const best = predicted(p, s, classes), top = p[s * classes + best];
+  const t = 0.55 * (top - 1 / classes) / (1 - 1 / classes), [r, g, b] = CLASS_RGB[best];
+  pixels[offset] = 255 + (r - 255) * t; pixels[offset + 1] = 255 + (g - 255) * t;
+  pixels[offset + 2] = 255 + (b - 255) * t; pixels[offset + 3] = 255;
 }
 
 // up to `steps` steps, stopping early once `budget` ms have gone so the frame still gets drawn in time
@@ -94,13 +153,26 @@ function draw() {
   const canvas = $("toy-canvas"), ctx = canvas.getContext("2d"), size = canvas.width;
   const { z, a } = forward(state.net, state.grid, GRID * GRID);
   const p = a[a.length - 1];
-  const regions = new ImageData(GRID, GRID);
-  for (let k = 0; k < GRID * GRID; k++) tintInto(regions.data, k * 4, p[k]);
+  const regions = new ImageData(GRID, GRID), classes = state.classes;
+  for (let k = 0; k < GRID * GRID; k++) {
+    if (classes === 2) tintInto(regions.data, k * 4, p[k]);
+    else classTintInto(regions.data, k * 4, p, k, classes);
+  }
   const offscreen = Object.assign(document.createElement("canvas"), { width: GRID, height: GRID });
   offscreen.getContext("2d").putImageData(regions, 0, 0);
   ctx.imageSmoothingEnabled = true;
   ctx.drawImage(offscreen, 0, 0, size, size);
-  drawBoundary(ctx, p, size);
+  if (classes === 2) drawBoundary(ctx, (k) => p[k] - 0.5, size);
+  else {
+    // where each class's output ties with the strongest of the others
+    for (let c = 0; c < classes; c++) {
+      drawBoundary(ctx, (k) => {
+        let other = 0;
+        for (let j = 0; j < classes; j++) if (j !== c) other = Math.max(other, p[k * classes + j]);
+        return p[k * classes + c] - other;
+      }, size);
+    }
+  }
   if (state.net.sizes.length > 2) drawHiddenLines(ctx, size);
   drawPoints(ctx, size);
   drawTiles(z, a);
@@ -114,9 +186,10 @@ function draw() {
   state.drawMs = performance.now() - started;
 }
 
-// the 50/50 curve by marching squares: in each grid square, join the points where p crosses 0.5 along its edges
-function drawBoundary(ctx, p, size) {
-  const cell = size / GRID, at = (r, c) => p[r * GRID + c] - 0.5;
+// a boundary by marching squares: in each grid square, join the points where value(k) crosses 0 along
+// its edges (two classes: p - 0.5, the 50/50 curve)
+function drawBoundary(ctx, value, size) {
+  const cell = size / GRID, at = (r, c) => value(r * GRID + c);
   const cross = (va, vb, ra, ca, rb, cb) => {
     const t = va / (va - vb);
     return [(ca + t * (cb - ca) + 0.5) * cell, (ra + t * (rb - ra) + 0.5) * cell];
@@ -188,9 +261,13 @@ function drawTiles(z, a) {
 }
 
 function explain() {
-  const linear = state.net.sizes.length === 2, name = $("toy-name").value;
+  const linear = state.net.sizes.length === 2, name = state.data.name;
   let note = "";
-  if (linear && name === "xor") {
+  if (state.classes > 2) {
+    note = `One output neuron per class, through a softmax: each region is where its class's neuron wins. `
+      + (linear ? "A linear model's regions are convex pieces, cut apart by straight lines."
+        : "Hidden neurons bend the regions around the data.");
+  } else if (linear && name === "xor") {
     note = "A linear model draws one straight line. XOR puts each class in two opposite corners: any line leaves "
       + "at least one corner on the wrong side, so it cannot beat about 75%. Add a hidden layer.";
   } else if (linear) {
@@ -221,6 +298,7 @@ function setRunning(running) {
 function showValues() {
   $("toy-n-value").textContent = $("toy-n").value;
   $("toy-noise-value").textContent = Number($("toy-noise").value).toFixed(2);
+  $("toy-classes-value").textContent = $("toy-classes").value;
   $("net-lr-value").textContent = learningRate().toPrecision(2);
   $("net-speed-value").textContent = $("net-speed").value;
 }
@@ -228,8 +306,9 @@ function showValues() {
 export async function init() {
   const names = await api("/api/basics/toy");
   $("toy-name").innerHTML = names.map((n) => `<option value="${n}"${n === "xor" ? " selected" : ""}>${n}</option>`).join("");
-  for (const id of ["toy-name", "toy-n", "toy-noise"]) $(id).addEventListener("change", loadData);
-  for (const id of ["toy-n", "toy-noise", "net-lr", "net-speed"]) $(id).addEventListener("input", showValues);
+  for (const id of ["toy-name", "toy-n", "toy-noise", "toy-classes"]) $(id).addEventListener("change", loadData);
+  for (const id of ["toy-n", "toy-noise", "toy-classes", "net-lr", "net-speed"]) $(id).addEventListener("input", showValues);
+  $("toy-csv").addEventListener("change", () => { setRunning(false); loadCSV(); });
   $("net-hidden").addEventListener("change", reset);
   $("net-activation").addEventListener("change", reset);
   for (const button of document.querySelectorAll("[data-hidden]")) {

@@ -27,7 +27,8 @@ export async function noteUnavailableRuns() {
 export const postJSON = (path, body) =>
   api(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 
-export const CLASS_COLORS = ["#e8891d", "#2f6fb7"]; // class 0 orange, class 1 blue
+// class 0 orange, class 1 blue, then six more for data with more classes (as the figures)
+export const CLASS_COLORS = ["#e8891d", "#2f6fb7", "#2e9e5b", "#c0392b", "#8e44ad", "#8c6d31", "#d6609f", "#5b6475"];
 
 const ORANGE = [246, 196, 143], BLUE = [156, 192, 232];
 

@@ -1,6 +1,7 @@
 // A tiny fully connected network trained in the page: the same arithmetic as the library's
-// neuronscope.basics.TinyNetwork (hidden activation, one sigmoid output, mean cross-entropy,
-// full-batch gradient descent), in Float64Arrays so a few dozen weights take many steps per frame.
+// neuronscope.basics.TinyNetwork (hidden activation; one sigmoid output for two classes, a softmax
+// over one output per class for more; mean cross-entropy; full-batch gradient descent), in
+// Float64Arrays so a few dozen weights take many steps per frame.
 
 // each activation applied to a whole layer in place: one loop per kind, no call per element
 const ACTIVATE = {
@@ -26,7 +27,18 @@ function normal(random) {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 }
 
-// sizes from inputs to the output neuron, e.g. [2, 4, 1]; weights N(0, 1/fan_in), zero biases
+// in place, each row of `width` values becomes a probability distribution
+function softmaxRows(values, width) {
+  for (let row = 0; row < values.length; row += width) {
+    let top = -Infinity, total = 0;
+    for (let k = 0; k < width; k++) top = Math.max(top, values[row + k]);
+    for (let k = 0; k < width; k++) { values[row + k] = Math.exp(values[row + k] - top); total += values[row + k]; }
+    for (let k = 0; k < width; k++) values[row + k] /= total;
+  }
+}
+
+// sizes from inputs to the output neurons, e.g. [2, 4, 1] (two classes) or [2, 8, 3] (three);
+// weights N(0, 1/fan_in), zero biases
 export function createNetwork(sizes, activation, seed = 0) {
   const random = seededRandom(seed);
   const weights = [], biases = [];
@@ -58,14 +70,22 @@ export function forward(net, x, n) {
       }
     }
     const al = zl.slice();
-    (l === last ? ACTIVATE.sigmoid : ACTIVATE[net.activation])(al);
+    if (l < last) ACTIVATE[net.activation](al);
+    else if (outputs === 1) ACTIVATE.sigmoid(al);
+    else softmaxRows(al, outputs);
     z.push(zl); a.push(al);
   }
   return { z, a };
 }
 
-export function loss(probability, y) {
+// mean cross-entropy of the output layer's activations against y (class numbers; for one sigmoid
+// output, 0 or 1)
+export function loss(probability, y, classes = 1) {
   let total = 0;
+  if (classes > 1) {
+    for (let s = 0; s < y.length; s++) total -= Math.log(Math.max(probability[s * classes + y[s]], 1e-12));
+    return total / y.length;
+  }
   for (let s = 0; s < y.length; s++) {
     const p = Math.min(Math.max(probability[s], 1e-12), 1 - 1e-12);
     total -= y[s] * Math.log(p) + (1 - y[s]) * Math.log(1 - p);
@@ -78,9 +98,13 @@ export function gradients(net, x, y) {
   const n = y.length, { sizes, weights } = net;
   const { z, a } = forward(net, x, n);
   const gw = weights.map((w) => new Float64Array(w.length)), gb = net.biases.map((b) => new Float64Array(b.length));
-  let delta = new Float64Array(n);
-  const p = a[a.length - 1];
-  for (let s = 0; s < n; s++) delta[s] = (p[s] - y[s]) / n; // the sigmoid's slope cancels against the log's
+  const p = a[a.length - 1], classes = sizes[sizes.length - 1];
+  // the sigmoid's (or softmax's) slope cancels against the log's: d loss / d z = (p - target) / n
+  let delta = new Float64Array(n * classes);
+  if (classes === 1) for (let s = 0; s < n; s++) delta[s] = (p[s] - y[s]) / n;
+  else for (let s = 0; s < n; s++) for (let k = 0; k < classes; k++) {
+    delta[s * classes + k] = (p[s * classes + k] - (y[s] === k ? 1 : 0)) / n;
+  }
   for (let l = sizes.length - 2; l >= 0; l--) {
     const inputs = sizes[l], outputs = sizes[l + 1], prev = a[l];
     for (let s = 0; s < n; s++) {
@@ -101,7 +125,7 @@ export function gradients(net, x, y) {
     }
     delta = back;
   }
-  return { weights: gw, biases: gb, loss: loss(p, y) };
+  return { weights: gw, biases: gb, loss: loss(p, y, classes) };
 }
 
 // One full-batch gradient-descent step, in place; returns the loss before the step.
