@@ -118,7 +118,7 @@ def trained_run(tmp_path_factory, small_mnist):
 
 def test_robustness_center_is_the_plain_test_accuracy(trained_run, shared_data):
     report = robustness_experiment([trained_run, trained_run], max_shift=3, factors=[0.7, 1.0, 1.3],
-                                   data_dir=shared_data, progress=False)
+                                   data_dir=shared_data, test_size=None, progress=False)  # the run's 500
     shifts = report.results["shift_accuracy"]
     assert len(shifts) == 2  # the same run twice gets two labels
     grid = np.array(next(iter(shifts.values())))
@@ -138,7 +138,7 @@ def convnet_run(tmp_path_factory, small_mnist):
 
 def test_a_convnet_cares_less_than_a_dense_network_where_the_digit_sits(trained_run, convnet_run, shared_data):
     report = robustness_experiment([trained_run, convnet_run], max_shift=4, factors=[0.8, 1.0],
-                                   data_dir=shared_data, progress=False)
+                                   data_dir=shared_data, test_size=None, progress=False)
     dense, conv = (np.array(grid) for grid in report.results["shift_accuracy"].values())
     assert list(report.results["shift_accuracy"]) == ["784-20-10 relu", "ConvNet channels 8-16, dense 32"]
     assert conv[4, 4] == pytest.approx(open_run(convnet_run).history[-1]["test_accuracy"])

@@ -18,9 +18,11 @@ def model_inputs(model: nn.Module, images: np.ndarray, device: torch.device | st
 
 
 @torch.no_grad()
-def predict(model: nn.Module, images: np.ndarray, batch: int = 10_000) -> tuple[np.ndarray, np.ndarray]:
+def predict(model: nn.Module, images: np.ndarray, batch: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(predicted classes (n,), confidences (n, classes)) for (n, h, w) or (n, h, w, 3) images, from
     any image classifier (a dense network's sigmoid outputs are their own confidences)."""
+    # a ConvNet's feature maps for 10,000 images fill half a gigabyte: smaller batches stay in cache
+    batch = batch or (10_000 if isinstance(model, MLP) else 256)
     device = next(model.parameters()).device
     answer = (lambda x: probabilities(model, x)) if isinstance(model, MLP) else (lambda x: torch.softmax(model(x), 1))
     probs = torch.cat([answer(model_inputs(model, images[i:i + batch], device))

@@ -6,6 +6,7 @@ straight path from one digit to another (where its answer flips, and which neuro
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,8 +61,10 @@ def confidence_summary(model: nn.Module, images: np.ndarray, name: str, top: int
                              predicted[order], confidence[order])
 
 
-def _accuracy(model: nn.Module, images: np.ndarray, labels: np.ndarray) -> float:
+def _accuracy(model: nn.Module, images: np.ndarray, labels: np.ndarray, on_set=None) -> float:
     predicted, _ = predict(model, images)
+    if on_set:
+        on_set(1)
     return float((predicted == labels).mean())
 
 
@@ -72,19 +75,21 @@ def _on_planes(transform, images: np.ndarray, *args) -> np.ndarray:
     return transform(images, *args)
 
 
-def shift_accuracy(model: nn.Module, images: np.ndarray, labels: np.ndarray, max_shift: int = 6) -> np.ndarray:
+def shift_accuracy(model: nn.Module, images: np.ndarray, labels: np.ndarray, max_shift: int = 6,
+                   on_set: Callable[[int], object] | None = None) -> np.ndarray:
     """(2*max_shift+1, 2*max_shift+1) accuracy; entry [dy + max_shift, dx + max_shift] is the accuracy
-    on the images moved dx pixels right and dy pixels down."""
+    on the images moved dx pixels right and dy pixels down. ``on_set(1)`` is called after each shift."""
     if not 0 <= max_shift <= MAX_SHIFT:
         raise ConfigError(f"the largest shift must be between 0 and {MAX_SHIFT} pixels, got {max_shift}")
     offsets = range(-max_shift, max_shift + 1)
-    return np.array([[_accuracy(model, _on_planes(shift, images, dx, dy), labels) for dx in offsets]
+    return np.array([[_accuracy(model, _on_planes(shift, images, dx, dy), labels, on_set) for dx in offsets]
                      for dy in offsets])
 
 
-def scale_accuracy(model: nn.Module, images: np.ndarray, labels: np.ndarray, factors: np.ndarray) -> np.ndarray:
+def scale_accuracy(model: nn.Module, images: np.ndarray, labels: np.ndarray, factors: np.ndarray,
+                   on_set: Callable[[int], object] | None = None) -> np.ndarray:
     """(len(factors),) accuracy on the images zoomed about their center by each factor (0.25..4)."""
-    return np.array([_accuracy(model, _on_planes(scale, images, float(f)), labels) for f in factors])
+    return np.array([_accuracy(model, _on_planes(scale, images, float(f)), labels, on_set) for f in factors])
 
 
 @dataclass(frozen=True)
