@@ -335,8 +335,12 @@ async function setupMap() {
   await loadMap();
 }
 
+// (a lab exported to one file has no server to place the test images)
 function showMapError(error) {
-  $("map-status").textContent = `no map: ${error.message}`;
+  $("map-status").textContent = "";
+  $("map-canvas").hidden = true;
+  $("map-note").textContent = error.message === "not in this file"
+    ? "The map of activation space needs the lab's server: neuronscope serve RUN." : `No map: ${error.message}`;
 }
 
 async function loadMap() {
@@ -347,6 +351,7 @@ async function loadMap() {
   if (asked !== activationMap.asked || run !== state.run) return; // another map was asked for meanwhile
   activationMap.data = data;
   $("map-status").textContent = "";
+  $("map-canvas").hidden = false;
   $("map-note").textContent = `${data.coords.length} test images, colored by their true class; your input `
     + `(★) is placed ${data.placement}.`;
   drawMapBase();
