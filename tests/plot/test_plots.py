@@ -42,8 +42,8 @@ def test_every_standard_figure_renders(digits_run, digits):
 
     figures = run_figures(digits_run, digits)
     names = [f.name for f in figures]
-    assert names == ["weights_hidden1", "contributions_output", "lego_output", "confusion", "mistakes",
-                     "training_curves"]
+    assert names == ["weights_hidden1", "contributions_output", "lego_output", "activation_map", "confusion",
+                     "mistakes", "training_curves"]
     for named in figures:
         pixels = _pixels(named.figure)
         assert pixels.shape[0] > 200 and pixels.shape[1] > 300

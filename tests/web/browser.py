@@ -45,3 +45,18 @@ def open_page(url: str, errors: list[str] | None = None, allowed: str | None = N
 def save_screenshot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def draw_stroke(page, pad, points: list[tuple[float, float]]) -> None:
+    """Press the mouse on the drawing ``pad`` (a locator) and move it through ``points``, each a
+    (fraction across, fraction down) of the pad, then release."""
+    box = pad.bounding_box()
+    (x, y), *rest = points
+    page.mouse.move(box["x"] + box["width"] * x, box["y"] + box["height"] * y)
+    page.mouse.down()
+    for x, y in rest:
+        page.mouse.move(box["x"] + box["width"] * x, box["y"] + box["height"] * y)
+    page.mouse.up()
+
+
+VERTICAL_STROKE = [(0.5, 0.15 + 0.06 * step) for step in range(12)]  # a "1" down the middle

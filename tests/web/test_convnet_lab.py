@@ -12,7 +12,7 @@ from neuronscope.runs import open_run, train_run
 from neuronscope.training.module_loop import ModuleTrainConfig
 from neuronscope.web.app import create_app
 
-from .browser import needs_chromium, open_page, save_screenshot
+from .browser import VERTICAL_STROKE, draw_stroke, needs_chromium, open_page, save_screenshot
 from .conftest import _serving
 
 
@@ -82,12 +82,7 @@ def test_drawing_into_a_convnet_lights_its_feature_maps(vision_runs_dir, shared_
         assert page.locator('canvas.cell[data-layer="conv2"]').count() == 16
         assert page.locator('div.cell[data-layer="fc1"]').count() == 32
         blank = page.eval_on_selector_all("canvas.cell", "maps => maps.map(m => m.dataset.activation)")
-        box = page.locator("#pad").bounding_box()
-        page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.15)
-        page.mouse.down()
-        for step in range(1, 12):
-            page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * (0.15 + 0.06 * step))
-        page.mouse.up()
+        draw_stroke(page, page.locator("#pad"), VERTICAL_STROKE)
         drawn = page.eval_on_selector_all("canvas.cell", "maps => maps.map(m => m.dataset.activation)")
         assert drawn != blank and page.text_content("#prediction") in list("0123456789")
         lit = page.evaluate("""() => { const c = document.querySelector('canvas.cell[data-layer="conv1"]');

@@ -8,7 +8,7 @@ import torch
 from neuronscope.inspect.activation_map import activation_map
 from neuronscope.runs import open_run
 
-from .browser import needs_chromium, open_page, save_screenshot
+from .browser import draw_stroke, needs_chromium, open_page, save_screenshot
 
 
 def test_the_map_is_the_librarys(client, runs_dir, shared_data):
@@ -39,14 +39,9 @@ def test_a_drawing_appears_on_the_map_where_the_library_places_it(live_server, r
     with open_page(f"{live_server}/?run=mnist-3b1b") as page:
         page.wait_for_function("document.getElementById('map-note').textContent.includes('test images')",
                                timeout=30_000)
-        box = page.locator("#pad").bounding_box()
-        page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.25)
-        page.mouse.down()
-        for step in range(1, 12):
-            page.mouse.move(box["x"] + box["width"] * (0.3 + 0.04 * step), box["y"] + box["height"] * 0.25)
-        for step in range(1, 12):
-            page.mouse.move(box["x"] + box["width"] * (0.74 - 0.02 * step), box["y"] + box["height"] * (0.25 + 0.05 * step))
-        page.mouse.up()
+        seven = [(0.3 + 0.04 * step, 0.25) for step in range(12)] + \
+            [(0.74 - 0.02 * step, 0.25 + 0.05 * step) for step in range(1, 12)]
+        draw_stroke(page, page.locator("#pad"), seven)
         placed = page.eval_on_selector("#map-canvas", "c => [Number(c.dataset.x), Number(c.dataset.y)]")
         seen = np.array(page.evaluate("() => Array.from(window.neuronscopeLastInput())"), dtype=np.float32)
         save_screenshot(page, "lab-map-pca")

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from .browser import needs_chromium, open_page, save_screenshot
+from .browser import VERTICAL_STROKE, draw_stroke, needs_chromium, open_page, save_screenshot
 
 pytest.importorskip("anywidget", reason="pip install -e '.[dev]' (the notebook extra) for the widget tests")
 
@@ -35,12 +35,7 @@ def test_drawing_in_the_widget_reports_the_prediction_to_python(runs_dir, shared
     with open_page(host.as_uri(), errors, allowed="file://") as page:
         frame = page.frame_locator("iframe")
         frame.locator("body[data-ready=true]").wait_for()
-        box = frame.locator("#pad").bounding_box()
-        page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.15)
-        page.mouse.down()
-        for step in range(1, 12):
-            page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * (0.15 + 0.06 * step))
-        page.mouse.up()
+        draw_stroke(page, frame.locator("#pad"), VERTICAL_STROKE)
         page.wait_for_function("window.model.saved > 0 && window.model.values.prediction >= 0")
         reported = page.evaluate("window.model.values")
         assert str(reported["prediction"]) == frame.locator("#prediction").text_content()
