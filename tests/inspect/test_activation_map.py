@@ -9,7 +9,7 @@ from sklearn.decomposition import PCA
 
 from neuronscope.cli import main
 from neuronscope.errors import ConfigError
-from neuronscope.inspect.activation_map import activation_map
+from neuronscope.inspect.activation_map import activation_map, load_maps
 from neuronscope.inspect.activations import layer_activations
 from neuronscope.plot.activation_map import plot_activation_maps, spread_points
 
@@ -65,3 +65,37 @@ def test_the_map_figure_and_command(digits_run, digits, tmp_path, capsys):
     assert out.read_text().lstrip().startswith("<?xml") and "hidden1 · PCA" in capsys.readouterr().out
     assert main(["map", str(digits_run.path), "--out", str(tmp_path / "map.txt")]) == 2
     assert "write the map as .png or .svg" in capsys.readouterr().err
+
+
+def test_the_reports_maps_are_kept_in_the_run_until_it_trains_again(tmp_path, digits, monkeypatch):
+    import shutil
+
+    from neuronscope.experiments import dense
+    from neuronscope.runs import open_run, train_run
+    from neuronscope.training import build_configs
+
+    configs = build_configs(input_size=64, num_classes=10, image_shape=(8, 8), preset="modern", layers=[64, 12, 10],
+                            epochs=1)
+    run = train_run(tmp_path / "run", digits, *configs, progress=False)
+    [figure] = [f for f in dense.run_figures(run, digits) if f.name == "activation_map"]
+    figure.figure  # computes the maps and keeps them
+    kept = tmp_path / "run" / dense.MAPS
+    maps = load_maps(kept)
+    assert [(m.layer, m.method) for m in maps] == [("hidden1", "pca"), ("hidden1", "tsne")]
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("computed again")
+
+    monkeypatch.setattr(dense, "activation_map", refuse)
+    [again] = [f for f in dense.run_figures(open_run(run.path), digits) if f.name == "activation_map"]
+    assert again.figure.axes  # drawn from the kept maps
+    shutil.copy(kept, tmp_path / "old.npz")
+    train_run(run.path, digits, training=build_configs(input_size=64, num_classes=10, image_shape=(8, 8),
+                                                       preset="modern", layers=[64, 12, 10], epochs=2)[1],
+              resume=True, progress=False)
+    with pytest.raises(AssertionError, match="computed again"):  # new weights: the kept maps are stale
+        [f for f in dense.run_figures(open_run(run.path), digits) if f.name == "activation_map"][0].figure
+    kept.write_bytes(b"not a zip")
+    monkeypatch.undo()
+    [fresh] = [f for f in dense.run_figures(open_run(run.path), digits) if f.name == "activation_map"]
+    assert fresh.figure.axes and len(load_maps(kept)) == 2  # a damaged file is computed again

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cache
 
+import numpy as np
+
 from .. import inspect, plot
 from ..data import Dataset
-from ..errors import CheckpointError
+from ..errors import CheckpointError, ConfigError
 from ..files import atomic_write_json, written_after
-from ..inspect.activation_map import activation_map
+from ..inspect.activation_map import activation_map, load_maps, save_maps
 from ..inspect.timelapse import weights_history
 from ..plot.activation_map import plot_activation_maps
 from ..plot.timelapse import plot_timelapse, timelapse_apng
@@ -18,7 +20,7 @@ from ..runs import CONFIG, MODEL, Run
 from ..runs.layout import read_json
 
 MISTAKES_SHOWN = 40
-TSNE_POINTS = 600  # t-SNE takes about 1.5 s for 600 points on two cores; PCA maps use 1,000
+TSNE_POINTS = 500  # t-SNE takes about a second for 500 points on two cores; PCA maps use 1,000
 
 
 def run_figures(run: Run, data: Dataset | Callable[[], Dataset], k: int = 3) -> list[NamedFigure]:
@@ -52,7 +54,7 @@ def run_figures(run: Run, data: Dataset | Callable[[], Dataset], k: int = 3) -> 
                                f"The test images placed by PCA of each hidden layer's activations, and by t-SNE of "
                                f"{hidden[-1]}'s ({TSNE_POINTS} of them): images a layer treats alike lie close. "
                                f"Colors are the true classes; some images are drawn where they lie.",
-                               lambda: _activation_maps(model, test_set(), hidden)))
+                               lambda: _activation_maps(run, test_set(), hidden)))
     figures.append(NamedFigure("confusion", "Confusion matrix", "Rows: true class; columns: predicted class.",
                                lambda: _confusion(model, test_set())))
     figures.append(NamedFigure("mistakes", "Misclassified test images",
@@ -78,11 +80,23 @@ def _weights_caption(projected: bool) -> str:
     return "Each neuron's incoming weights, one tile per neuron"
 
 
-def _activation_maps(model, data: Dataset, layers: list[str]):
-    maps = [activation_map(model, data.test_images, data.test_labels, layer) for layer in layers]
-    maps.append(activation_map(model, data.test_images, data.test_labels, layers[-1], method="tsne",
-                               points=TSNE_POINTS))
-    return plot_activation_maps(maps, data.test_images, data.class_names)
+def _activation_maps(run: Run, data: Dataset, layers: list[str]):
+    """PCA maps of ``layers`` and a t-SNE map of the last, kept in the run (a t-SNE takes a second)."""
+    wanted = [(layer, "pca", 1000) for layer in layers] + [(layers[-1], "tsne", TSNE_POINTS)]
+    images, labels = data.test_images, data.test_labels
+
+    def read(path):
+        maps = load_maps(path)
+        if [(m.layer, m.method, len(m.coords)) for m in maps] != [(l, m, min(p, len(images))) for l, m, p in wanted] \
+                or any(m.indices.max() >= len(images) or not np.array_equal(m.labels, labels[m.indices])
+                       for m in maps):
+            raise ConfigError("kept maps of other settings")
+        return maps
+
+    maps = kept_in_run(run, MAPS, read, lambda: [activation_map(run.model, images, labels, layer, method=method,
+                                                                points=points) for layer, method, points in wanted],
+                       save_maps)
+    return plot_activation_maps(maps, images, data.class_names)
 
 
 def _confusion(model, data: Dataset):
@@ -92,6 +106,7 @@ def _confusion(model, data: Dataset):
 
 
 HEALTH = "health.json"
+MAPS = "activation_maps.npz"
 
 
 def health_hints(run: Run, load_data: Callable[[], Dataset]) -> list[dict]:
@@ -100,18 +115,30 @@ def health_hints(run: Run, load_data: Callable[[], Dataset]) -> list[dict]:
     and is called only when they must be computed."""
     from ..inspect.health import run_hints
 
-    path = run.path / HEALTH
+    def read(path):
+        kept = read_json(path).get("hints")
+        if not (isinstance(kept, list) and all(isinstance(h, dict) and isinstance(h.get("message"), str)
+                                               for h in kept)):
+            raise CheckpointError(f"{path}: not a list of hints")
+        return kept
+
+    return kept_in_run(run, HEALTH, read, lambda: [hint.to_json() for hint in run_hints(run, load_data())],
+                       lambda path, hints: atomic_write_json(path, {"hints": hints}))
+
+
+def kept_in_run(run: Run, name: str, read: Callable, compute: Callable, write: Callable):
+    """A result computed from the run's network, kept in ``RUN/name`` until its weights or configuration
+    change: ``read(path)`` it when it is newer than both (a damaged copy raises and is computed again),
+    else ``compute()`` and ``write(path, result)`` it (a read-only run folder computes it every time)."""
+    path = run.path / name
     if path.is_file() and written_after(path, [run.path / MODEL, run.path / CONFIG]):
         try:
-            kept = read_json(path).get("hints")
-            if isinstance(kept, list) and all(isinstance(h, dict) and isinstance(h.get("message"), str)
-                                              for h in kept):
-                return kept
-        except CheckpointError:
-            pass  # damaged: computed again below
-    hints = [hint.to_json() for hint in run_hints(run, load_data())]
+            return read(path)
+        except (CheckpointError, ConfigError, OSError, ValueError, KeyError):
+            pass
+    result = compute()
     try:
-        atomic_write_json(path, {"hints": hints})
+        write(path, result)
     except OSError:
-        pass  # a read-only run folder: the hints are computed again next time
-    return hints
+        pass
+    return result
