@@ -39,5 +39,6 @@ def test_the_readme_has_python_examples():
 def test_each_python_block_of_the_readme_runs(index, readme_folder, monkeypatch):
     monkeypatch.chdir(readme_folder)
     monkeypatch.setenv("MPLBACKEND", "Agg")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(readme_folder / "cache"))  # the ImageNet network is kept there
     exec(compile(BLOCKS[index], f"README.md block {index + 1}", "exec"), {"__name__": "__main__"})
     assert os.getcwd() == str(readme_folder)

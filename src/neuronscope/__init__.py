@@ -39,6 +39,7 @@ _PUBLIC = {
     "basics": ("neuronscope.basics", None),
     "models": ("neuronscope.models", None),
     "data": ("neuronscope.data", None),
+    "imagenet": ("neuronscope.imagenet", None),
 }
 __all__ = ["__version__", *_PUBLIC]
 

@@ -8,14 +8,14 @@ import sys
 
 from .. import __version__
 from ..errors import NeuronscopeError
-from . import basics, experiments, features, runs, text, vision
+from . import basics, experiments, features, imagenet, runs, text, vision
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="neuronscope", description="Train small networks and see what they learn.")
     parser.add_argument("--version", action="version", version=f"neuronscope {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for group in (runs, experiments, basics, text, vision, features):
+    for group in (runs, experiments, basics, text, vision, features, imagenet):
         group.add_parsers(commands)
     return parser
 

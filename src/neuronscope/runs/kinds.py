@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 
 from torch import nn
 
-from ..configs import Each, OneOf, Optional, Text, Whole
+from ..configs import Each, Number, OneOf, Optional, Text, Whole
 from ..data import DATASETS
+from ..errors import ConfigError
 from ..models import MLP, CharRNN, CharRNNConfig, ConvNet, ConvNetConfig, LinearClassifier, LinearConfig, MLPConfig
+from ..models.efficientnet_lite import EfficientNetLite, EfficientNetLiteConfig
 from ..training import (
     CharTrainConfig,
     CharTrainingState,
@@ -46,6 +48,9 @@ PATH = Optional(Text(1, 4096))
 DATASET_FIELDS = {"name": OneOf(*DATASETS), "train_size": SIZE, "test_size": SIZE,
                   "image_shape": Each(Whole(1, 4096), 2, 3), "class_names": Each(Text(0, 200), 1, 1000),
                   "location": PATH, "imported_from": PATH}
+UNIT = Each(Number(0, 1), 3, 3)
+PRETRAINED_FIELDS = {"name": OneOf("imagenet"), "weights_from": Text(1, 200), "mean": UNIT, "std": UNIT,
+                     "class_names": Each(Text(0, 200), 1, 100_000)}
 CORPUS_FIELDS = {"name": Text(1, 4096), "source": Text(0, 4096), "characters": Whole(0, 10**10),
                  "is_code": OneOf(True, False), "language": Optional(Text(1, 64)), "location": PATH}
 
@@ -59,8 +64,16 @@ KINDS = {kind.name: kind for kind in (
     Kind("char-rnn", "a character-level model", CharRNNConfig, CharRNN, CharTrainConfig, char_loop.train_chars,
          CharTrainingState, char_loop.check_fits, "neuronscope text sample|cells|serve", data_key="corpus",
          data_fields=CORPUS_FIELDS),
+    Kind("imagenet", "an ImageNet classifier", EfficientNetLiteConfig, EfficientNetLite, ModuleTrainConfig,
+         lambda *args, **kwargs: _pretrained(), TrainingState, lambda *args: _pretrained(),
+         "neuronscope imagenet classify", data_fields=PRETRAINED_FIELDS),
 )}
 IMAGE_KINDS = ("mlp", "convnet", "linear")
+PRETRAINED_KINDS = ("imagenet",)
+
+
+def _pretrained():
+    raise ConfigError("an ImageNet classifier holds published weights; neuronscope does not train it")
 DENSE_KINDS = ("mlp",)
 TEXT_KINDS = ("char-rnn",)
 

@@ -120,7 +120,8 @@ class Run:
         shape = {"mlp": lambda: "-".join(map(str, config.layers)),
                  "convnet": lambda: f"channels {'-'.join(map(str, config.channels))}, dense {config.dense}",
                  "linear": lambda: "x".join(map(str, config.image_shape)),
-                 "char-rnn": lambda: f"{config.layers}x{config.hidden} {config.cell.upper()}"}[self.kind]()
+                 "char-rnn": lambda: f"{config.layers}x{config.hidden} {config.cell.upper()}",
+                 "imagenet": lambda: f"EfficientNet-{config.variant.title()}"}[self.kind]()
         return f"{KINDS[self.kind].title.removeprefix('a ').removeprefix('an ')} {shape}"
 
     def describe(self) -> str:

@@ -99,5 +99,6 @@ def check_state_dict(path: Path, tensors: dict[str, torch.Tensor], expected: dic
         got = tensors[name]
         if tuple(got.shape) != tuple(want.shape):
             raise CheckpointError(f"{path}: {name} has shape {tuple(got.shape)}, the model needs {tuple(want.shape)}")
-        if not got.is_floating_point() or not torch.isfinite(got).all():
+        if got.is_floating_point() != want.is_floating_point() or (got.is_floating_point()
+                                                                   and not torch.isfinite(got).all()):
             raise CheckpointError(f"{path}: {name} holds non-finite or non-float values")
