@@ -18,6 +18,31 @@ def add_parsers(commands) -> None:
     classify.add_argument("--top", type=int, default=5, help="classes shown per photo (default: 5)")
     add_model_options(classify)
 
+    visualize = actions.add_parser("visualize", help="what a class looks like to the network: rendered from noise, "
+                                                     "raw pixels beside the regularized (Lucid) recipe")
+    visualize.add_argument("classes", nargs="+", help="class names (banana, goldfish, ...) or numbers")
+    visualize.add_argument("--steps", type=int, default=512)
+    visualize.add_argument("--size", type=int, default=224, help="image side in pixels (default: 224)")
+    visualize.add_argument("--seed", type=int, default=0)
+    visualize.add_argument("--out", type=Path, default=Path("imagenet/classes.png"))
+    add_model_options(visualize)
+
+    attack = actions.add_parser("attack", help="push a photo toward any class by an invisible change (targeted PGD)")
+    attack.add_argument("photo", help="a photo file, or china / flower")
+    attack.add_argument("--target", required=True, help="the class to push it toward (ostrich, goldfish, ...)")
+    attack.add_argument("--epsilon", type=float, default=2.0,
+                        help="largest change per pixel, in levels of 0..255 (default: 2)")
+    attack.add_argument("--steps", type=int, default=10)
+    attack.add_argument("--out", type=Path, default=Path("imagenet/attack.png"))
+    add_model_options(attack)
+
+    fool = actions.add_parser("fool", help="noise the network is sure is a class (default goldfish)")
+    fool.add_argument("classes", nargs="*", default=["goldfish"])
+    fool.add_argument("--confidence", type=float, default=0.99)
+    fool.add_argument("--seed", type=int, default=0)
+    fool.add_argument("--out", type=Path, default=Path("imagenet/fooling.png"))
+    add_model_options(fool)
+
 
 def add_model_options(parser) -> None:
     parser.add_argument("--variant", choices=VARIANTS, default="lite0",
@@ -27,7 +52,7 @@ def add_model_options(parser) -> None:
 
 
 def cmd_imagenet(args) -> int:
-    return {"classify": _classify}[args.action](args)
+    return {"classify": _classify, "visualize": _visualize, "attack": _attack, "fool": _fool}[args.action](args)
 
 
 def _classify(args) -> int:
@@ -38,3 +63,62 @@ def _classify(args) -> int:
         found = classify(classifier, photo, args.top)
         print(f"{photo}:\n{found}")
     return 0
+
+
+def _visualize(args) -> int:
+    from ..imagenet.classifier import efficientnet_lite
+    from ..imagenet.looking import class_views
+    from ..plot import save_figure
+    from ..plot.imagenet import plot_class_views
+
+    classifier = efficientnet_lite(args.variant, args.cache)
+    views = class_views(classifier, args.classes, size=args.size, steps=args.steps, seed=args.seed, progress=True)
+    for view in views:
+        print(f"{view.name:<24} raw {100 * view.raw_probability:5.1f}%   regularized "
+              f"{100 * view.regularized_probability:5.1f}%")
+    print(f"{views[0].seconds:.1f} s per class; figure: {save_figure(plot_class_views(views), _out(args.out))}")
+    return 0
+
+
+def _attack(args) -> int:
+    import math
+
+    from ..errors import ConfigError
+    from ..imagenet.classifier import efficientnet_lite
+    from ..imagenet.looking import photo_attack
+    from ..plot import save_figure
+    from ..plot.imagenet import plot_photo_attack
+
+    if not (math.isfinite(args.epsilon) and 0 < args.epsilon <= 64):
+        raise ConfigError(f"epsilon is in pixel levels, 0 to 64 of 255, got {args.epsilon}")
+    classifier = efficientnet_lite(args.variant, args.cache)
+    result = photo_attack(classifier, args.photo, args.target, epsilon=args.epsilon / 255, steps=args.steps)
+    name, p = result.after[0]
+    print(f"before: {result.before[0][0]} {100 * result.before[0][1]:.1f}%; after changing each pixel by at most "
+          f"{args.epsilon:g}/255: {name} {100 * p:.1f}% ({'reached' if result.reached else 'not reached'})")
+    print(f"figure: {save_figure(plot_photo_attack(result), _out(args.out))}")
+    return 0
+
+
+def _fool(args) -> int:
+    from ..imagenet.classifier import efficientnet_lite
+    from ..imagenet.looking import fool
+    from ..plot import save_figure
+    from ..plot.attacks import plot_fooling_images
+
+    classifier = efficientnet_lite(args.variant, args.cache)
+    fooled = [fool(classifier, name, confidence=args.confidence, seed=args.seed) for name in args.classes]
+    for image in fooled:
+        print(f"{classifier.class_names[image.target]}: {100 * image.confidence:.2f}% after {image.steps} steps")
+    figure = plot_fooling_images(fooled, classifier.class_names, tile=2.4)
+    print(f"figure: {save_figure(figure, _out(args.out))}")
+    return 0
+
+
+def _out(path: Path) -> Path:
+    from ..errors import ConfigError
+
+    if path.suffix.lower() not in (".png", ".svg"):
+        raise ConfigError(f"{path}: write the figure as .png or .svg")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path

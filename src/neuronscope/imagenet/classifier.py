@@ -43,12 +43,20 @@ class ImageClassifier(nn.Module):
         self.normalize_fn = normalize
         self.resolution = resolution
         self.name = name
+        self.eval()  # a classifier to look into, not to train: batch norm keeps its statistics
 
     def normalize(self, x: torch.Tensor) -> torch.Tensor:
         return self.normalize_fn(x) if self.normalize_fn else (x - self.mean) / self.std
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.network(self.normalize(x))
+
+    def named_layers(self) -> dict[str, nn.Module]:
+        """The network's layers by its own names (``blocks.5``, or torchvision's ``layer3.1``), so hooks
+        and objectives name them as the network does."""
+        if callable(getattr(self.network, "named_layers", None)):
+            return self.network.named_layers()
+        return {name: module for name, module in self.network.named_modules() if name}
 
     def class_index(self, name: str | int) -> int:
         """A class by name, forgivingly ("goldfish", "Great White Shark"), or by number."""
@@ -78,14 +86,15 @@ class Classification:
 
 
 @torch.no_grad()
-def classify(classifier: ImageClassifier, photo, top: int = 5) -> Classification:
+def classify(classifier: ImageClassifier, photo, top: int = 5, *, crop: bool = True) -> Classification:
     """The ``top`` classes of ``photo`` (a path, a sample name such as ``china``, or (H, W, 3) RGB in
-    [0, 1]), seen as ImageNet classifiers are evaluated: the central 224/256 of the shorter side."""
+    [0, 1]), seen as ImageNet classifiers are evaluated: the central 224/256 of the shorter side
+    (``crop=False``: the image as it is)."""
     if not 1 <= top <= len(classifier.class_names):
         raise ConfigError(f"top must be 1..{len(classifier.class_names)}, got {top}")
     image = photo if isinstance(photo, np.ndarray) else open_photo(photo)
-    device = classifier.mean.device
-    scores = classifier(center_crop(image, classifier.resolution).to(device))[0]
+    x = center_crop(image, classifier.resolution) if crop else torch.as_tensor(image).permute(2, 0, 1)[None]
+    scores = classifier(x.float().to(classifier.mean.device))[0]
     probabilities = torch.softmax(scores.float(), 0).cpu().numpy()
     order = np.argsort(-probabilities, kind="stable")[:top]
     return Classification([(classifier.class_names[i], float(probabilities[i])) for i in order],

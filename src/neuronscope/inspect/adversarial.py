@@ -19,6 +19,7 @@ from ..models.modes import in_eval_mode
 from .hooks import check_image_model
 
 NORMS = ("linf", "l2")
+SCHEDULES = ("constant", "cosine")
 MAX_STEPS = 10_000
 MAX_L2_BUDGET = 1000.0
 
@@ -98,12 +99,16 @@ def _step_direction(grad: torch.Tensor, norm: str) -> torch.Tensor:
 @in_eval_mode
 def pgd(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, epsilon: float, *, steps: int = 20,
         step_size: float | None = None, norm: str = "linf", random_start: bool = False, target: int | None = None,
-        seed: int = 0) -> Attack:
+        schedule: str = "constant", seed: int = 0) -> Attack:
     """Projected gradient descent within ``epsilon`` (``steps=1``, ``step_size=epsilon`` and no random
-    start is FGSM). ``target``: push every image toward that class instead of away from its own."""
+    start is FGSM). ``target``: push every image toward that class instead of away from its own.
+    ``schedule="cosine"`` takes steps shrinking from epsilon/2 to epsilon/40, which reaches a target
+    within few steps far more often than constant steps (large moves first, then fine ones)."""
     _check(model, images, epsilon, norm, target)
     if not 1 <= steps <= MAX_STEPS:
         raise ConfigError(f"steps must be 1..{MAX_STEPS}, got {steps}")
+    if schedule not in SCHEDULES:
+        raise ConfigError(f"unknown step schedule {schedule!r}; choose one of {', '.join(SCHEDULES)}")
     step_size = 2.5 * epsilon / steps if step_size is None else step_size
     if not (math.isfinite(step_size) and step_size >= 0):
         raise ConfigError(f"step size must be a non-negative number, got {step_size}")
@@ -113,9 +118,11 @@ def pgd(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, epsilon: f
         generator = torch.Generator().manual_seed(seed)
         noise = torch.rand(x0.shape, generator=generator).to(x0.device) * 2 - 1
         delta = _project(noise * epsilon, epsilon, norm)
-    for _ in range(steps):
+    for step in range(steps):
         grad = _gradient(model, (x0 + delta).clamp(0, 1), labels, target)
-        delta = _project(delta + step_size * _step_direction(grad, norm), epsilon, norm)
+        size = step_size if schedule == "constant" else \
+            epsilon * (0.025 + 0.475 * (1 + math.cos(math.pi * step / steps)) / 2)
+        delta = _project(delta + size * _step_direction(grad, norm), epsilon, norm)
         delta = (x0 + delta).clamp(0, 1) - x0
     adversarial = (x0 + delta).detach()
     before, after = _answer(model, x0), _answer(model, adversarial)

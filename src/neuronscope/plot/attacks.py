@@ -60,8 +60,8 @@ def plot_accuracy_under_attack(epsilons: Sequence[float], curves: dict[str, dict
     return fig
 
 
-def plot_fooling_images(fooled: Sequence[FoolingImage], class_names: Sequence[str]) -> Figure:
-    fig = new_figure(1.4 * len(fooled) + 0.4, 2.0)
+def plot_fooling_images(fooled: Sequence[FoolingImage], class_names: Sequence[str], tile: float = 1.4) -> Figure:
+    fig = new_figure(tile * len(fooled) + 0.4, tile + 0.6)
     _, used = tiles(fig, len(fooled), 1, len(fooled))
     for ax, image in zip(used, fooled):
         show_image(ax, image.image)

@@ -1,0 +1,113 @@
+"""What an ImageNet classifier wants to see, and how little it takes to fool it: a class rendered from
+noise (raw pixels beside the Lucid recipe), a photo pushed toward any class under an imperceptible
+budget, and noise the network is sure is a goldfish."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from ..errors import ConfigError
+from ..inspect import featurevis as fv
+from ..inspect.adversarial import Attack, FoolingImage, fooling_image, pgd
+from .classifier import ImageClassifier, classify
+from .photos import center_crop, open_photo
+
+LUCID_LR = 0.05  # Lucid's Adam step for its Fourier images; see fourier_lr
+RAW_LR = 0.05
+MAX_SIZE = 512
+
+
+def fourier_lr(size: int) -> float:
+    """The step that moves ``featurevis.FourierParam`` images as Lucid's lr 0.05 moves its own: the two
+    normalize the spectrum differently, by a factor of sqrt(height * width) / 4."""
+    return LUCID_LR * size / 4
+
+
+@dataclass(frozen=True)
+class ClassView:
+    """One class rendered from the same noise twice: raw pixels and the regularized recipe, each with
+    the probability the classifier itself gives it."""
+
+    name: str
+    index: int
+    raw: torch.Tensor  # (3, size, size) in [0, 1]
+    regularized: torch.Tensor
+    raw_probability: float
+    regularized_probability: float
+    seconds: float
+
+
+@torch.no_grad()
+def _probability(classifier: ImageClassifier, images: torch.Tensor, index: torch.Tensor) -> np.ndarray:
+    probabilities = torch.softmax(classifier(images.to(classifier.mean.device)), 1)
+    return probabilities.gather(1, index[:, None].to(probabilities.device))[:, 0].cpu().numpy()
+
+
+def class_views(classifier: ImageClassifier, names, *, size: int = 224, steps: int = 512, seed: int = 0,
+                progress: bool = False) -> list[ClassView]:
+    """What each class in ``names`` looks like to ``classifier``: all of them rendered as one batch,
+    maximizing each one's logit, once in raw pixels and once with Fourier-parameterized, decorrelated
+    colors under random jitter, scale and rotation (the Lucid recipe)."""
+    import time
+
+    if not 32 <= size <= MAX_SIZE:
+        raise ConfigError(f"size must be 32..{MAX_SIZE} pixels, got {size}")
+    indices = [classifier.class_index(name) for name in names]
+    if not indices:
+        raise ConfigError("name at least one class")
+    index = torch.tensor(indices)
+    objective = fv.class_logit(indices)
+    started = time.perf_counter()
+    raw = fv.render(classifier, objective, (3, size, size), batch=len(indices), steps=steps, lr=RAW_LR,
+                    regularization=fv.RAW, seed=seed, progress=progress)
+    regularized = fv.render(classifier, objective, (3, size, size), batch=len(indices), steps=steps,
+                            lr=fourier_lr(size), regularization=fv.REGULARIZED, seed=seed, progress=progress)
+    seconds = (time.perf_counter() - started) / len(indices)
+    raw_p = _probability(classifier, raw.images, index)
+    regularized_p = _probability(classifier, regularized.images, index)
+    return [ClassView(classifier.class_names[i], i, raw.images[k], regularized.images[k], float(raw_p[k]),
+                      float(regularized_p[k]), seconds) for k, i in enumerate(indices)]
+
+
+@dataclass(frozen=True)
+class PhotoAttack:
+    """A photo changed by at most ``epsilon`` per pixel toward ``target``, with its top-5 before and after."""
+
+    attack: Attack
+    target: str
+    epsilon: float
+    before: list[tuple[str, float]]
+    after: list[tuple[str, float]]
+
+    @property
+    def reached(self) -> bool:
+        return self.after[0][0] == self.target
+
+
+def photo_attack(classifier: ImageClassifier, photo, target: str | int, *, epsilon: float = 2 / 255,
+                 steps: int = 10) -> PhotoAttack:
+    """Targeted PGD on ``photo`` (a path, a sample name, or (H, W, 3) RGB) at the classifier's
+    resolution, with steps shrinking along a cosine: within the L-infinity budget ``epsilon``
+    (2/255 by default: invisible), toward the class ``target``."""
+    target_index = classifier.class_index(target)
+    image = photo if isinstance(photo, np.ndarray) else open_photo(photo)
+    x = center_crop(image, classifier.resolution).to(classifier.mean.device)
+    with torch.no_grad():
+        label = classifier(x).argmax(1)
+    attack = pgd(classifier, x, label, epsilon, steps=steps, target=target_index, schedule="cosine")
+    before = classify(classifier, attack.original[0].permute(1, 2, 0).cpu().numpy(), crop=False).top
+    after = classify(classifier, attack.adversarial[0].permute(1, 2, 0).cpu().numpy(), crop=False).top
+    return PhotoAttack(attack, classifier.class_names[target_index], epsilon, before, after)
+
+
+def fool(classifier: ImageClassifier, target: str | int, *, size: int | None = None, confidence: float = 0.99,
+         max_steps: int = 500, seed: int = 0) -> FoolingImage:
+    """Uniform noise changed until the classifier calls it ``target`` with ``confidence``."""
+    size = size or classifier.resolution
+    if not 32 <= size <= MAX_SIZE:
+        raise ConfigError(f"size must be 32..{MAX_SIZE} pixels, got {size}")
+    return fooling_image(classifier, classifier.class_index(target), (3, size, size), confidence=confidence,
+                         max_steps=max_steps, seed=seed)
