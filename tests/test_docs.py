@@ -57,7 +57,8 @@ def test_the_command_line_reference_covers_every_command(site):
 
 def test_the_library_reference_documents_the_public_functions(site):
     reference = (site / "reference" / "api.html").read_text()
-    for name in ("open_run", "train_run", "load_dataset", "weights_images", "lego_blocks", "render", "DrawLab"):
+    for name in ("open_run", "train_run", "load_dataset", "weights_images", "lego_blocks", "render", "DrawLab",
+                 "ImageClassifier", "activation_map"):
         assert 'id="neuronscope.' in reference and name in reference, name
 
 
