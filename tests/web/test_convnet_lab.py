@@ -60,7 +60,7 @@ def test_each_units_card_shows_what_it_reads_and_what_it_feeds(vision_client, co
     assert bad.status_code == 400 and "conv1 has units 0..7" in bad.json()["error"]
 
 
-def test_a_color_convnet_stays_on_the_vision_page(tmp_path, vision_runs_dir):
+def test_a_color_convnet_stays_on_the_vision_page(tmp_path):
     rng = np.random.default_rng(0)
     images = rng.random((20, 32, 32, 3), dtype=np.float32)
     labels = np.arange(20) % 10
