@@ -39,7 +39,7 @@ class ActivationMap:
     def placement(self) -> str:
         """How :meth:`place` puts a new input on this map."""
         if self.method == "pca":
-            return "projected onto the two principal directions"
+            return "by projecting it onto the two principal directions"
         return f"at the mean position of its {NEIGHBOURS} nearest test images in activation space " \
                f"({METHOD_NAMES[self.method]} cannot place new points)"
 
