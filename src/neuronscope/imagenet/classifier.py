@@ -106,9 +106,9 @@ def efficientnet_lite(variant: str = "lite0", cache: str | Path | None = None, d
     """EfficientNet-Lite with its published ImageNet weights (77.0% top-1 for lite0, 4.7 M weights),
     as a run in the cache folder: converted from the weights package on first use, read from
     safetensors after that."""
-    from ..runs import open_run
+    from ..runs import PRETRAINED_KINDS, open_run
 
-    run = open_run(imagenet_run(variant, cache), device, kinds=("imagenet",))
+    run = open_run(imagenet_run(variant, cache), device, kinds=PRETRAINED_KINDS)
     return ImageClassifier(run.model, run.dataset.get("class_names") or imagenet_classes(),
                            mean=run.dataset["mean"], std=run.dataset["std"], resolution=run.model.config.resolution,
                            name=f"EfficientNet-{variant.title()}")

@@ -28,7 +28,6 @@ def weights_history(run, layer: str | None = None) -> WeightsHistory:
         raise ConfigError(f"{run.path} kept no snapshots of its weights; train it with --snapshots to replay "
                           f"how they formed")
     layer = layer or run.model.config.layer_names[0]
-    accuracy = {entry.get("epoch"): entry.get("test_accuracy") for entry in run.history}
     frames = [weights_images(run.snapshot(epoch), layer) for epoch in epochs]
-    return WeightsHistory(layer, epochs, np.stack([f.images for f in frames]),
-                          [accuracy.get(epoch) for epoch in epochs], frames[0].projected)
+    return WeightsHistory(layer, epochs, np.stack([f.images for f in frames]), run.snapshot_accuracy(),
+                          frames[0].projected)

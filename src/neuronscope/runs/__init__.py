@@ -3,10 +3,11 @@ open any of them, :func:`train_run` to train any of them (and continue it exactl
 same atomic way."""
 
 from .imported import import_weights
-from .kinds import DENSE_KINDS, IMAGE_KINDS, KINDS, TEXT_KINDS, Kind, parameter_count
+from .kinds import DENSE_KINDS, IMAGE_KINDS, KINDS, PRETRAINED_KINDS, TEXT_KINDS, Kind, parameter_count
 from .layout import CONFIG, METRICS, MODEL, STATE
 from .run import Run, open_run, run_kind
 from .training import save_trained, train_run
 
-__all__ = ["CONFIG", "DENSE_KINDS", "IMAGE_KINDS", "KINDS", "METRICS", "MODEL", "STATE", "TEXT_KINDS", "Kind", "Run",
-           "import_weights", "open_run", "parameter_count", "run_kind", "save_trained", "train_run"]
+__all__ = ["CONFIG", "DENSE_KINDS", "IMAGE_KINDS", "KINDS", "METRICS", "MODEL", "PRETRAINED_KINDS", "STATE",
+           "TEXT_KINDS", "Kind", "Run", "import_weights", "open_run", "parameter_count", "run_kind", "save_trained",
+           "train_run"]

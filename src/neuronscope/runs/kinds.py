@@ -54,6 +54,13 @@ PRETRAINED_FIELDS = {"name": OneOf("imagenet"), "weights_from": Text(1, 200), "m
 CORPUS_FIELDS = {"name": Text(1, 4096), "source": Text(0, 4096), "characters": Whole(0, 10**10),
                  "is_code": OneOf(True, False), "language": Optional(Text(1, 64)), "location": PATH}
 
+
+
+def _not_trained_here(*args, **kwargs):
+    """The training loop and data check of a kind that holds published weights."""
+    raise ConfigError("an ImageNet classifier holds published weights; neuronscope does not train it")
+
+
 KINDS = {kind.name: kind for kind in (
     Kind("mlp", "a dense network", MLPConfig, MLP, TrainConfig, loop.train, TrainingState, loop.check_fits,
          "neuronscope figures|report|serve|experiment noise|robustness|morph|visualize|attack|features analyze"),
@@ -65,15 +72,11 @@ KINDS = {kind.name: kind for kind in (
          CharTrainingState, char_loop.check_fits, "neuronscope text sample|cells|serve", data_key="corpus",
          data_fields=CORPUS_FIELDS),
     Kind("imagenet", "an ImageNet classifier", EfficientNetLiteConfig, EfficientNetLite, ModuleTrainConfig,
-         lambda *args, **kwargs: _pretrained(), TrainingState, lambda *args: _pretrained(),
-         "neuronscope imagenet classify", data_fields=PRETRAINED_FIELDS),
+         _not_trained_here, TrainingState, _not_trained_here,
+         "neuronscope imagenet classify|visualize|attack|fool", data_fields=PRETRAINED_FIELDS),
 )}
 IMAGE_KINDS = ("mlp", "convnet", "linear")
 PRETRAINED_KINDS = ("imagenet",)
-
-
-def _pretrained():
-    raise ConfigError("an ImageNet classifier holds published weights; neuronscope does not train it")
 DENSE_KINDS = ("mlp",)
 TEXT_KINDS = ("char-rnn",)
 

@@ -98,13 +98,19 @@ class Run:
 
     def snapshot(self, epoch: int) -> nn.Module:
         """The network as it was after ``epoch`` (on the CPU, in eval mode), read from its snapshot."""
-        kept = self.snapshot_epochs
-        if epoch not in kept:
+        file = snapshot_file(self.path, epoch)
+        if not file.is_file():
+            kept = self.snapshot_epochs
             where = f"epochs {kept[0]}..{kept[-1]}" if kept else "none: train with --snapshots to keep them"
             raise ConfigError(f"{self.path} kept no weights for epoch {epoch}; it kept {where}")
         model = KINDS[self.kind].build(self.model.config)
-        load_weights(snapshot_file(self.path, epoch), model)
+        load_weights(file, model)
         return model.eval()
+
+    def snapshot_accuracy(self) -> list[float | None]:
+        """The test accuracy after each kept epoch (None where the history has none: epoch 0)."""
+        accuracy = {entry.get("epoch"): entry.get("test_accuracy") for entry in self.history}
+        return [accuracy.get(epoch) for epoch in self.snapshot_epochs]
 
     @property
     def code_language(self) -> str | None:

@@ -144,10 +144,8 @@ def dense_router(registry: RunRegistry) -> APIRouter:
     @router.get("/{run}/snapshots", response_model=SnapshotsResponse)
     async def snapshots(run: str):
         """The epochs whose weights the run kept (trained with --snapshots), for the time-lapse."""
-        loaded = get(run)
-        accuracy = {entry.get("epoch"): entry.get("test_accuracy") for entry in loaded.run.history}
-        epochs = loaded.run.snapshot_epochs
-        return {"epochs": epochs, "test_accuracy": [accuracy.get(epoch) for epoch in epochs]}
+        kept = get(run).run
+        return {"epochs": kept.snapshot_epochs, "test_accuracy": kept.snapshot_accuracy()}
 
     @router.get("/{run}/weights", response_model=WeightsResponse)
     async def weights(run: str, epoch: int | None = EPOCH):

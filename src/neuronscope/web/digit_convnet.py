@@ -70,8 +70,7 @@ def _unit_weights(model: ConvNet, layer: str) -> tuple[np.ndarray, str]:
     c2 = config.channels[1]
     pooled = [s // 4 for s in config.image_shape]
     if layer == "conv1":
-        return model.conv1.weight.detach()[:, 0].numpy(), "its 5x5 kernel over the pixels".replace(
-            "5x5", f"{config.kernel}x{config.kernel}")
+        return model.conv1.weight.detach()[:, 0].numpy(), f"its {config.kernel}x{config.kernel} kernel over the pixels"
     if layer == "conv2":
         return (np.stack([_grid(k) for k in model.conv2.weight.detach().numpy()]),
                 f"its kernels over the {config.channels[0]} conv1 maps")
@@ -86,7 +85,7 @@ def _unit_weights(model: ConvNet, layer: str) -> tuple[np.ndarray, str]:
     raise ConfigError(f"unknown layer {layer!r}; this ConvNet has {', '.join(config.layer_names)}")
 
 
-def _pushes(model: ConvNet, layer: str, index: int, top: int) -> tuple[str | None, np.ndarray]:
+def _pushes(model: ConvNet, layer: str, index: int) -> tuple[str | None, np.ndarray]:
     """The next layer and how strongly ``index`` feeds each of its units (a channel's kernel or block
     of weights summed: its net push)."""
     config = model.config
@@ -105,7 +104,7 @@ def neuron(model: ConvNet, layer: str, index: int, top: int = 5) -> dict:
     images, reads = _unit_weights(model, layer)
     if not 0 <= index < len(images):
         raise ConfigError(f"{layer} has units 0..{len(images) - 1}, got {index}")
-    target, strength = _pushes(model, layer, index, top)
+    target, strength = _pushes(model, layer, index)
     order = np.argsort(-np.abs(strength), kind="stable")[:top]
     return {"layer": layer, "index": index, "weights_image": images[index].reshape(-1).tolist(),
             "reach": palette.reach(images), "image_shape": list(images.shape[1:]), "projected": False,
