@@ -119,8 +119,9 @@ def test_many_classes_and_a_users_csv_train_in_the_page(page, tmp_path):
     assert colors > 8  # four class colors in several shades, not two
     save_screenshot(page, "basics-blobs-4")
 
-    rows = ["height,weight,animal"] + [f"{20 + k % 7},{3 + k % 3},cat" for k in range(30)] + \
-        [f"{45 + k % 9},{12 + k % 5},dog" for k in range(30)] + [f"{150 + k % 11},{450 + k % 40},horse" for k in range(30)]
+    rows = (["height,weight,animal"] + [f"{20 + k % 7},{3 + k % 3},cat" for k in range(30)]
+            + [f"{45 + k % 9},{12 + k % 5},dog" for k in range(30)]
+            + [f"{150 + k % 11},{450 + k % 40},horse" for k in range(30)])
     good = tmp_path / "pets.csv"
     good.write_text("\n".join(rows))
     page.set_input_files("#toy-csv", str(good))

@@ -132,7 +132,7 @@ class TinyNetwork:
 
     def loss(self, x, y, loss: str = "cross-entropy") -> float:
         if self.sizes[-1] > 1:
-            return class_loss(self.forward(x).probabilities, _as_classes(y, self.classes), loss)
+            return class_loss(self.forward(x).probabilities, y, loss)
         return mean_loss(self.forward(x).probability, _as_targets(y), loss)
 
     def gradients(self, x, y, loss: str = "cross-entropy") -> Gradients:
@@ -140,9 +140,8 @@ class TinyNetwork:
         forward = self.forward(x)
         if self.sizes[-1] > 1:
             probabilities = forward.probabilities
-            class_loss(probabilities, _as_classes(y, self.classes), loss)  # checks the targets and the loss
-            delta = (probabilities - np.eye(self.classes)[_as_classes(y, self.classes)]) / len(probabilities)
-            return self._backward(forward, delta)
+            targets = _class_targets(probabilities, y, loss)
+            return self._backward(forward, (probabilities - np.eye(self.classes)[targets]) / len(probabilities))
         y = _as_targets(y)
         p = forward.probability[:, None]
         n = len(p)
@@ -206,10 +205,17 @@ def _as_targets(y) -> np.ndarray:
     return y
 
 
-def _as_classes(y, classes: int) -> np.ndarray:
+def _class_targets(probabilities: np.ndarray, y, loss: str) -> np.ndarray:
+    """``y`` as class numbers for ``probabilities`` (n, classes), refusing what a softmax output cannot
+    learn from: another loss, other classes, another count."""
+    if loss != "cross-entropy":
+        raise ConfigError("a network with one output per class trains on the cross-entropy only")
+    classes = probabilities.shape[1]
     y = np.atleast_1d(np.asarray(y))
     if not (np.issubdtype(y.dtype, np.number) and np.all(y == np.round(y)) and ((y >= 0) & (y < classes)).all()):
         raise ConfigError(f"targets are class numbers 0..{classes - 1}")
+    if len(probabilities) != len(y):
+        raise ConfigError(f"{len(probabilities)} inputs but {len(y)} targets")
     return y.astype(np.int64)
 
 
@@ -220,11 +226,8 @@ def _softmax(z: np.ndarray) -> np.ndarray:
 
 def class_loss(probabilities: np.ndarray, y: np.ndarray, loss: str = "cross-entropy") -> float:
     """The mean cross-entropy of class probabilities (n, classes) against class numbers ``y`` (n,)."""
-    if loss != "cross-entropy":
-        raise ConfigError("a network with one output per class trains on the cross-entropy only")
-    if len(probabilities) != len(y):
-        raise ConfigError(f"{len(probabilities)} inputs but {len(y)} targets")
-    return float(-np.mean(np.log(np.clip(probabilities[np.arange(len(y)), y], 1e-12, None))))
+    targets = _class_targets(probabilities, y, loss)
+    return float(-np.mean(np.log(np.clip(probabilities[np.arange(len(targets)), targets], 1e-12, None))))
 
 
 def mean_loss(p: np.ndarray, y: np.ndarray, loss: str = "cross-entropy") -> float:
