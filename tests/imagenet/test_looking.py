@@ -52,3 +52,5 @@ def test_the_commands_write_their_figures(imagenet_cache, tmp_path, capsys):
     assert "goldfish" in capsys.readouterr().out and (tmp_path / "v.png").is_file()
     assert main(["imagenet", "attack", "china", "--target", "ostrich", "--epsilon", "nan", *cache]) == 2
     assert "epsilon is in pixel levels" in capsys.readouterr().err
+    assert main(["imagenet", "visualize", "goldfish", "--out", str(tmp_path / "v.jpg"), *cache]) == 2
+    assert "v.jpg: write the figure as .png or .svg" in capsys.readouterr().err

@@ -64,7 +64,7 @@ def test_the_map_figure_and_command(digits_run, digits, tmp_path, capsys):
     assert main(["map", str(digits_run.path), "--method", "pca", "--points", "120", "--out", str(out)]) == 0
     assert out.read_text().lstrip().startswith("<?xml") and "hidden1 · PCA" in capsys.readouterr().out
     assert main(["map", str(digits_run.path), "--out", str(tmp_path / "map.txt")]) == 2
-    assert "write the map as .png or .svg" in capsys.readouterr().err
+    assert "write the figure as .png or .svg" in capsys.readouterr().err
 
 
 def test_the_reports_maps_are_kept_in_the_run_until_it_trains_again(tmp_path, digits, monkeypatch):

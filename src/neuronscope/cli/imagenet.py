@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .options import command_group
+from .options import command_group, figure_file
 
 VARIANTS = ("lite0", "lite1", "lite2")
 
@@ -52,6 +52,8 @@ def add_model_options(parser) -> None:
 
 
 def cmd_imagenet(args) -> int:
+    if hasattr(args, "out"):
+        figure_file(args.out)  # a wrong suffix is refused before minutes of rendering, not after
     return {"classify": _classify, "visualize": _visualize, "attack": _attack, "fool": _fool}[args.action](args)
 
 
@@ -76,7 +78,7 @@ def _visualize(args) -> int:
     for view in views:
         print(f"{view.name:<24} raw {100 * view.raw_probability:5.1f}%   regularized "
               f"{100 * view.regularized_probability:5.1f}%")
-    print(f"{views[0].seconds:.1f} s per class; figure: {save_figure(plot_class_views(views), _out(args.out))}")
+    print(f"{views[0].seconds:.1f} s per class; figure: {save_figure(plot_class_views(views), args.out)}")
     return 0
 
 
@@ -96,7 +98,7 @@ def _attack(args) -> int:
     name, p = result.after[0]
     print(f"before: {result.before[0][0]} {100 * result.before[0][1]:.1f}%; after changing each pixel by at most "
           f"{args.epsilon:g}/255: {name} {100 * p:.1f}% ({'reached' if result.reached else 'not reached'})")
-    print(f"figure: {save_figure(plot_photo_attack(result), _out(args.out))}")
+    print(f"figure: {save_figure(plot_photo_attack(result), args.out)}")
     return 0
 
 
@@ -111,14 +113,6 @@ def _fool(args) -> int:
     for image in fooled:
         print(f"{classifier.class_names[image.target]}: {100 * image.confidence:.2f}% after {image.steps} steps")
     figure = plot_fooling_images(fooled, classifier.class_names, tile=2.4)
-    print(f"figure: {save_figure(figure, _out(args.out))}")
+    print(f"figure: {save_figure(figure, args.out)}")
     return 0
 
-
-def _out(path: Path) -> Path:
-    from ..errors import ConfigError
-
-    if path.suffix.lower() not in (".png", ".svg"):
-        raise ConfigError(f"{path}: write the figure as .png or .svg")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 
 def int_list(text: str) -> list[int]:
@@ -66,3 +67,12 @@ def command_group(commands, name: str, help: str, handler, dest: str):
     group = commands.add_parser(name, help=help)
     group.set_defaults(handler=handler)
     return group.add_subparsers(dest=dest, required=True, metavar=dest.upper())
+
+
+def figure_file(path: Path) -> Path:
+    """An --out for one figure, checked before any work is done: a .png or .svg path."""
+    from ..errors import ConfigError
+
+    if path.suffix.lower() not in (".png", ".svg"):
+        raise ConfigError(f"{path}: write the figure as .png or .svg")
+    return path

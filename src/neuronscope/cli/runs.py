@@ -8,7 +8,16 @@ from pathlib import Path
 
 from ..choices import ACTIVATIONS, COSTS, DATASETS, DEFAULT_PRESET, INITS, OPTIMIZERS, OUTPUTS, PRESETS
 from ..errors import NeuronscopeError
-from .options import add_data_options, add_run_options, add_serve_options, device, int_list, progress, shape
+from .options import (
+    add_data_options,
+    add_run_options,
+    add_serve_options,
+    device,
+    figure_file,
+    int_list,
+    progress,
+    shape,
+)
 
 
 def add_parsers(commands) -> None:
@@ -185,9 +194,7 @@ def cmd_map(args) -> int:
     unknown = [m for m in methods if m not in METHODS]
     if unknown or not methods:
         raise NeuronscopeError(f"unknown map method {', '.join(unknown) or args.method!r}; use {', '.join(METHODS)}")
-    out = args.out or args.run / "figures" / "map.png"
-    if out.suffix.lower() not in (".png", ".svg"):
-        raise NeuronscopeError(f"{out}: write the map as .png or .svg")
+    out = figure_file(args.out or args.run / "figures" / "map.png")
     run = open_run(args.run, kinds=IMAGE_KINDS)
     names = run.model.config.layer_names
     layers = args.layer or names[:-1] or names
@@ -196,7 +203,6 @@ def cmd_map(args) -> int:
                            seed=args.seed) for layer in layers for method in methods]
     for activation_map_ in maps:
         print(f"  {map_title(activation_map_)}: {len(activation_map_.coords)} test images")
-    out.parent.mkdir(parents=True, exist_ok=True)
     figure = plot_activation_maps(maps, data.test_images, data.class_names, columns=len(methods))
     print(f"map: {save_figure(figure, out)}")
     return 0
