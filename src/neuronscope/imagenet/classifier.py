@@ -92,7 +92,7 @@ def classify(classifier: ImageClassifier, photo, top: int = 5, *, crop: bool = T
     (``crop=False``: the image as it is)."""
     if not 1 <= top <= len(classifier.class_names):
         raise ConfigError(f"top must be 1..{len(classifier.class_names)}, got {top}")
-    image = photo if isinstance(photo, np.ndarray) else open_photo(photo)
+    image = open_photo(photo)
     x = center_crop(image, classifier.resolution) if crop else torch.as_tensor(image).permute(2, 0, 1)[None]
     scores = classifier(x.float().to(classifier.mean.device))[0]
     probabilities = torch.softmax(scores.float(), 0).cpu().numpy()

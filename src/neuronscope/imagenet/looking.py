@@ -93,7 +93,7 @@ def photo_attack(classifier: ImageClassifier, photo, target: str | int, *, epsil
     resolution, with steps shrinking along a cosine: within the L-infinity budget ``epsilon``
     (2/255 by default: invisible), toward the class ``target``."""
     target_index = classifier.class_index(target)
-    image = photo if isinstance(photo, np.ndarray) else open_photo(photo)
+    image = open_photo(photo)
     x = center_crop(image, classifier.resolution).to(classifier.mean.device)
     with torch.no_grad():
         label = classifier(x).argmax(1)

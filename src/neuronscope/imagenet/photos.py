@@ -21,11 +21,13 @@ SAMPLE_PHOTOS = ("china", "flower")  # scikit-learn's two bundled photos
 CROP_SHARE = 224 / 256  # the center crop of the shorter side that ImageNet models are evaluated on
 
 
-def open_photo(source: str | Path | bytes, name: str | None = None) -> np.ndarray:
+def open_photo(source: str | Path | bytes | np.ndarray, name: str | None = None) -> np.ndarray:
     """(H, W, 3) float32 RGB in [0, 1] from a file path, the file's bytes, or a sample name
-    (``china``, ``flower``)."""
+    (``china``, ``flower``); an array is taken as that photo already."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
+    if isinstance(source, np.ndarray):
+        return source
     if isinstance(source, str) and source in SAMPLE_PHOTOS:
         return sample_photo(source)
     label = name or (str(source) if not isinstance(source, bytes) else "the upload")
