@@ -13,7 +13,7 @@ from neuronscope.cli import main
 from neuronscope.errors import CheckpointError, ConfigError, DataError
 from neuronscope.imagenet.classes import DOG_BREEDS, find_class, imagenet_classes
 from neuronscope.imagenet.classifier import ImageClassifier, classify, efficientnet_lite, imagenet_run
-from neuronscope.imagenet.photos import LONGEST_SIDE, center_crop, open_photo
+from neuronscope.imagenet.photos import LONGEST_SIDE, center_crop, open_photo, sample_photo, sample_photos
 from neuronscope.imagenet.reference_weights import load_reference_weights
 from neuronscope.models.efficientnet_lite import EfficientNetLite, EfficientNetLiteConfig
 from neuronscope.runs import open_run
@@ -53,6 +53,14 @@ def test_sample_photos_get_the_classes_people_see_in_them(lite0):
     flower = classify(lite0, "flower")
     assert flower.top[0][0] == "daisy" and flower.probabilities.sum() == pytest.approx(1, abs=1e-5)
     assert "daisy" in str(flower) and "<table>" in flower._repr_html_()
+
+
+def test_scikit_image_photos_are_samples_too(lite0):
+    pytest.importorskip("skimage", reason="scikit-image brings the extra sample photos")
+    assert {"astronaut", "chelsea", "coffee", "rocket", "motorcycle"} <= set(sample_photos())
+    cat = classify(lite0, "chelsea")
+    assert {"tabby", "tiger cat", "Egyptian cat"} & {name for name, _ in cat.top[:2]}
+    assert sample_photo("coffee").shape[-1] == 3
 
 
 def test_classes_are_found_forgivingly():

@@ -7,14 +7,15 @@ from pathlib import Path
 from .options import command_group, figure_file
 
 VARIANTS = ("lite0", "lite1", "lite2")
+SAMPLES = "china, flower (scikit-learn); astronaut, chelsea, coffee, rocket, motorcycle (scikit-image)"
 
 
 def add_parsers(commands) -> None:
     actions = command_group(commands, "imagenet", "a network trained on ImageNet's million photos: classify photos",
                             cmd_imagenet, "action")
-    classify = actions.add_parser("classify", help="the top classes of photos (JPEG, PNG, ...; or china, flower: "
-                                                   "scikit-learn's sample photos)")
-    classify.add_argument("photos", nargs="+", help="photo files, or china / flower")
+    classify = actions.add_parser("classify", help="the top classes of photos (JPEG, PNG, ...; or a sample photo's "
+                                                   "name)")
+    classify.add_argument("photos", nargs="+", help=f"photo files, or sample photos: {SAMPLES}")
     classify.add_argument("--top", type=int, default=5, help="classes shown per photo (default: 5)")
     add_model_options(classify)
 
@@ -28,13 +29,26 @@ def add_parsers(commands) -> None:
     add_model_options(visualize)
 
     attack = actions.add_parser("attack", help="push a photo toward any class by an invisible change (targeted PGD)")
-    attack.add_argument("photo", help="a photo file, or china / flower")
+    attack.add_argument("photo", help=f"a photo file, or a sample photo: {SAMPLES}")
     attack.add_argument("--target", required=True, help="the class to push it toward (ostrich, goldfish, ...)")
     attack.add_argument("--epsilon", type=float, default=2.0,
                         help="largest change per pixel, in levels of 0..255 (default: 2)")
     attack.add_argument("--steps", type=int, default=10)
     attack.add_argument("--out", type=Path, default=Path("imagenet/attack.png"))
     add_model_options(attack)
+
+    dream = actions.add_parser("dream", help="DeepDream photos at a layer, octave by octave, and count the dog "
+                                             "breeds the network then sees")
+    dream.add_argument("photos", nargs="*", help="photo files or sample photos (default: every sample photo)")
+    dream.add_argument("--layer", default="blocks.10", help="the layer to dream at (default: blocks.10)")
+    dream.add_argument("--octaves", type=int, default=4)
+    dream.add_argument("--steps", type=int, default=20, help="steps per octave (default: 20)")
+    dream.add_argument("--size", type=int, default=448, help="the dream's longer side in pixels (default: 448)")
+    dream.add_argument("--seed", type=int, default=0)
+    dream.add_argument("--out", type=Path, default=Path("imagenet/dream.png"),
+                       help="figure path; with several photos, one figure each (dream-PHOTO.png) and the dog "
+                            "count (dream-dogs.png) beside it")
+    add_model_options(dream)
 
     fool = actions.add_parser("fool", help="noise the network is sure is a class (default goldfish)")
     fool.add_argument("classes", nargs="*", default=["goldfish"])
@@ -54,7 +68,8 @@ def add_model_options(parser) -> None:
 def cmd_imagenet(args) -> int:
     if hasattr(args, "out"):
         figure_file(args.out)  # a wrong suffix is refused before minutes of rendering, not after
-    return {"classify": _classify, "visualize": _visualize, "attack": _attack, "fool": _fool}[args.action](args)
+    return {"classify": _classify, "visualize": _visualize, "dream": _dream, "attack": _attack,
+            "fool": _fool}[args.action](args)
 
 
 def _classify(args) -> int:
@@ -79,6 +94,36 @@ def _visualize(args) -> int:
         print(f"{view.name:<24} raw {100 * view.raw_probability:5.1f}%   regularized "
               f"{100 * view.regularized_probability:5.1f}%")
     print(f"{views[0].seconds:.1f} s per class; figure: {save_figure(plot_class_views(views), args.out)}")
+    return 0
+
+
+def _dream(args) -> int:
+    from ..imagenet.classifier import efficientnet_lite
+    from ..imagenet.looking import dream_photo
+    from ..imagenet.photos import open_photo, sample_photos
+    from ..plot import save_figure
+    from ..plot.imagenet import plot_dog_census, plot_photo_dream
+
+    photos = args.photos or sample_photos()
+    opened = [open_photo(photo) for photo in photos]  # a bad file is refused before any dreaming
+    classifier = efficientnet_lite(args.variant, args.cache)
+    names = [Path(photo).stem if Path(photo).suffix else photo for photo in photos]
+    results = []
+    for name, photo in zip(names, opened):
+        result = dream_photo(classifier, photo, args.layer, size=args.size, octaves=args.octaves, steps=args.steps,
+                             seed=args.seed, progress=True)
+        results.append(result)
+        shares = " -> ".join(f"{100 * s:.0f}%" for s in (result.dog_share_before, *result.dog_share_after_octave))
+        out = args.out if len(photos) == 1 else args.out.with_name(f"{args.out.stem}-{name}{args.out.suffix}")
+        print(f"{name}: {result.seconds:.1f} s; dog breeds in the top-5 by octave {shares}; now "
+              f"{result.after_octave[-1][0][0]} ({100 * result.after_octave[-1][0][1]:.0f}%)")
+        print(f"  figure: {save_figure(plot_photo_dream(result), out)}")
+    if len(results) > 1:
+        mean = sum(r.dog_share_after_octave[-1] for r in results) / len(results)
+        census = args.out.with_name(f"{args.out.stem}-dogs{args.out.suffix}")
+        print(f"dog breeds in the top-5 after the last octave, over {len(results)} photos: {100 * mean:.0f}% "
+              f"(before: {100 * sum(r.dog_share_before for r in results) / len(results):.0f}%; a random top-5: 12%)")
+        print(f"figure: {save_figure(plot_dog_census(names, results), census)}")
     return 0
 
 

@@ -1,6 +1,7 @@
 """What an ImageNet classifier wants to see, and how little it takes to fool it: a class rendered from
-noise (raw pixels beside the Lucid recipe), a photo pushed toward any class under an imperceptible
-budget, and noise the network is sure is a goldfish."""
+noise (raw pixels beside the Lucid recipe), a photo dreamed at a layer (and how many dogs it grows),
+a photo pushed toward any class under an imperceptible budget, and noise the network is sure is a
+goldfish."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ import torch
 from ..errors import ConfigError
 from ..inspect import featurevis as fv
 from ..inspect.adversarial import Attack, FoolingImage, fooling_image, pgd
+from ..inspect.dream import Dream, dream
+from .classes import DOG_BREEDS
 from .classifier import ImageClassifier, classify
 from .photos import center_crop, open_photo
 
@@ -70,6 +73,56 @@ def class_views(classifier: ImageClassifier, names, *, size: int = 224, steps: i
     regularized_p = _probability(classifier, regularized.images, index)
     return [ClassView(classifier.class_names[i], i, raw.images[k], regularized.images[k], float(raw_p[k]),
                       float(regularized_p[k]), seconds) for k, i in enumerate(indices)]
+
+
+DREAM_LAYER = "blocks.10"  # EfficientNet-Lite0's layer whose dreams grow animal faces, most of them dogs
+
+
+def dog_share(classifier: ImageClassifier, indices) -> float:
+    """The share of ImageNet-1k's 118 dog breeds among ``indices`` (a top-5, say)."""
+    if len(classifier.class_names) != 1000:
+        raise ConfigError(f"the dog measure needs ImageNet-1k's 1,000 classes; {classifier.name} has "
+                          f"{len(classifier.class_names)}")
+    return sum(i in DOG_BREEDS for i in indices) / len(indices)
+
+
+@dataclass(frozen=True)
+class PhotoDream:
+    """A photo dreamed at a layer, with the network's top-5 for the photo and after each octave."""
+
+    dream: Dream
+    before: list[tuple[str, float]]
+    after_octave: list[list[tuple[str, float]]]
+    dog_share_before: float
+    dog_share_after_octave: list[float]
+    seconds: float
+
+
+def dream_photo(classifier: ImageClassifier, photo, layer: str = DREAM_LAYER, *, size: int = 448, octaves: int = 4,
+                steps: int = 20, step_size: float = 0.01, jitter: int = 16, seed: int = 0,
+                progress: bool = False) -> PhotoDream:
+    """DeepDream of ``photo`` (a path, a sample name, or (H, W, 3) RGB) scaled to ``size`` pixels on its
+    longer side: each octave at its own size, 1.4 times the one before, ``steps`` steps each. Reports
+    the network's top-5 and its share of dog breeds for the photo and after every octave ("why so many
+    dogs?": ImageNet-1k has 118 breeds among 1,000 classes)."""
+    import time
+
+    if not 64 <= size <= 1024:
+        raise ConfigError(f"size must be 64..1024 pixels on the longer side, got {size}")
+    image = torch.as_tensor(open_photo(photo)).permute(2, 0, 1)
+    scale = size / max(image.shape[-2:])
+    shape = tuple(max(32, round(side * scale)) for side in image.shape[-2:])
+    image = torch.nn.functional.interpolate(image[None], size=shape, mode="bilinear", antialias=scale < 1)[0]
+    started = time.perf_counter()
+    result = dream(classifier, image.clamp(0, 1), layer, octaves=octaves, steps=steps, step_size=step_size,
+                   jitter=jitter, seed=seed, progress=progress, fully_convolutional=True)
+    seconds = time.perf_counter() - started
+    before = classify(classifier, result.original.permute(1, 2, 0).numpy())
+    after = [classify(classifier, octave.permute(1, 2, 0).numpy()) for octave in result.octave_images]
+    share = 1000 == len(classifier.class_names)
+    return PhotoDream(result, before.top, [a.top for a in after],
+                      dog_share(classifier, before.indices) if share else float("nan"),
+                      [dog_share(classifier, a.indices) if share else float("nan") for a in after], seconds)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Photos for an ImageNet classifier: any JPEG or PNG read safely (size checked before decoding, EXIF
 orientation applied, transparency on white, large photos scaled down), the photos that ship with
-scikit-learn, and the center crop a classifier trained at one resolution expects."""
+scikit-learn and scikit-image, and the center crop a classifier trained at one resolution expects."""
 
 from __future__ import annotations
 
@@ -17,18 +17,20 @@ from ..errors import DataError
 MAX_PHOTO_BYTES = 20 * 2**20
 MAX_PHOTO_PIXELS = 50_000_000  # what a large phone photo has; more is refused before decoding
 LONGEST_SIDE = 1024  # larger photos are scaled down: classifiers see a few hundred pixels
-SAMPLE_PHOTOS = ("china", "flower")  # scikit-learn's two bundled photos
+SCIKIT_LEARN_PHOTOS = ("china", "flower")
+SCIKIT_IMAGE_PHOTOS = {"astronaut": "astronaut.png", "chelsea": "chelsea.png", "coffee": "coffee.png",
+                       "rocket": "rocket.jpg", "motorcycle": "motorcycle_left.png"}  # its color photos
 CROP_SHARE = 224 / 256  # the center crop of the shorter side that ImageNet models are evaluated on
 
 
 def open_photo(source: str | Path | bytes | np.ndarray, name: str | None = None) -> np.ndarray:
     """(H, W, 3) float32 RGB in [0, 1] from a file path, the file's bytes, or a sample name
-    (``china``, ``flower``); an array is taken as that photo already."""
+    (``china``, ``flower``, see :func:`sample_photos`); an array is taken as that photo already."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     if isinstance(source, np.ndarray):
         return source
-    if isinstance(source, str) and source in SAMPLE_PHOTOS:
+    if isinstance(source, str) and (source in SCIKIT_LEARN_PHOTOS or source in SCIKIT_IMAGE_PHOTOS):
         return sample_photo(source)
     label = name or (str(source) if not isinstance(source, bytes) else "the upload")
     data = source if isinstance(source, bytes) else _read(Path(source))
@@ -70,13 +72,32 @@ def _read(path: Path) -> bytes:
     return path.read_bytes()
 
 
-def sample_photo(name: str) -> np.ndarray:
-    """One of scikit-learn's bundled photos: ``china`` (a temple) or ``flower`` (a daisy)."""
-    from sklearn.datasets import load_sample_image
+def sample_photos() -> list[str]:
+    """The names of the photos at hand without a download: scikit-learn's two, and scikit-image's
+    color photos when it is installed (the ``imagenet`` extra brings it)."""
+    return list(SCIKIT_LEARN_PHOTOS) + (list(SCIKIT_IMAGE_PHOTOS) if _scikit_image_data() else [])
 
-    if name not in SAMPLE_PHOTOS:
-        raise DataError(f"unknown sample photo {name!r}; choose one of {', '.join(SAMPLE_PHOTOS)}")
-    return load_sample_image(f"{name}.jpg").astype(np.float32) / 255.0
+
+def _scikit_image_data() -> Path | None:
+    try:
+        from skimage import data
+    except ImportError:
+        return None
+    return Path(data.data_dir)
+
+
+def sample_photo(name: str) -> np.ndarray:
+    """A bundled photo by name: scikit-learn's ``china`` (a temple) and ``flower`` (a daisy), and
+    scikit-image's ``astronaut``, ``chelsea`` (a cat), ``coffee``, ``rocket`` and ``motorcycle``."""
+    if name in SCIKIT_LEARN_PHOTOS:
+        from sklearn.datasets import load_sample_image
+
+        return load_sample_image(f"{name}.jpg").astype(np.float32) / 255.0
+    folder = _scikit_image_data() if name in SCIKIT_IMAGE_PHOTOS else None
+    if folder is None:
+        raise DataError(f"unknown sample photo {name!r}; choose one of {', '.join(sample_photos())}"
+                        + ("" if name not in SCIKIT_IMAGE_PHOTOS else " (scikit-image, which has it, is not installed)"))
+    return open_photo(folder / SCIKIT_IMAGE_PHOTOS[name], name=name)
 
 
 def center_crop(photo: np.ndarray | torch.Tensor, size: int) -> torch.Tensor:

@@ -41,8 +41,9 @@ class LayerRecorder:
     by the thread that entered the block are recorded: other requests using the same model at the
     same time (the lab serves several) never overwrite this one's recordings."""
 
-    def __init__(self, model: nn.Module, names: list[str]):
+    def __init__(self, model: nn.Module, names: list[str], stop_when_done: bool = False):
         self.outputs: dict[str, torch.Tensor] = {}
+        self._stop_when_done = stop_when_done
         self._layers = {name: find_layer(model, name) for name in names}
         self._handles = []
         self._thread: int | None = None
@@ -53,6 +54,8 @@ class LayerRecorder:
             def keep(module, inputs, output, name=name):
                 if threading.get_ident() == self._thread:
                     self.outputs[name] = output[0] if isinstance(output, tuple) else output
+                    if self._stop_when_done and len(self.outputs) == len(self._layers):
+                        raise _Enough
             self._handles.append(layer.register_forward_hook(keep))
         return self
 
@@ -67,6 +70,22 @@ class LayerRecorder:
         for handle in self._handles:
             handle.remove()
         self._handles.clear()
+
+
+class _Enough(Exception):
+    """Ends a forward pass once every layer asked for has given its output."""
+
+
+def outputs_up_to(model: nn.Module, x: torch.Tensor, names: list[str]) -> dict[str, torch.Tensor]:
+    """The outputs of the named layers for ``x``, running the model only until the last of them has
+    given its output: dreaming at a middle layer of a deep network skips the layers above it."""
+    recorder = LayerRecorder(model, names, stop_when_done=True)
+    with recorder:
+        try:
+            model(x)
+        except _Enough:
+            pass
+    return {name: recorder.output(name) for name in names}
 
 
 def channel_count(model: nn.Module, layer: str, input_shape: tuple[int, ...]) -> int:

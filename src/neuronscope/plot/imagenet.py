@@ -1,5 +1,5 @@
-"""Figures for the ImageNet network: classes rendered raw and regularized, a photo attacked toward a
-class with its top-5 before and after."""
+"""Figures for the ImageNet network: classes rendered raw and regularized, a photo dreamed octave by
+octave and the dogs its dreams grow, a photo attacked toward a class with its top-5 before and after."""
 
 from __future__ import annotations
 
@@ -7,7 +7,10 @@ from collections.abc import Sequence
 
 from matplotlib.figure import Figure
 
-from ..imagenet.looking import ClassView, PhotoAttack
+import numpy as np
+
+from ..imagenet.classes import DOG_BREEDS, find_class
+from ..imagenet.looking import ClassView, PhotoAttack, PhotoDream
 from .images import show_image
 from .style import DIVERGING, hide_ticks, new_figure, symmetric_norm, tiles
 
@@ -63,4 +66,61 @@ def plot_photo_attack(result: PhotoAttack) -> Figure:
     verdict = "reached" if result.reached else "not reached"
     fig.suptitle(f"Pushed toward “{result.target}” ({verdict}: {100 * result.after[0][1]:.1f}% "
                  f"“{result.after[0][0]}”)", fontsize=11)
+    return fig
+
+
+DOG_COLOR = "#a0522d"
+
+
+def plot_photo_dream(result: PhotoDream, title: str | None = None) -> Figure:
+    """The photo and the dream as each octave ended, each with the network's top-3 (dog breeds in
+    brown) and the share of dog breeds in its top-5."""
+    dreamed = result.dream
+    images = [dreamed.original, *dreamed.octave_images]
+    height, width = dreamed.original.shape[-2:]
+    panel, gap, above, below = 2.8, 0.25, 0.85, 0.7  # inches: every image the same size, labels under it
+    image_height = panel * height / width
+    fig = new_figure(len(images) * (panel + gap) + gap, above + image_height + below, layout=None)
+    size = fig.get_size_inches()
+    for k, image in enumerate(images):
+        ax = fig.add_axes((((gap + k * (panel + gap)) / size[0]), below / size[1], panel / size[0],
+                           image_height / size[1]))
+        show_image(ax, image)
+        hide_ticks(ax)
+        top, share = (result.before, result.dog_share_before) if k == 0 else \
+            (result.after_octave[k - 1], result.dog_share_after_octave[k - 1])
+        name = "photo" if k == 0 else f"octave {k} ({image.shape[-1]}x{image.shape[-2]})"
+        ax.set_title(f"{name}\n{100 * share:.0f}% dog breeds in top-5", fontsize=9)
+        for line, (label, p) in enumerate(top[:3]):
+            dog = find_class(label) in DOG_BREEDS
+            ax.text(0.5, -0.04 - 0.2 * line / image_height, f"{label} {100 * p:.0f}%" + (" (dog)" if dog else ""),
+                    transform=ax.transAxes, ha="center", va="top", fontsize=8.5,
+                    color=DOG_COLOR if dog else "#1d2330", fontweight="bold" if dog else None)
+    fig.suptitle(title or f"Dreaming at {dreamed.layer}: {len(dreamed.octave_sizes)} octaves, "
+                          f"{len(dreamed.amplification) // len(dreamed.octave_sizes)} steps each, "
+                          f"{result.seconds:.1f} s", fontsize=11, y=1 - 0.12 / size[1], va="top")
+    return fig
+
+
+def plot_dog_census(names: Sequence[str], results: Sequence[PhotoDream]) -> Figure:
+    """A table of the share of dog breeds in the network's top-5: one row per photo (and their mean),
+    one column for the photo and one after each octave of its dream."""
+    shares = 100 * np.array([[r.dog_share_before, *r.dog_share_after_octave] for r in results])
+    shares = np.vstack([shares, shares.mean(0)])
+    rows = [*names, "mean"]
+    columns = ["photo", *(f"octave {k}" for k in range(1, shares.shape[1]))]
+    fig = new_figure(1.25 * len(columns) + 2, 0.42 * len(rows) + 1.5)
+    ax = fig.add_subplot()
+    ax.imshow(shares, cmap="Oranges", vmin=0, vmax=100, aspect="auto")
+    for (row, column), share in np.ndenumerate(shares):
+        ax.text(column, row, f"{share:.0f}%", ha="center", va="center", fontsize=9,
+                color="white" if share > 60 else "#1d2330", fontweight="bold" if row == len(rows) - 1 else None)
+    ax.axhline(len(rows) - 1.5, color="#1d2330", lw=1.5)
+    ax.set_xticks(range(len(columns)), columns, fontsize=9)
+    ax.set_yticks(range(len(rows)), rows, fontsize=9)
+    ax.tick_params(length=0)
+    ax.xaxis.tick_top()
+    ax.set_title(f"Why so many dogs? Dog breeds in the top-5 as {results[0].dream.layer} dreams\n"
+                 f"(a top-5 drawn at random would hold {100 * len(DOG_BREEDS) / 1000:.1f}%: 118 of 1,000 classes)",
+                 fontsize=10)
     return fig
