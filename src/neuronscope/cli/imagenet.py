@@ -50,6 +50,20 @@ def add_parsers(commands) -> None:
                             "count (dream-dogs.png) beside it")
     add_model_options(dream)
 
+    style = actions.add_parser("style", help="a photo in the style of a painting (Gatys), with plain and "
+                                             "softmax-smoothed Gram matrices side by side")
+    style.add_argument("content", help=f"the content photo: a file, or a sample photo: {SAMPLES}")
+    style.add_argument("--style", default="swirls", help="the style image: a file (a painting), a sample photo, or "
+                                                          "swirls (brush strokes made here; the default)")
+    style.add_argument("--smoothing", choices=("both", "none", "softmax"), default="both",
+                       help="Gram matrices of the plain activations, of softmax-smoothed ones, or both (default)")
+    style.add_argument("--size", type=int, default=256, help="the longer side in pixels (default: 256)")
+    style.add_argument("--steps", type=int, default=300, help="loss evaluations (default: 300)")
+    style.add_argument("--style-weight", type=float, default=100.0,
+                       help="style loss against content loss (default: 100)")
+    style.add_argument("--out", type=Path, default=Path("imagenet/style.png"))
+    add_model_options(style)
+
     fool = actions.add_parser("fool", help="noise the network is sure is a class (default goldfish)")
     fool.add_argument("classes", nargs="*", default=["goldfish"])
     fool.add_argument("--confidence", type=float, default=0.99)
@@ -68,8 +82,8 @@ def add_model_options(parser) -> None:
 def cmd_imagenet(args) -> int:
     if hasattr(args, "out"):
         figure_file(args.out)  # a wrong suffix is refused before minutes of rendering, not after
-    return {"classify": _classify, "visualize": _visualize, "dream": _dream, "attack": _attack,
-            "fool": _fool}[args.action](args)
+    return {"classify": _classify, "visualize": _visualize, "dream": _dream, "style": _style,
+            "attack": _attack, "fool": _fool}[args.action](args)
 
 
 def _classify(args) -> int:
@@ -124,6 +138,26 @@ def _dream(args) -> int:
         print(f"dog breeds in the top-5 after the last octave, over {len(results)} photos: {100 * mean:.0f}% "
               f"(before: {100 * sum(r.dog_share_before for r in results) / len(results):.0f}%; a random top-5: 12%)")
         print(f"figure: {save_figure(plot_dog_census(names, results), census)}")
+    return 0
+
+
+def _style(args) -> int:
+    from ..imagenet.classifier import efficientnet_lite
+    from ..imagenet.photos import open_photo
+    from ..imagenet.style import open_style, transfer_style
+    from ..plot import save_figure
+    from ..plot.imagenet import SMOOTHING_NAMES, plot_style_transfers
+
+    content, style = open_photo(args.content), open_style(args.style, args.size)  # bad files fail first
+    classifier = efficientnet_lite(args.variant, args.cache)
+    results = []
+    for smoothing in ("none", "softmax") if args.smoothing == "both" else (args.smoothing,):
+        result = transfer_style(classifier, content, style, size=args.size, smoothing=smoothing, steps=args.steps,
+                                style_weight=args.style_weight, progress=True)
+        print(f"{SMOOTHING_NAMES[smoothing]}: style loss {result.style_loss_fall:.1f}x lower, content loss "
+              f"{result.content_loss[-1]:.2f}, {result.seconds:.1f} s")
+        results.append(result)
+    print(f"figure: {save_figure(plot_style_transfers(results), args.out)}")
     return 0
 
 

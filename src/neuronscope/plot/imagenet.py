@@ -1,5 +1,6 @@
 """Figures for the ImageNet network: classes rendered raw and regularized, a photo dreamed octave by
-octave and the dogs its dreams grow, a photo attacked toward a class with its top-5 before and after."""
+octave and the dogs its dreams grow, a photo attacked toward a class with its top-5 before and after,
+and style transfer with and without smoothing."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import numpy as np
 
 from ..imagenet.classes import DOG_BREEDS, find_class
 from ..imagenet.looking import ClassView, PhotoAttack, PhotoDream
+from ..imagenet.style import StyleTransfer
 from .images import show_image
 from .style import DIVERGING, hide_ticks, new_figure, symmetric_norm, tiles
 
@@ -123,4 +125,37 @@ def plot_dog_census(names: Sequence[str], results: Sequence[PhotoDream]) -> Figu
     ax.set_title(f"Why so many dogs? Dog breeds in the top-5 as {results[0].dream.layer} dreams\n"
                  f"(a top-5 drawn at random would hold {100 * len(DOG_BREEDS) / 1000:.1f}%: 118 of 1,000 classes)",
                  fontsize=10)
+    return fig
+
+
+SMOOTHING_NAMES = {"none": "plain Gram matrices (Gatys)", "softmax": "softmax-smoothed (Wang et al. 2021)"}
+
+
+def plot_style_transfers(results: Sequence[StyleTransfer]) -> Figure:
+    """The content photo, the style image, each transfer, and how each one's style and content losses
+    moved."""
+    first = results[0]
+    panels = [(first.content, "content photo"), (first.style, "style"),
+              *((r.image, f"{SMOOTHING_NAMES[r.smoothing]}\nstyle loss {r.style_loss_fall:.0f}x lower, "
+                          f"{r.seconds:.0f} s") for r in results)]
+    fig = new_figure(3.2 * len(panels) + 3.6, 3.5)
+    grid = fig.add_gridspec(1, len(panels) + 1, width_ratios=[1] * len(panels) + [1.15])
+    for column, (image, title) in enumerate(panels):
+        ax = fig.add_subplot(grid[0, column])
+        show_image(ax, image)
+        hide_ticks(ax)
+        ax.set_title(title, fontsize=9)
+    ax = fig.add_subplot(grid[0, -1])
+    colors = {"none": "#c0392b", "softmax": "#1f5fbf"}
+    for r in results:
+        evaluations = np.arange(1, len(r.style_loss) + 1)
+        ax.plot(evaluations, r.style_loss / r.style_loss[0], color=colors[r.smoothing], label=f"{r.smoothing}: style")
+        ax.plot(evaluations, r.content_loss, color=colors[r.smoothing], ls="--", lw=1, label=f"{r.smoothing}: content")
+    ax.set_yscale("log")
+    ax.set_ylim(bottom=1e-3)  # the content loss starts at 0, from the content photo itself
+    ax.set_xlabel("loss evaluation (L-BFGS)")
+    ax.set_ylabel("loss (style: vs its start)")
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=7)
+    fig.suptitle("Style transfer with an ImageNet classifier", fontsize=11)
     return fig
