@@ -8,7 +8,7 @@ import torch
 
 from neuronscope.cli import main
 from neuronscope.errors import ConfigError
-from neuronscope.imagenet.looking import class_views, fool, photo_attack
+from neuronscope.imagenet.looking import attack_curve, class_views, fool, photo_attack
 
 
 def test_a_rendered_class_raises_its_own_probability(lite0):
@@ -54,3 +54,25 @@ def test_the_commands_write_their_figures(imagenet_cache, tmp_path, capsys):
     assert "epsilon is in pixel levels" in capsys.readouterr().err
     assert main(["imagenet", "visualize", "goldfish", "--out", str(tmp_path / "v.jpg"), *cache]) == 2
     assert "v.jpg: write the figure as .png or .svg" in capsys.readouterr().err
+
+
+def test_an_untargeted_attack_takes_the_photo_away_from_its_class(lite0):
+    result = photo_attack(lite0, "china", epsilon=1 / 255, steps=5)
+    assert result.target is None and result.reached and result.after[0][0] != result.before[0][0] == "palace"
+
+
+def test_photos_lose_their_class_as_the_budget_grows(lite0):
+    curve = attack_curve(lite0, ["china", "flower"], [0, 0.01 / 255, 2 / 255], steps=4, names=["temple", "daisy"])
+    assert curve.kept[0] == 1 and curve.kept[-1] == 0 and curve.kept[1] >= curve.kept[-1]
+    assert curve.top[0] == ["palace", "daisy"] and curve.top[-1][0] != "palace" and curve.names == ["temple", "daisy"]
+
+
+def test_the_robustness_command_draws_the_curve(imagenet_cache, tmp_path, capsys):
+    cache = ["--cache", str(imagenet_cache)]
+    out = tmp_path / "r.png"
+    assert main(["imagenet", "robustness", "china", "flower", "--epsilons", "0,2", "--steps", "2", "--out", str(out),
+                 *cache]) == 0
+    assert "±2/255: 0% of 2 photos keep their class" in capsys.readouterr().out and out.stat().st_size > 10_000
+    for bad in ("1,x", "nan", "-1", "100"):
+        assert main(["imagenet", "robustness", "china", "--epsilons", bad, *cache]) == 2
+        assert "epsilons are" in capsys.readouterr().err

@@ -30,12 +30,22 @@ def add_parsers(commands) -> None:
 
     attack = actions.add_parser("attack", help="push a photo toward any class by an invisible change (targeted PGD)")
     attack.add_argument("photo", help=f"a photo file, or a sample photo: {SAMPLES}")
-    attack.add_argument("--target", required=True, help="the class to push it toward (ostrich, goldfish, ...)")
+    attack.add_argument("--target", help="the class to push it toward (ostrich, goldfish, ...); without one, away "
+                                         "from the class it has")
     attack.add_argument("--epsilon", type=float, default=2.0,
                         help="largest change per pixel, in levels of 0..255 (default: 2)")
     attack.add_argument("--steps", type=int, default=10)
     attack.add_argument("--out", type=Path, default=Path("imagenet/attack.png"))
     add_model_options(attack)
+
+    robustness = actions.add_parser("robustness", help="untargeted attacks on photos at growing budgets: how many "
+                                                       "keep their class")
+    robustness.add_argument("photos", nargs="*", help="photo files or sample photos (default: every sample photo)")
+    robustness.add_argument("--epsilons", default="0,0.05,0.1,0.2,0.5,1,2",
+                            help="budgets in pixel levels of 255, comma-separated (default: 0,0.05,0.1,0.2,0.5,1,2)")
+    robustness.add_argument("--steps", type=int, default=10)
+    robustness.add_argument("--out", type=Path, default=Path("imagenet/robustness.png"))
+    add_model_options(robustness)
 
     dream = actions.add_parser("dream", help="DeepDream photos at a layer, octave by octave, and count the dog "
                                              "breeds the network then sees")
@@ -82,7 +92,7 @@ def add_model_options(parser) -> None:
 def cmd_imagenet(args) -> int:
     if hasattr(args, "out"):
         figure_file(args.out)  # a wrong suffix is refused before minutes of rendering, not after
-    return {"classify": _classify, "visualize": _visualize, "dream": _dream, "style": _style,
+    return {"classify": _classify, "visualize": _visualize, "robustness": _robustness, "dream": _dream, "style": _style,
             "attack": _attack, "fool": _fool}[args.action](args)
 
 
@@ -161,6 +171,31 @@ def _style(args) -> int:
     return 0
 
 
+def _robustness(args) -> int:
+    from ..errors import ConfigError
+    from ..imagenet.classifier import efficientnet_lite
+    from ..imagenet.looking import attack_curve
+    from ..imagenet.photos import open_photo, sample_photos
+    from ..plot import save_figure
+    from ..plot.imagenet import plot_attack_curve
+
+    try:
+        levels = [float(level) for level in args.epsilons.split(",") if level.strip()]
+    except ValueError:
+        raise ConfigError(f"epsilons are numbers of pixel levels, such as 0,0.5,1,2; got {args.epsilons!r}") from None
+    if not levels or not all(0 <= level <= 64 for level in levels):  # NaN fails this too
+        raise ConfigError(f"epsilons are pixel levels from 0 to 64 of 255, got {args.epsilons!r}")
+    photos = args.photos or sample_photos()
+    opened = [open_photo(photo) for photo in photos]
+    classifier = efficientnet_lite(args.variant, args.cache)
+    names = [Path(photo).stem if Path(photo).suffix else photo for photo in photos]
+    curve = attack_curve(classifier, opened, [level / 255 for level in levels], steps=args.steps, names=names)
+    for level, kept in zip(levels, curve.kept):
+        print(f"±{level:g}/255: {100 * kept:.0f}% of {len(photos)} photos keep their class")
+    print(f"figure: {save_figure(plot_attack_curve(curve), args.out)}")
+    return 0
+
+
 def _attack(args) -> int:
     import math
 
@@ -175,8 +210,10 @@ def _attack(args) -> int:
     classifier = efficientnet_lite(args.variant, args.cache)
     result = photo_attack(classifier, args.photo, args.target, epsilon=args.epsilon / 255, steps=args.steps)
     name, p = result.after[0]
+    verdict = ("reached" if result.reached else "not reached") if result.target else \
+        ("changed" if result.reached else "unchanged")
     print(f"before: {result.before[0][0]} {100 * result.before[0][1]:.1f}%; after changing each pixel by at most "
-          f"{args.epsilon:g}/255: {name} {100 * p:.1f}% ({'reached' if result.reached else 'not reached'})")
+          f"{args.epsilon:g}/255: {name} {100 * p:.1f}% ({verdict})")
     print(f"figure: {save_figure(plot_photo_attack(result), args.out)}")
     return 0
 

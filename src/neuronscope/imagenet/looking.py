@@ -127,33 +127,74 @@ def dream_photo(classifier: ImageClassifier, photo, layer: str = DREAM_LAYER, *,
 
 @dataclass(frozen=True)
 class PhotoAttack:
-    """A photo changed by at most ``epsilon`` per pixel toward ``target``, with its top-5 before and after."""
+    """A photo changed by at most ``epsilon`` per pixel, toward ``target`` (or, untargeted, away from
+    its own top class), with its top-5 before and after."""
 
     attack: Attack
-    target: str
+    target: str | None
     epsilon: float
     before: list[tuple[str, float]]
     after: list[tuple[str, float]]
 
     @property
     def reached(self) -> bool:
+        """Targeted: the target is the top class now; untargeted: the top class changed."""
+        if self.target is None:
+            return self.after[0][0] != self.before[0][0]
         return self.after[0][0] == self.target
 
 
-def photo_attack(classifier: ImageClassifier, photo, target: str | int, *, epsilon: float = 2 / 255,
+def photo_attack(classifier: ImageClassifier, photo, target: str | int | None = None, *, epsilon: float = 2 / 255,
                  steps: int = 10) -> PhotoAttack:
-    """Targeted PGD on ``photo`` (a path, a sample name, or (H, W, 3) RGB) at the classifier's
-    resolution, with steps shrinking along a cosine: within the L-infinity budget ``epsilon``
-    (2/255 by default: invisible), toward the class ``target``."""
-    target_index = classifier.class_index(target)
-    image = open_photo(photo)
-    x = center_crop(image, classifier.resolution).to(classifier.mean.device)
+    """PGD on ``photo`` (a path, a sample name, or (H, W, 3) RGB) at the classifier's resolution within
+    the L-infinity budget ``epsilon`` (2/255 by default: invisible): toward the class ``target`` with
+    steps shrinking along a cosine, or, with no target, away from the class it sees now."""
+    target_index = None if target is None else classifier.class_index(target)
+    x = center_crop(open_photo(photo), classifier.resolution).to(classifier.mean.device)
     with torch.no_grad():
         label = classifier(x).argmax(1)
-    attack = pgd(classifier, x, label, epsilon, steps=steps, target=target_index, schedule="cosine")
+    attack = pgd(classifier, x, label, epsilon, steps=steps, target=target_index,
+                 schedule="constant" if target_index is None else "cosine")
     before = classify(classifier, attack.original[0].permute(1, 2, 0).cpu().numpy(), crop=False).top
     after = classify(classifier, attack.adversarial[0].permute(1, 2, 0).cpu().numpy(), crop=False).top
-    return PhotoAttack(attack, classifier.class_names[target_index], epsilon, before, after)
+    return PhotoAttack(attack, None if target_index is None else classifier.class_names[target_index], epsilon,
+                       before, after)
+
+
+CURVE_LEVELS = (0, 0.05, 0.1, 0.2, 0.5, 1, 2)  # pixel levels of 255: photos lose their class well below one level
+
+
+@dataclass(frozen=True)
+class AttackCurve:
+    """Untargeted PGD on a set of photos at growing budgets: how many keep the class the network gave
+    them untouched (there is no ground truth for a user's photo, so its own answer is the label)."""
+
+    names: list[str]
+    epsilons: np.ndarray  # in [0, 1]; 1/255 is one pixel level
+    kept: np.ndarray  # (epsilons,): share of photos whose top class did not change
+    top: list[list[str]]  # [epsilon][photo]: the top class after the attack
+
+
+def attack_curve(classifier: ImageClassifier, photos, epsilons=tuple(np.array(CURVE_LEVELS) / 255), *, steps: int = 10,
+                 names=None) -> AttackCurve:
+    """Untargeted PGD (``steps`` steps) on every photo at every budget in ``epsilons``."""
+    photos = list(photos)
+    if not photos:
+        raise ConfigError("give at least one photo")
+    epsilons = np.asarray(epsilons, dtype=float)
+    if epsilons.ndim != 1 or not len(epsilons):
+        raise ConfigError("give at least one epsilon")
+    x = torch.cat([center_crop(open_photo(photo), classifier.resolution) for photo in photos])
+    x = x.to(classifier.mean.device)
+    with torch.no_grad():
+        labels = classifier(x).argmax(1)
+    kept, top = [], []
+    for epsilon in epsilons:
+        attack = pgd(classifier, x, labels, float(epsilon), steps=steps)
+        kept.append(float((attack.prediction == labels).float().mean()))
+        top.append([classifier.class_names[i] for i in attack.prediction.tolist()])
+    names = list(names) if names is not None else [str(photo) for photo in photos]
+    return AttackCurve(names, epsilons, np.array(kept), top)
 
 
 def fool(classifier: ImageClassifier, target: str | int, *, size: int | None = None, confidence: float = 0.99,

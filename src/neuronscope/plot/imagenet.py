@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 from matplotlib.figure import Figure
 
-import numpy as np
-
 from ..imagenet.classes import DOG_BREEDS, find_class
-from ..imagenet.looking import ClassView, PhotoAttack, PhotoDream
+from ..imagenet.looking import AttackCurve, ClassView, PhotoAttack, PhotoDream
 from ..imagenet.style import StyleTransfer
 from .images import show_image
 from .style import DIVERGING, hide_ticks, new_figure, symmetric_norm, tiles
@@ -63,11 +62,13 @@ def plot_photo_attack(result: PhotoAttack) -> Figure:
         else:
             show_image(ax, image)
         ax.set_title(title, fontsize=9)
-    _top_list(fig.add_subplot(grid[0, 3]), "before", result.before, result.target)
-    _top_list(fig.add_subplot(grid[0, 4]), "after", result.after, result.target)
+    marked = result.target or result.after[0][0]
+    _top_list(fig.add_subplot(grid[0, 3]), "before", result.before, marked)
+    _top_list(fig.add_subplot(grid[0, 4]), "after", result.after, marked)
     verdict = "reached" if result.reached else "not reached"
-    fig.suptitle(f"Pushed toward “{result.target}” ({verdict}: {100 * result.after[0][1]:.1f}% "
-                 f"“{result.after[0][0]}”)", fontsize=11)
+    toward = f"toward “{result.target}”" if result.target else f"away from “{result.before[0][0]}”"
+    fig.suptitle(f"Pushed {toward} ({verdict}: {100 * result.after[0][1]:.1f}% “{result.after[0][0]}”)",
+                 fontsize=11)
     return fig
 
 
@@ -158,4 +159,33 @@ def plot_style_transfers(results: Sequence[StyleTransfer]) -> Figure:
     ax.grid(alpha=0.3, which="both")
     ax.legend(fontsize=7)
     fig.suptitle("Style transfer with an ImageNet classifier", fontsize=11)
+    return fig
+
+
+def plot_attack_curve(curve: AttackCurve) -> Figure:
+    """The share of photos keeping their class as the budget grows, beside what each photo is called
+    at each budget (changed ones in red)."""
+    levels = 255 * curve.epsilons
+    fig = new_figure(4.2 + 1.55 * len(levels), 1.6 + 0.3 * len(curve.names))
+    grid = fig.add_gridspec(1, 2, width_ratios=[1.3, 0.55 * len(levels)])
+    ax = fig.add_subplot(grid[0, 0])
+    ax.plot(levels, 100 * curve.kept, color="#c0392b", marker="o")
+    ax.set_xlabel("budget: largest change per pixel (levels of 255)")
+    ax.set_ylabel("photos keeping their class (%)")
+    ax.set_ylim(-3, 103)
+    ax.grid(alpha=0.3)
+    table = fig.add_subplot(grid[0, 1])
+    table.axis("off")
+    table.set_xlim(-0.5, len(levels) - 0.5)
+    table.set_ylim(len(curve.names) - 0.5, -1.2)
+    for column, level in enumerate(levels):
+        table.text(column, -1, f"±{level:g}/255", ha="center", fontsize=8, fontweight="bold")
+        for row, name in enumerate(curve.top[column]):
+            changed = name != curve.top[0][row] if curve.epsilons[0] == 0 else False
+            table.text(column, row, name[:20], ha="center", va="center", fontsize=7.5,
+                       color="#c0392b" if changed else "#1d2330")
+    for row, photo in enumerate(curve.names):
+        table.text(-0.55, row, photo, ha="right", va="center", fontsize=8)
+    fig.suptitle(f"Untargeted PGD on {len(curve.names)} photos: the network's own answer, kept or lost",
+                 fontsize=11)
     return fig
