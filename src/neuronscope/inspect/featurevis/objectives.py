@@ -15,7 +15,7 @@ import torch
 from ...choices import CLASS_SCORES
 from ...errors import ConfigError
 
-SCORES = "<scores>"  # the model's returned class scores, which need no hook
+SCORES = "<scores>"  # the model's returned class scores, which need no hook; listed in an objective's layers
 Values = Callable[[dict[str, torch.Tensor], torch.Tensor], torch.Tensor]
 
 
@@ -89,7 +89,7 @@ def neuron(layer: str, index: int | Sequence[int]) -> Objective:
 
 def class_logit(index: int | Sequence[int]) -> Objective:
     """A class's score (the logit before softmax)."""
-    return Objective(lambda a, x: _per_image(a[SCORES], index, "output", "class"), frozenset(),
+    return Objective(lambda a, x: _per_image(a[SCORES], index, "output", "class"), frozenset([SCORES]),
                      f"class {index}")
 
 

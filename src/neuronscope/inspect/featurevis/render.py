@@ -14,7 +14,7 @@ from tqdm.auto import tqdm
 
 from ...errors import ConfigError
 from ...models.modes import in_eval_mode
-from ..hooks import LayerRecorder, check_image_model
+from ..hooks import LayerRecorder, check_image_model, outputs_up_to
 from .objectives import SCORES, Objective, l2, total_variation
 from .param import PARAMS, make_param
 from .transforms import Transform, compose, standard
@@ -70,10 +70,14 @@ class Rendering:
 
 
 def _activations(model: nn.Module, layers: list[str], images: torch.Tensor) -> dict[str, torch.Tensor]:
-    """The outputs of ``layers`` and the model's class scores for ``images``."""
-    with LayerRecorder(model, layers) as recorder:
+    """The outputs of ``layers`` for ``images``, with the model's class scores when ``SCORES`` is one:
+    otherwise the layers above the last one asked for are never run."""
+    hooked = [layer for layer in layers if layer != SCORES]
+    if hooked and SCORES not in layers:
+        return outputs_up_to(model, images, hooked)
+    with LayerRecorder(model, hooked) as recorder:
         scores = model(images)
-    return {**{layer: recorder.output(layer) for layer in layers}, SCORES: scores}
+    return {**{layer: recorder.output(layer) for layer in hooked}, SCORES: scores}
 
 
 def evaluate(model: nn.Module, objective: Objective, images: torch.Tensor) -> torch.Tensor:
