@@ -20,3 +20,8 @@ DEFAULT_PRESET = "3b1b"
 
 CLASS_SCORES = "output"  # the layer name that means "the class scores" to feature visualization
 ANALYZED_CHARS = 10_000  # the text analyses' default stretch of text: enough for rare features, a second to trace
+
+IMAGENET_VARIANTS = ("lite0", "lite1", "lite2")
+# EfficientNet-Lite's depths from the pixels up: kernels, edges, textures, patterns, parts
+ATLAS_LAYERS = ("stem", "blocks.1", "blocks.3", "blocks.5", "blocks.8", "blocks.11", "blocks.15")
+DREAM_LAYER = "blocks.10"  # the layer whose dreams grow animal faces, most of them dogs

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..choices import ATLAS_LAYERS, DREAM_LAYER, IMAGENET_VARIANTS
 from .options import command_group, figure_file
 
-VARIANTS = ("lite0", "lite1", "lite2")
 SAMPLES = "china, flower (scikit-learn); astronaut, chelsea, coffee, rocket, motorcycle (scikit-image)"
 
 
@@ -38,6 +38,21 @@ def add_parsers(commands) -> None:
     attack.add_argument("--out", type=Path, default=Path("imagenet/attack.png"))
     add_model_options(attack)
 
+    atlas = actions.add_parser("atlas", help="the layer hierarchy: channels at several depths rendered from noise, "
+                                             "each beside the photo crops that excite it most")
+    atlas.add_argument("--layers", default=",".join(ATLAS_LAYERS),
+                       help=f"comma-separated layers, shallow to deep (default: {','.join(ATLAS_LAYERS)})")
+    atlas.add_argument("--channels", type=int, default=6, help="channels per layer (default: 6, those responding "
+                                                               "most to the photos)")
+    atlas.add_argument("--photos", nargs="+", help="photos to find examples in (default: every sample photo)")
+    atlas.add_argument("--size", type=int, default=128, help="rendering side in pixels (default: 128)")
+    atlas.add_argument("--steps", type=int, default=256)
+    atlas.add_argument("--seed", type=int, default=0)
+    atlas.add_argument("--workers", type=int, default=1, help="layers rendered side by side in this many processes")
+    atlas.add_argument("--ray", metavar="ADDRESS", help="render layers as tasks on a Ray cluster ('local': one here)")
+    atlas.add_argument("--out", type=Path, default=Path("imagenet/atlas.png"))
+    add_model_options(atlas)
+
     robustness = actions.add_parser("robustness", help="untargeted attacks on photos at growing budgets: how many "
                                                        "keep their class")
     robustness.add_argument("photos", nargs="*", help="photo files or sample photos (default: every sample photo)")
@@ -50,7 +65,7 @@ def add_parsers(commands) -> None:
     dream = actions.add_parser("dream", help="DeepDream photos at a layer, octave by octave, and count the dog "
                                              "breeds the network then sees")
     dream.add_argument("photos", nargs="*", help="photo files or sample photos (default: every sample photo)")
-    dream.add_argument("--layer", default="blocks.10", help="the layer to dream at (default: blocks.10)")
+    dream.add_argument("--layer", default=DREAM_LAYER, help=f"the layer to dream at (default: {DREAM_LAYER})")
     dream.add_argument("--octaves", type=int, default=4)
     dream.add_argument("--steps", type=int, default=20, help="steps per octave (default: 20)")
     dream.add_argument("--size", type=int, default=448, help="the dream's longer side in pixels (default: 448)")
@@ -83,7 +98,7 @@ def add_parsers(commands) -> None:
 
 
 def add_model_options(parser) -> None:
-    parser.add_argument("--variant", choices=VARIANTS, default="lite0",
+    parser.add_argument("--variant", choices=IMAGENET_VARIANTS, default="lite0",
                         help="EfficientNet-Lite variant (default: lite0; lite1/lite2 need their weights packages)")
     parser.add_argument("--cache", type=Path, help="where the converted network is kept (default: the cache "
                                                    "folder's imagenet/)")
@@ -92,7 +107,7 @@ def add_model_options(parser) -> None:
 def cmd_imagenet(args) -> int:
     if hasattr(args, "out"):
         figure_file(args.out)  # a wrong suffix is refused before minutes of rendering, not after
-    return {"classify": _classify, "visualize": _visualize, "robustness": _robustness, "dream": _dream, "style": _style,
+    return {"classify": _classify, "visualize": _visualize, "atlas": _atlas, "robustness": _robustness, "dream": _dream, "style": _style,
             "attack": _attack, "fool": _fool}[args.action](args)
 
 
@@ -168,6 +183,30 @@ def _style(args) -> int:
               f"{result.content_loss[-1]:.2f}, {result.seconds:.1f} s")
         results.append(result)
     print(f"figure: {save_figure(plot_style_transfers(results), args.out)}")
+    return 0
+
+
+def _atlas(args) -> int:
+    import time
+
+    from ..imagenet.atlas import layer_atlas
+    from ..imagenet.classifier import efficientnet_lite, imagenet_run
+    from ..plot import save_figure
+    from ..plot.imagenet import plot_atlas
+
+    layers = [layer.strip() for layer in args.layers.split(",") if layer.strip()]
+    classifier = efficientnet_lite(args.variant, args.cache)
+    started = time.perf_counter()
+
+    def report(row):
+        how = "its kernels" if row.kernels else "kept from before" if row.reused else "rendered"
+        print(f"{row.layer:<10} channels {', '.join(map(str, row.channels))} ({how}, "
+              f"{time.perf_counter() - started:.0f} s)", flush=True)
+
+    atlas = layer_atlas(classifier, layers, channels=args.channels, photos=args.photos, size=args.size,
+                        steps=args.steps, seed=args.seed, folder=imagenet_run(args.variant, args.cache) / "atlas",
+                        workers=args.workers, ray_address=args.ray, on_layer=report)
+    print(f"{atlas.seconds:.0f} s; figure: {save_figure(plot_atlas(atlas), args.out)}")
     return 0
 
 

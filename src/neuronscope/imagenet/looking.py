@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from ..choices import DREAM_LAYER
 from ..errors import ConfigError
 from ..inspect import featurevis as fv
 from ..inspect.adversarial import Attack, FoolingImage, fooling_image, pgd
@@ -75,7 +76,6 @@ def class_views(classifier: ImageClassifier, names, *, size: int = 224, steps: i
                       float(regularized_p[k]), seconds) for k, i in enumerate(indices)]
 
 
-DREAM_LAYER = "blocks.10"  # EfficientNet-Lite0's layer whose dreams grow animal faces, most of them dogs
 
 
 def dog_share(classifier: ImageClassifier, indices) -> float:

@@ -1,6 +1,6 @@
 """Figures for the ImageNet network: classes rendered raw and regularized, a photo dreamed octave by
 octave and the dogs its dreams grow, a photo attacked toward a class with its top-5 before and after,
-and style transfer with and without smoothing."""
+style transfer with and without smoothing, and an atlas of the layers."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ from collections.abc import Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
+from ..imagenet.atlas import Atlas
 from ..imagenet.classes import DOG_BREEDS, find_class
 from ..imagenet.looking import AttackCurve, ClassView, PhotoAttack, PhotoDream
 from ..imagenet.style import StyleTransfer
 from .images import show_image
-from .style import DIVERGING, hide_ticks, new_figure, symmetric_norm, tiles
+from .style import DIVERGING, TileSheet, hide_ticks, new_figure, symmetric_norm, tiles
 
 
 def plot_class_views(views: Sequence[ClassView]) -> Figure:
@@ -189,3 +190,30 @@ def plot_attack_curve(curve: AttackCurve) -> Figure:
     fig.suptitle(f"Untargeted PGD on {len(curve.names)} photos: the network's own answer, kept or lost",
                  fontsize=11)
     return fig
+
+
+def plot_atlas(atlas: Atlas, tile: float = 1.25) -> Figure:
+    """One row per layer, shallow to deep: each channel's rendering with, under it, the crops of the
+    photos at hand that excite it most."""
+    columns = max(len(row.channels) for row in atlas.layers)
+    gap, label_width, title_room, crop_gap = 0.12, 1.1, 0.2, 0.04
+    crop = (tile - crop_gap * 2) / 3
+    row_height = title_room + tile + crop_gap + crop + 0.25
+    sheet = TileSheet(label_width + columns * (tile + gap) + 0.1, 0.75 + len(atlas.layers) * row_height + 0.35)
+    sheet.title(f"What channels at each depth respond to: rendered from noise ({atlas.size} px, {atlas.steps} steps, "
+                f"Lucid recipe), and the crops of {len(atlas.photos)} photos that excite each most", fontsize=11)
+    for r, row in enumerate(atlas.layers):
+        top = 0.75 + r * row_height
+        sheet.text(label_width - 0.15, top + title_room + tile / 2, row.layer, ha="right", va="center", fontsize=10,
+                   fontweight="bold")
+        if row.kernels:
+            sheet.text(label_width - 0.15, top + title_room + tile / 2 + 0.2, "its kernels", ha="right", va="top",
+                       fontsize=8, color="#5b6478")
+        for c, (channel, picture, examples) in enumerate(zip(row.channels, row.renderings, row.examples)):
+            left = label_width + c * (tile + gap)
+            sheet.image(picture, left, top + title_room, tile, f"#{channel}", fontsize=8)
+            for k, example in enumerate(examples):
+                sheet.image(example.crop, left + k * (crop + crop_gap), top + title_room + tile + crop_gap, crop)
+    sheet.text(0.1, sheet.height - 0.12, "Crops come from: " + ", ".join(atlas.photos) + " (the photos at hand, not "
+               "ImageNet itself)", fontsize=8, color="#5b6478", va="bottom")
+    return sheet.figure
