@@ -107,8 +107,9 @@ def add_model_options(parser) -> None:
 def cmd_imagenet(args) -> int:
     if hasattr(args, "out"):
         figure_file(args.out)  # a wrong suffix is refused before minutes of rendering, not after
-    return {"classify": _classify, "visualize": _visualize, "atlas": _atlas, "robustness": _robustness, "dream": _dream, "style": _style,
-            "attack": _attack, "fool": _fool}[args.action](args)
+    actions = {"classify": _classify, "visualize": _visualize, "atlas": _atlas, "robustness": _robustness,
+               "dream": _dream, "style": _style, "attack": _attack, "fool": _fool}
+    return actions[args.action](args)
 
 
 def _classify(args) -> int:

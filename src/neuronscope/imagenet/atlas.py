@@ -27,6 +27,7 @@ from ..experiments.parallel import run_tasks
 from ..files import atomic_write_bytes
 from ..inspect import featurevis as fv
 from ..inspect.hooks import find_layer, outputs_up_to
+from ..steps import StepHook
 from .classifier import ImageClassifier
 from .looking import MAX_SIZE, fourier_lr
 from .photos import open_photo, sample_photos
@@ -79,11 +80,11 @@ class _Job:
     seed: int
 
 
-def _render_layer(job: _Job) -> tuple[np.ndarray, np.ndarray]:
+def _render_layer(job: _Job, on_step: StepHook | None = None) -> tuple[np.ndarray, np.ndarray]:
     """One layer's channels rendered as one batch: (uint8 images, final objective values)."""
     rendering = fv.render(job.classifier, fv.channel(job.layer, list(job.channels)), (3, job.size, job.size),
                           batch=len(job.channels), steps=job.steps, lr=fourier_lr(job.size),
-                          regularization=fv.REGULARIZED, seed=job.seed)
+                          regularization=fv.REGULARIZED, seed=job.seed, on_step=on_step)
     pictures = (rendering.images.permute(0, 2, 3, 1).numpy() * 255).round().astype(np.uint8)
     return pictures, rendering.final.astype(np.float32)
 
@@ -183,12 +184,14 @@ def _most_responsive(seen, layer: str, count: int) -> list[int]:
 def layer_atlas(classifier: ImageClassifier, layers: Sequence[str] = ATLAS_LAYERS, *, channels: int = 6,
                 chosen: dict[str, Sequence[int]] | None = None, photos: Sequence | None = None, size: int = 128,
                 steps: int = 256, seed: int = 0, folder: str | Path | None = None, workers: int = 1,
-                ray_address: str | None = None, on_layer: Callable[[AtlasLayer], None] | None = None) -> Atlas:
+                ray_address: str | None = None, on_layer: Callable[[AtlasLayer], None] | None = None,
+                on_step: StepHook | None = None) -> Atlas:
     """``channels`` channels of each of ``layers`` (those responding most to the photos, or the ones
     ``chosen`` names for a layer), rendered at ``size`` pixels in ``steps`` steps, each beside the
     crops of ``photos`` (default: every sample photo at hand) that excite it most. Renderings are
     kept in ``folder`` when given; ``workers`` processes or a Ray cluster render layers side by side,
-    and ``on_layer`` hears of each as it is done."""
+    and ``on_layer`` hears of each as it is done. ``on_step(done, total)`` hears of each rendering
+    step when layers render in this process."""
     layers = list(dict.fromkeys(layers))
     if not layers:
         raise ConfigError("name at least one layer")
@@ -238,7 +241,15 @@ def layer_atlas(classifier: ImageClassifier, layers: Sequence[str] = ATLAS_LAYER
         return row
 
     rows = {layer: finish(job, *done[layer]) for job in jobs if (layer := job.layer) in done}
-    for job, (pictures, values) in run_tasks(_render_layer, to_render, workers=workers, ray_address=ray_address):
+    finished = 0
+
+    def render_here(job: _Job):  # a hook cannot travel to other processes: only here does it hear each step
+        total = steps * len(to_render)
+        return _render_layer(job, on_step and (lambda done, _: on_step(finished * steps + done, total)))
+
+    render = render_here if workers == 1 and not ray_address else _render_layer
+    for job, (pictures, values) in run_tasks(render, to_render, workers=workers, ray_address=ray_address):
+        finished += 1
         if folder:
             _write_kept(_kept_path(folder, job), pictures, values)
         rows[job.layer] = finish(job, pictures, values, False, False)

@@ -15,6 +15,7 @@ from ..errors import ConfigError
 from ..inspect import featurevis as fv
 from ..inspect.adversarial import Attack, FoolingImage, fooling_image, pgd
 from ..inspect.dream import Dream, dream
+from ..steps import StepHook
 from .classes import DOG_BREEDS
 from .classifier import ImageClassifier, classify
 from .photos import center_crop, open_photo
@@ -51,7 +52,7 @@ def _probability(classifier: ImageClassifier, images: torch.Tensor, index: torch
 
 
 def class_views(classifier: ImageClassifier, names, *, size: int = 224, steps: int = 512, seed: int = 0,
-                progress: bool = False) -> list[ClassView]:
+                progress: bool = False, on_step: StepHook | None = None) -> list[ClassView]:
     """What each class in ``names`` looks like to ``classifier``: all of them rendered as one batch,
     maximizing each one's logit, once in raw pixels and once with Fourier-parameterized, decorrelated
     colors under random jitter, scale and rotation (the Lucid recipe)."""
@@ -66,9 +67,11 @@ def class_views(classifier: ImageClassifier, names, *, size: int = 224, steps: i
     objective = fv.class_logit(indices)
     started = time.perf_counter()
     raw = fv.render(classifier, objective, (3, size, size), batch=len(indices), steps=steps, lr=RAW_LR,
-                    regularization=fv.RAW, seed=seed, progress=progress)
+                    regularization=fv.RAW, seed=seed, progress=progress,
+                    on_step=on_step and (lambda done, _: on_step(done, 2 * steps)))
     regularized = fv.render(classifier, objective, (3, size, size), batch=len(indices), steps=steps,
-                            lr=fourier_lr(size), regularization=fv.REGULARIZED, seed=seed, progress=progress)
+                            lr=fourier_lr(size), regularization=fv.REGULARIZED, seed=seed, progress=progress,
+                            on_step=on_step and (lambda done, _: on_step(steps + done, 2 * steps)))
     seconds = (time.perf_counter() - started) / len(indices)
     raw_p = _probability(classifier, raw.images, index)
     regularized_p = _probability(classifier, regularized.images, index)
@@ -100,7 +103,7 @@ class PhotoDream:
 
 def dream_photo(classifier: ImageClassifier, photo, layer: str = DREAM_LAYER, *, size: int = 448, octaves: int = 4,
                 steps: int = 20, step_size: float = 0.01, jitter: int = 16, seed: int = 0,
-                progress: bool = False) -> PhotoDream:
+                progress: bool = False, on_step: StepHook | None = None) -> PhotoDream:
     """DeepDream of ``photo`` (a path, a sample name, or (H, W, 3) RGB) scaled to ``size`` pixels on its
     longer side: each octave at its own size, 1.4 times the one before, ``steps`` steps each. Reports
     the network's top-5 and its share of dog breeds for the photo and after every octave ("why so many
@@ -115,7 +118,7 @@ def dream_photo(classifier: ImageClassifier, photo, layer: str = DREAM_LAYER, *,
     image = torch.nn.functional.interpolate(image[None], size=shape, mode="bilinear", antialias=scale < 1)[0]
     started = time.perf_counter()
     result = dream(classifier, image.clamp(0, 1), layer, octaves=octaves, steps=steps, step_size=step_size,
-                   jitter=jitter, seed=seed, progress=progress, fully_convolutional=True)
+                   jitter=jitter, seed=seed, progress=progress, fully_convolutional=True, on_step=on_step)
     seconds = time.perf_counter() - started
     before = classify(classifier, result.original.permute(1, 2, 0).numpy())
     after = [classify(classifier, octave.permute(1, 2, 0).numpy()) for octave in result.octave_images]
@@ -145,7 +148,7 @@ class PhotoAttack:
 
 
 def photo_attack(classifier: ImageClassifier, photo, target: str | int | None = None, *, epsilon: float = 2 / 255,
-                 steps: int = 10) -> PhotoAttack:
+                 steps: int = 10, on_step: StepHook | None = None) -> PhotoAttack:
     """PGD on ``photo`` (a path, a sample name, or (H, W, 3) RGB) at the classifier's resolution within
     the L-infinity budget ``epsilon`` (2/255 by default: invisible): toward the class ``target`` with
     steps shrinking along a cosine, or, with no target, away from the class it sees now."""
@@ -154,7 +157,7 @@ def photo_attack(classifier: ImageClassifier, photo, target: str | int | None = 
     with torch.no_grad():
         label = classifier(x).argmax(1)
     attack = pgd(classifier, x, label, epsilon, steps=steps, target=target_index,
-                 schedule="constant" if target_index is None else "cosine")
+                 schedule="constant" if target_index is None else "cosine", on_step=on_step)
     before = classify(classifier, attack.original[0].permute(1, 2, 0).cpu().numpy(), crop=False).top
     after = classify(classifier, attack.adversarial[0].permute(1, 2, 0).cpu().numpy(), crop=False).top
     return PhotoAttack(attack, None if target_index is None else classifier.class_names[target_index], epsilon,
@@ -198,10 +201,10 @@ def attack_curve(classifier: ImageClassifier, photos, epsilons=tuple(np.array(CU
 
 
 def fool(classifier: ImageClassifier, target: str | int, *, size: int | None = None, confidence: float = 0.99,
-         max_steps: int = 500, seed: int = 0) -> FoolingImage:
+         max_steps: int = 500, seed: int = 0, on_step: StepHook | None = None) -> FoolingImage:
     """Uniform noise changed until the classifier calls it ``target`` with ``confidence``."""
     size = size or classifier.resolution
     if not 32 <= size <= MAX_SIZE:
         raise ConfigError(f"size must be 32..{MAX_SIZE} pixels, got {size}")
     return fooling_image(classifier, classifier.class_index(target), (3, size, size), confidence=confidence,
-                         max_steps=max_steps, seed=seed)
+                         max_steps=max_steps, seed=seed, on_step=on_step)

@@ -95,8 +95,8 @@ def sample_photo(name: str) -> np.ndarray:
         return load_sample_image(f"{name}.jpg").astype(np.float32) / 255.0
     folder = _scikit_image_data() if name in SCIKIT_IMAGE_PHOTOS else None
     if folder is None:
-        raise DataError(f"unknown sample photo {name!r}; choose one of {', '.join(sample_photos())}"
-                        + ("" if name not in SCIKIT_IMAGE_PHOTOS else " (scikit-image, which has it, is not installed)"))
+        missing = " (scikit-image, which has it, is not installed)" if name in SCIKIT_IMAGE_PHOTOS else ""
+        raise DataError(f"unknown sample photo {name!r}; choose one of {', '.join(sample_photos())}{missing}")
     return open_photo(folder / SCIKIT_IMAGE_PHOTOS[name], name=name)
 
 

@@ -23,6 +23,7 @@ from tqdm.auto import tqdm
 
 from ..errors import ConfigError
 from ..inspect.hooks import find_layer, outputs_up_to
+from ..steps import StepHook
 from .classifier import ImageClassifier
 from .photos import open_photo
 
@@ -103,11 +104,11 @@ def _gram(features: torch.Tensor, temperature: float | None) -> torch.Tensor:
 @torch.enable_grad()
 def transfer_style(classifier: ImageClassifier, content, style, *, size: int = 256, smoothing: str = "softmax",
                    style_layers=STYLE_LAYERS, content_layer: str = CONTENT_LAYER, style_weight: float = 100.0,
-                   steps: int = 300, progress: bool = False) -> StyleTransfer:
+                   steps: int = 300, progress: bool = False, on_step: StepHook | None = None) -> StyleTransfer:
     """``content`` (a photo: path, sample name or (H, W, 3) RGB) in the style of ``style`` (a photo, a
     painting, or ``swirls``), at ``size`` pixels on the longer side: L-BFGS on the pixels from the
     content photo, ``steps`` evaluations of the loss, minimizing ``style_weight`` x style loss + content loss, each
-    relative to its target's size."""
+    relative to its target's size. ``on_step(done, steps)`` hears of each evaluation."""
     if smoothing not in SMOOTHINGS:
         raise ConfigError(f"smoothing is one of {', '.join(SMOOTHINGS)}, got {smoothing!r}")
     if not 32 <= size <= 768:
@@ -153,6 +154,8 @@ def transfer_style(classifier: ImageClassifier, content, style, *, size: int = 2
         (image.grad,) = torch.autograd.grad(total, image)  # the network's own weights get no gradients
         history.append((float(style_loss.detach()), float(content_loss.detach())))
         bar.update(1)
+        if on_step:
+            on_step(len(history), steps)
         return total
 
     started = time.perf_counter()

@@ -16,6 +16,7 @@ from torch import nn
 
 from ..errors import ConfigError
 from ..models.modes import in_eval_mode
+from ..steps import StepHook
 from .hooks import check_image_model
 
 NORMS = ("linf", "l2")
@@ -99,11 +100,12 @@ def _step_direction(grad: torch.Tensor, norm: str) -> torch.Tensor:
 @in_eval_mode
 def pgd(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, epsilon: float, *, steps: int = 20,
         step_size: float | None = None, norm: str = "linf", random_start: bool = False, target: int | None = None,
-        schedule: str = "constant", seed: int = 0) -> Attack:
+        schedule: str = "constant", seed: int = 0, on_step: StepHook | None = None) -> Attack:
     """Projected gradient descent within ``epsilon`` (``steps=1``, ``step_size=epsilon`` and no random
     start is FGSM). ``target``: push every image toward that class instead of away from its own.
     ``schedule="cosine"`` takes steps shrinking from epsilon/2 to epsilon/40, which reaches a target
-    within few steps far more often than constant steps (large moves first, then fine ones)."""
+    within few steps far more often than constant steps (large moves first, then fine ones).
+    ``on_step(done, steps)`` hears of each step (and may raise to stop)."""
     _check(model, images, epsilon, norm, target)
     if not 1 <= steps <= MAX_STEPS:
         raise ConfigError(f"steps must be 1..{MAX_STEPS}, got {steps}")
@@ -124,6 +126,8 @@ def pgd(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, epsilon: f
             epsilon * (0.025 + 0.475 * (1 + math.cos(math.pi * step / steps)) / 2)
         delta = _project(delta + size * _step_direction(grad, norm), epsilon, norm)
         delta = (x0 + delta).clamp(0, 1) - x0
+        if on_step:
+            on_step(step + 1, steps)
     adversarial = (x0 + delta).detach()
     before, after = _answer(model, x0), _answer(model, adversarial)
     return Attack(x0, adversarial, labels, before[0], before[1], after[0], after[1])
@@ -165,9 +169,11 @@ class FoolingImage:
 @torch.enable_grad()  # callers may be inside torch.no_grad(); the image needs gradients
 @in_eval_mode
 def fooling_image(model: nn.Module, target: int, input_shape: tuple[int, ...], *, confidence: float = 0.99,
-                  max_steps: int = 500, lr: float = 0.05, seed: int = 0) -> FoolingImage:
+                  max_steps: int = 500, lr: float = 0.05, seed: int = 0,
+                  on_step: StepHook | None = None) -> FoolingImage:
     """Start from uniform noise and change it until the model calls it ``target`` with at least
-    ``confidence``: an image no person would recognize, which the network is sure of."""
+    ``confidence``: an image no person would recognize, which the network is sure of. ``on_step(done,
+    max_steps)`` hears of each step (and may raise to stop)."""
     _check_class(target, check_image_model(model, tuple(input_shape)))
     if not 0 < confidence < 1:
         raise ConfigError(f"confidence must be in (0, 1), got {confidence}")
@@ -189,5 +195,7 @@ def fooling_image(model: nn.Module, target: int, input_shape: tuple[int, ...], *
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
+        if on_step:
+            on_step(step, max_steps)
     image = torch.sigmoid(logit.detach())[0]
     return FoolingImage(image, target, reached, step)

@@ -21,6 +21,7 @@ from tqdm.auto import tqdm
 
 from ..errors import ConfigError
 from ..models.modes import in_eval_mode
+from ..steps import StepHook
 from .hooks import check_image_model, find_layer, outputs_up_to
 
 
@@ -68,10 +69,10 @@ def laplacian_normalized(gradient: torch.Tensor, min_band: int = 16, max_bands: 
 @in_eval_mode
 def dream(model: nn.Module, image: torch.Tensor, layer: str, *, octaves: int = 3, octave_scale: float = 1.4,
           steps: int = 20, step_size: float = 0.01, jitter: int = 1, seed: int = 0, progress: bool = False,
-          fully_convolutional: bool = False) -> Dream:
+          fully_convolutional: bool = False, on_step: StepHook | None = None) -> Dream:
     """Gradient ascent on ``layer``'s mean squared activation from ``image`` (C, H, W) in [0, 1], each
     step's view shifted by up to ``jitter`` pixels. ``fully_convolutional``: the model sees each octave
-    at its own size (it must take any input size)."""
+    at its own size (it must take any input size). ``on_step(done, octaves * steps)`` hears of each step."""
     if image.ndim != 3:
         raise ConfigError(f"a dream starts from one image (channels, height, width), got shape {tuple(image.shape)}")
     check_image_model(model, tuple(image.shape))
@@ -105,6 +106,8 @@ def dream(model: nn.Module, image: torch.Tensor, layer: str, *, octaves: int = 3
                 work = (work + step_size * laplacian_normalized(grad)).clamp(0, 1)
                 amplification.append(float(_energy(model, layer, _resize(work, seen_size(size))))
                                      / baselines[seen_size(size)])
+            if on_step:
+                on_step(len(amplification), octaves * steps)
         added = _resize(work - start, full)
         octave_images.append(work[0].detach().cpu())
     dreamed = (original + added).clamp(0, 1)

@@ -14,6 +14,7 @@ from tqdm.auto import tqdm
 
 from ...errors import ConfigError
 from ...models.modes import in_eval_mode
+from ...steps import StepHook
 from ..hooks import LayerRecorder, check_image_model, outputs_up_to
 from .objectives import SCORES, Objective, l2, total_variation
 from .param import PARAMS, make_param
@@ -90,13 +91,14 @@ def evaluate(model: nn.Module, objective: Objective, images: torch.Tensor) -> to
 def render(model: nn.Module, objective: Objective, input_shape: tuple[int, int, int], *, batch: int = 1,
            steps: int = 256, lr: float = 0.1, regularization: Regularization = REGULARIZED,
            param: nn.Module | None = None, transforms: Sequence[Transform] | None = None, seed: int = 0,
-           progress: bool = False) -> Rendering:
+           progress: bool = False, on_step: StepHook | None = None) -> Rendering:
     """Maximize ``objective`` over a batch of images of ``input_shape`` (C, H, W) fed to ``model``.
 
     Each part can be given as an object instead of chosen by ``regularization``: ``param``, any module
     whose ``forward()`` returns the images (batch, C, H, W) in [0, 1] from its own parameters (see
     ``featurevis.param``); ``transforms``, a list of ``transform(images, generator) -> images`` applied
-    in order before each step (see ``featurevis.transforms``; ``[]`` for none).
+    in order before each step (see ``featurevis.transforms``; ``[]`` for none). ``on_step(done, steps)``
+    hears of each step.
     """
     check_image_model(model, tuple(input_shape))
     if not 1 <= steps <= MAX_STEPS:
@@ -137,6 +139,8 @@ def render(model: nn.Module, objective: Objective, input_shape: tuple[int, int, 
         optimizer.step()
         if regularization.blur_every and hasattr(param, "blur_") and (step + 1) % regularization.blur_every == 0:
             param.blur_(regularization.blur_sigma)
+        if on_step:
+            on_step(step + 1, steps)
     with torch.no_grad():
         images = param()
         final = evaluate(model, objective, images).cpu().numpy()
