@@ -130,7 +130,8 @@ def _write_kept(path: Path, pictures: np.ndarray, values: np.ndarray) -> None:
     atomic_write_bytes(path, buffer.getvalue())
 
 
-def _strides(classifier: ImageClassifier, layers: Sequence[str]) -> dict[str, int]:
+def layer_strides(classifier: ImageClassifier, layers: Sequence[str]) -> dict[str, int]:
+    """How many input pixels each layer's positions step by; a clear error for a layer without channels."""
     device = classifier.mean.device
     with torch.no_grad():
         outputs = outputs_up_to(classifier, torch.zeros(1, 3, 224, 224, device=device), list(layers))
@@ -210,7 +211,7 @@ def layer_atlas(classifier: ImageClassifier, layers: Sequence[str] = ATLAS_LAYER
     names = [Path(p).stem if isinstance(p, (str, Path)) and Path(p).suffix else str(p) if isinstance(p, str)
              else f"photo {i + 1}" for i, p in enumerate(sources)]
     seen = _photo_responses(classifier, [open_photo(p) for p in sources], layers)
-    strides = _strides(classifier, layers)
+    strides = layer_strides(classifier, layers)
     chosen = chosen or {}
     jobs = []
     for layer in layers:

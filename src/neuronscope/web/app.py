@@ -28,6 +28,7 @@ from ..plot import palette
 from ..runs import CONFIG
 from .basics import basics_router
 from .dense import dense_router
+from .imagenet import imagenet_router
 from .protocol import HeaderTimeoutProtocol
 from .registry import RunRegistry, UnknownRun, runs_router
 from .text import text_router
@@ -37,7 +38,7 @@ STATIC = Path(__file__).parent / "static"
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 MAX_BODY_BYTES = 4 * 1024 * 1024
 PAGES = {"/": "index.html", "/gallery": "gallery.html", "/basics": "basics.html", "/text": "text.html",
-         "/vision": "vision.html"}
+         "/vision": "vision.html", "/imagenet": "imagenet.html"}
 
 
 def _error(status: int, message: str) -> JSONResponse:
@@ -99,10 +100,12 @@ class HeadAsGet:
         await self.app({**scope, "method": "GET"}, receive, headers_only)
 
 
-def create_app(runs_dir: str | Path, data_dir=None, *, allowed_hosts: list[str] | None = None) -> FastAPI:
+def create_app(runs_dir: str | Path, data_dir=None, *, allowed_hosts: list[str] | None = None,
+               imagenet_cache: str | Path | None = None) -> FastAPI:
     """The lab over the runs in ``runs_dir``. ``allowed_hosts``: the Host names a request may carry
     (``serve`` passes this machine's names when it listens on loopback, so a web page elsewhere cannot
-    reach the API through DNS rebinding); None accepts any."""
+    reach the API through DNS rebinding); None accepts any. ``imagenet_cache``: where the ImageNet
+    network is kept (default: the cache folder's imagenet/)."""
     registry = RunRegistry(runs_dir, data_dir)
     # FastAPI's own /docs loads its scripts from a CDN; the lab serves Swagger UI from the package instead
     app = FastAPI(title="neuronscope lab", version=__version__, docs_url=None, redoc_url=None)
@@ -137,7 +140,7 @@ def create_app(runs_dir: str | Path, data_dir=None, *, allowed_hosts: list[str] 
         return _error(exc.status_code, str(exc.detail))
 
     for router in (dense_router(registry), basics_router(), text_router(registry), vision_router(registry),
-                   runs_router(registry)):
+                   imagenet_router(imagenet_cache), runs_router(registry)):
         app.include_router(router)
 
     @app.get("/palette.js", include_in_schema=False)
