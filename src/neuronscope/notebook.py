@@ -79,6 +79,42 @@ def _confidence_summary(result):
     return plot_confident_images([result], _class_names(len(result.counts)))
 
 
+def _photo_dream(result):
+    from .plot.imagenet import plot_photo_dream
+
+    return plot_photo_dream(result)
+
+
+def _photo_attack(result):
+    from .plot.imagenet import plot_photo_attack
+
+    return plot_photo_attack(result)
+
+
+def _attack_curve(result):
+    from .plot.imagenet import plot_attack_curve
+
+    return plot_attack_curve(result)
+
+
+def _atlas(result):
+    from .plot.imagenet import plot_atlas
+
+    return plot_atlas(result)
+
+
+def _class_view(result):
+    from .plot.imagenet import plot_class_views
+
+    return plot_class_views([result])
+
+
+def _style_transfer(result):
+    from .plot.imagenet import plot_style_transfers
+
+    return plot_style_transfers([result])
+
+
 # "module:Class" -> the figure that shows it
 FIGURES: dict[str, Callable] = {
     "neuronscope.inspect.weights:WeightsImages": _weights_images,
@@ -91,6 +127,12 @@ FIGURES: dict[str, Callable] = {
     "neuronscope.inspect.cells:Saturation": _saturation,
     "neuronscope.inspect.probes:MorphPath": _morph_path,
     "neuronscope.inspect.probes:ConfidenceSummary": _confidence_summary,
+    "neuronscope.imagenet.looking:ClassView": _class_view,
+    "neuronscope.imagenet.looking:PhotoDream": _photo_dream,
+    "neuronscope.imagenet.looking:PhotoAttack": _photo_attack,
+    "neuronscope.imagenet.looking:AttackCurve": _attack_curve,
+    "neuronscope.imagenet.atlas:Atlas": _atlas,
+    "neuronscope.imagenet.style:StyleTransfer": _style_transfer,
 }
 
 

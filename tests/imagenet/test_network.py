@@ -16,7 +16,7 @@ from neuronscope.imagenet.classifier import ImageClassifier, classify, efficient
 from neuronscope.imagenet.photos import LONGEST_SIDE, center_crop, open_photo, sample_photo, sample_photos
 from neuronscope.imagenet.reference_weights import load_reference_weights
 from neuronscope.models.efficientnet_lite import EfficientNetLite, EfficientNetLiteConfig
-from neuronscope.runs import open_run
+from neuronscope.runs import open_run, parameter_count
 
 
 def test_our_architecture_computes_what_the_reference_package_does(lite0):
@@ -29,7 +29,10 @@ def test_our_architecture_computes_what_the_reference_package_does(lite0):
     x = torch.randn(2, 3, 224, 224, generator=torch.Generator().manual_seed(0))
     with torch.no_grad():
         torch.testing.assert_close(lite0.network(x), theirs.eval()(x), atol=1e-4, rtol=1e-4)
-    assert sum(p.numel() for p in lite0.parameters()) == 4_652_008
+    assert parameter_count(lite0.network.config) == 4_652_008
+    # looked into, never trained: every batch normalization is folded into its convolution
+    assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in lite0.modules())
+    assert "blocks.3" in lite0.named_layers()
 
 
 def test_the_weights_are_converted_once_into_a_safetensors_run(lite0, imagenet_cache, monkeypatch):

@@ -109,7 +109,7 @@ def efficientnet_lite(variant: str = "lite0", cache: str | Path | None = None, d
     from ..runs import PRETRAINED_KINDS, open_run
 
     run = open_run(imagenet_run(variant, cache), device, kinds=PRETRAINED_KINDS)
-    return ImageClassifier(run.model, run.dataset.get("class_names") or imagenet_classes(),
+    return ImageClassifier(run.model.fuse_batch_norm(), run.dataset.get("class_names") or imagenet_classes(),
                            mean=run.dataset["mean"], std=run.dataset["std"], resolution=run.model.config.resolution,
                            name=f"EfficientNet-{variant.title()}")
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 from torch.nn import functional as F
+from torch.nn.utils import fuse_conv_bn_eval
 
 from ..configs import OneOf, Settings, Whole
 
@@ -76,7 +77,9 @@ class SameConv2d(nn.Conv2d):
         for size, kernel, stride in zip(reversed(x.shape[-2:]), reversed(self.kernel_size), reversed(self.stride)):
             total = max((math.ceil(size / stride) - 1) * stride + kernel - size, 0)
             padding += [total // 2, total - total // 2]
-        return F.conv2d(F.pad(x, padding), self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
+        if any(padding):  # a 1x1 convolution needs none, and padding by nothing would still copy the input
+            x = F.pad(x, padding)
+        return F.conv2d(x, self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
 
 
 class ConvBN(nn.Sequential):
@@ -120,6 +123,16 @@ class EfficientNetLite(nn.Module):
         self.pool = nn.AdaptiveAvgPool2d(1)
         self.dropout = nn.Dropout(0.2)
         self.output = nn.Linear(HEAD, config.classes)
+
+    def fuse_batch_norm(self) -> EfficientNetLite:
+        """Fold each batch normalization into the convolution before it, for a network that is only
+        looked into, never trained again: its statistics become weights, which spares a pass over every
+        feature map. Outputs are unchanged up to rounding, and every layer keeps its name."""
+        for module in self.modules():
+            if isinstance(module, ConvBN) and isinstance(module[1], nn.BatchNorm2d):
+                module[0] = fuse_conv_bn_eval(module[0].eval(), module[1].eval())
+                module[1] = nn.Identity()
+        return self.eval()
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
         """The head's feature maps (n, 1280, H/32, W/32)."""

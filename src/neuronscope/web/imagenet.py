@@ -144,11 +144,12 @@ def imagenet_router(cache=None) -> APIRouter:
     def info():
         from ..imagenet.classes import imagenet_classes
         from ..imagenet.photos import sample_photos
+        from ..runs import parameter_count
 
         classifier = network()
         layers = classifier.named_layers()
         return {"name": classifier.name, "resolution": classifier.resolution,
-                "parameters": sum(p.numel() for p in classifier.parameters()), "samples": sample_photos(),
+                "parameters": parameter_count(classifier.network.config), "samples": sample_photos(),
                 "classes": list(imagenet_classes()), "layers": [name for name in layers if name != "output"],
                 "dream_layer": DREAM_LAYER, "atlas_layers": list(ATLAS_LAYERS)}
 

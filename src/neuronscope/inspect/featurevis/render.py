@@ -70,9 +70,21 @@ class Rendering:
     regularization: Regularization
 
 
+PIXELS_PER_PASS = 2**16  # on a CPU, passes of more pixels run slower per image: their activations leave the cache
+CHANNELS_LAST_PIXELS = 2**12  # from 64x64 up, convolutions on a CPU run faster on channels-last tensors
+
+
 def _activations(model: nn.Module, layers: list[str], images: torch.Tensor) -> dict[str, torch.Tensor]:
     """The outputs of ``layers`` for ``images``, with the model's class scores when ``SCORES`` is one:
-    otherwise the layers above the last one asked for are never run."""
+    otherwise the layers above the last one asked for are never run. On a CPU a large batch goes
+    through in passes of about ``PIXELS_PER_PASS`` pixels, and large images as channels-last tensors;
+    images never interact in a network in evaluation mode, so this changes the speed only."""
+    pixels = images.shape[-1] * images.shape[-2]
+    if images.device.type == "cpu" and len(images) > (per_pass := max(1, PIXELS_PER_PASS // pixels)):
+        parts = [_activations(model, layers, part) for part in images.split(per_pass)]
+        return {name: torch.cat([part[name] for part in parts]) for name in parts[0]}
+    if images.device.type == "cpu" and images.ndim == 4 and pixels >= CHANNELS_LAST_PIXELS:
+        images = images.contiguous(memory_format=torch.channels_last)
     hooked = [layer for layer in layers if layer != SCORES]
     if hooked and SCORES not in layers:
         return outputs_up_to(model, images, hooked)

@@ -5,21 +5,11 @@ import * as descent from "./descent.js";
 import * as neuron from "./neuron.js";
 import * as superposition from "./superposition.js";
 import * as tinynet from "./tinynet.js";
+import { followHashTabs } from "./plotting.js";
 
 const TABS = ["neuron", "boundaries", "descent", "backprop", "superposition"];
 
-function show() {
-  const wanted = location.hash.slice(1);
-  const tab = TABS.includes(wanted) ? wanted : TABS[0];
-  for (const name of TABS) {
-    document.getElementById(name).classList.toggle("active", name === tab);
-    document.querySelector(`[data-tab=${name}]`).classList.toggle("active", name === tab);
-  }
-  if (tab !== "boundaries") boundaries.pause();
-}
-
-window.addEventListener("hashchange", show);
-show();
+followHashTabs(TABS, (tab) => { if (tab !== "boundaries") boundaries.pause(); });
 neuron.init();
 // the page's network code, for the tests that compare it with the library's
 window.neuronscopeTinyNet = tinynet;

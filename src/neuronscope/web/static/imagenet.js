@@ -1,31 +1,14 @@
 // The ImageNet page: choose or drop a photo and see its top-5 at once; layers, classes, dreams, attacks,
 // fooling images and style transfer run as jobs on the server's queue, shown with their steps and a
 // cancel button while they work.
-import { $, api, escapeHtml, postJSON } from "./plotting.js";
+import { $, api, errorLine, escapeHtml, followHashTabs, postJSON } from "./plotting.js";
 
 const TABS = ["layers", "class", "dream", "attack", "fool", "style"];
 const LONGEST_SIDE = 1024;  // what the server keeps of a photo: larger ones are scaled down before sending
 const DOG_BREEDS = [151, 268];
 const state = { info: null, photo: null, job: null, classes: new Map() };
 
-function show() {
-  const wanted = location.hash.slice(1);
-  const tab = TABS.includes(wanted) ? wanted : TABS[0];
-  for (const name of TABS) {
-    $(name).classList.toggle("active", name === tab);
-    document.querySelector(`[data-tab=${name}]`).classList.toggle("active", name === tab);
-  }
-}
-
-function report(error) {
-  $("page-error").hidden = !error;
-  $("page-error").textContent = error ? String(error.message || error) : "";
-}
-
-async function guarded(work) {
-  report(null);
-  try { return await work(); } catch (error) { report(error); }
-}
+const { guarded } = errorLine("page-error");
 
 const isDog = (name) => {
   const index = state.classes.get(name);
@@ -225,6 +208,5 @@ $("fool-run").addEventListener("click", () => guarded(() => runJob("fool", { tar
 $("style-run").addEventListener("click", () => guarded(() => runJob("style", { photo: needPhoto(),
   style: $("style-source").value, smoothing: $("style-smoothing").value, size: number("style-size"),
   steps: number("style-steps") }, renderStyle)));
-window.addEventListener("hashchange", show);
-show();
+followHashTabs(TABS);
 guarded(start).finally(() => { document.body.dataset.ready = "true"; });

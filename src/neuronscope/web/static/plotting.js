@@ -24,6 +24,36 @@ export async function noteUnavailableRuns() {
   document.body.prepend(note);
 }
 
+// A page of tabs shows the one its URL's #hash names (the first by default), again at every change;
+// ``onShow(tab)`` hears which one.
+export function followHashTabs(names, onShow = () => {}) {
+  const show = () => {
+    const wanted = location.hash.slice(1);
+    const tab = names.includes(wanted) ? wanted : names[0];
+    for (const name of names) {
+      $(name).classList.toggle("active", name === tab);
+      document.querySelector(`[data-tab=${name}]`).classList.toggle("active", name === tab);
+    }
+    onShow(tab);
+  };
+  window.addEventListener("hashchange", show);
+  show();
+}
+
+// A page's one-line error in the element ``id``: ``report(error)`` shows it (null hides it), and
+// ``guarded(work)`` clears it, runs ``work`` and reports what that throws.
+export function errorLine(id) {
+  const report = (error) => {
+    $(id).hidden = !error;
+    $(id).textContent = error ? String(error.message || error) : "";
+  };
+  const guarded = async (work) => {
+    report(null);
+    try { return await work(); } catch (error) { report(error); }
+  };
+  return { report, guarded };
+}
+
 export const postJSON = (path, body) =>
   api(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 

@@ -1,29 +1,12 @@
 // The vision page: convolution by hand, a ConvNet's kernels and feature maps, feature visualization,
 // adversarial examples and dreams. Convolution runs here in the page; the rest comes from /api/vision.
 import { reach, signedColor } from "/palette.js";
-import { $, api, lineChart, noteUnavailableRuns, postJSON } from "./plotting.js";
+import { $, api, errorLine, followHashTabs, lineChart, noteUnavailableRuns, postJSON } from "./plotting.js";
 
 const TABS = ["convolution", "inside", "wants", "fool", "dream"];
 const state = { runs: [], run: null, index: 0, sample: null, kernels: {}, kernel: null };
 
-function show() {
-  const wanted = location.hash.slice(1);
-  const tab = TABS.includes(wanted) ? wanted : TABS[0];
-  for (const name of TABS) {
-    $(name).classList.toggle("active", name === tab);
-    document.querySelector(`[data-tab=${name}]`).classList.toggle("active", name === tab);
-  }
-}
-
-function report(error) {
-  $("vision-error").hidden = !error;
-  $("vision-error").textContent = error ? String(error.message || error) : "";
-}
-
-async function guarded(work) {
-  report(null);
-  try { return await work(); } catch (error) { report(error); }
-}
+const { report, guarded } = errorLine("vision-error");
 
 // ---- drawing ---------------------------------------------------------------------------------------
 
@@ -372,8 +355,7 @@ async function chooseRun(name) {
 }
 
 async function init() {
-  window.addEventListener("hashchange", show);
-  show();
+  followHashTabs(TABS);
   state.kernels = await api("/api/vision/kernels");
   options($("kernel-name"), [...Object.keys(state.kernels).map((k) => [k, k]), ["custom", "custom"]]);
   $("kernel-name").value = "edges";
