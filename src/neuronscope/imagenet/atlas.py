@@ -32,6 +32,7 @@ from .classifier import ImageClassifier
 from .looking import MAX_SIZE, fourier_lr
 from .photos import open_photo, sample_photos
 
+RECIPE = 2  # the rendering recipe's version: renderings kept by an older one are made again
 EXAMPLES = 3  # crops shown per channel
 EXAMPLE_SIDE = 64  # pixels a crop is stored at
 PHOTO_SIDE = 320  # the longer side photos are searched at
@@ -106,7 +107,7 @@ def _kernel_pictures(convolution: torch.nn.Conv2d, channels: Sequence[int], size
 
 
 def _kept_path(folder: Path, job: _Job) -> Path:
-    settings = json.dumps([job.layer, list(job.channels), job.size, job.steps, job.seed])
+    settings = json.dumps([RECIPE, job.layer, list(job.channels), job.size, job.steps, job.seed])
     return folder / f"{job.layer}-{hashlib.sha256(settings.encode()).hexdigest()[:16]}.npz"
 
 

@@ -60,7 +60,8 @@ def compose(*transforms: Transform) -> Transform:
 
 
 def standard(size: int) -> Transform:
-    """Lucid's robustness recipe scaled to an image side of ``size`` pixels: shifts of up to 4 + 2 pixels
-    at 28 (MNIST), none below 14, where one pixel is already a large part of the picture."""
-    shift = size // 14
+    """Lucid's robustness recipe: shifts of up to 8 and then 4 pixels around a small zoom and turn, as
+    Lucid takes them at ImageNet sizes; smaller below 56 pixels (4 + 2 at 28, MNIST's size), none
+    below 14, where one pixel is already a large part of the picture."""
+    shift = min(size // 14, 4)
     return compose(jitter(2 * shift), random_scale((0.92, 1.08)), random_rotate(8), jitter(shift))
