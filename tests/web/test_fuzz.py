@@ -12,11 +12,16 @@ from schemathesis.checks import (
 )
 
 from neuronscope.web.app import create_app
+from neuronscope.web.jobs import JobQueue
 
 
 @pytest.fixture(scope="module")
-def api_schema(runs_dir, shared_data):
-    return schemathesis.openapi.from_asgi("/openapi.json", create_app(runs_dir, shared_data))
+def api_schema(runs_dir, shared_data, tmp_path_factory):
+    # generated ImageNet jobs are queued (up to the 429 of a full line) but never run: minutes of CPU each
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(JobQueue, "_work", lambda queue: None)
+        app = create_app(runs_dir, shared_data, imagenet_cache=tmp_path_factory.mktemp("imagenet-cache"))
+        yield schemathesis.openapi.from_asgi("/openapi.json", app)
 
 
 def _fuzz(operation) -> None:

@@ -25,8 +25,10 @@ from ..choices import ATLAS_LAYERS, DREAM_LAYER
 from ..errors import DataError
 from .jobs import JobQueue, QueueFull
 from .routing import api_router
+from .schemas import ErrorBody
 
 KEPT_PHOTOS = 32
+QUEUE_FULL = {429: {"model": ErrorBody, "description": "too many jobs are waiting"}}
 PHOTO_ID = r"^[a-z0-9]{1,40}$"
 
 
@@ -182,7 +184,7 @@ def imagenet_router(cache=None) -> APIRouter:
         keep(photo_id, image)
         return described(photo_id, image)
 
-    @router.post("/jobs/dream", status_code=202)
+    @router.post("/jobs/dream", status_code=202, responses=QUEUE_FULL)
     def dream_job(body: DreamJob):
         from ..imagenet.looking import dream_photo
         from ..inspect.hooks import find_layer
@@ -205,7 +207,7 @@ def imagenet_router(cache=None) -> APIRouter:
 
         return submit("dream", body, work)
 
-    @router.post("/jobs/attack", status_code=202)
+    @router.post("/jobs/attack", status_code=202, responses=QUEUE_FULL)
     def attack_job(body: AttackJob):
         from ..imagenet.looking import photo_attack
 
@@ -227,7 +229,7 @@ def imagenet_router(cache=None) -> APIRouter:
 
         return submit("attack", body, work)
 
-    @router.post("/jobs/fool", status_code=202)
+    @router.post("/jobs/fool", status_code=202, responses=QUEUE_FULL)
     def fool_job(body: FoolJob):
         from ..imagenet.looking import fool
 
@@ -241,7 +243,7 @@ def imagenet_router(cache=None) -> APIRouter:
 
         return submit("fool", body, work)
 
-    @router.post("/jobs/style", status_code=202)
+    @router.post("/jobs/style", status_code=202, responses=QUEUE_FULL)
     def style_job(body: StyleJob):
         from ..imagenet.style import GENERATED_STYLES, transfer_style
 
@@ -258,7 +260,7 @@ def imagenet_router(cache=None) -> APIRouter:
 
         return submit("style", body, work)
 
-    @router.post("/jobs/visualize", status_code=202)
+    @router.post("/jobs/visualize", status_code=202, responses=QUEUE_FULL)
     def visualize_job(body: VisualizeJob):
         from ..imagenet.looking import class_views
 
@@ -272,7 +274,7 @@ def imagenet_router(cache=None) -> APIRouter:
 
         return submit("visualize", body, work)
 
-    @router.post("/jobs/atlas", status_code=202)
+    @router.post("/jobs/atlas", status_code=202, responses=QUEUE_FULL)
     def atlas_job(body: AtlasJob):
         from ..imagenet.atlas import layer_atlas, layer_strides
 
