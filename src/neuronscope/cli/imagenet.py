@@ -140,14 +140,14 @@ def _visualize(args) -> int:
 def _dream(args) -> int:
     from ..imagenet.classifier import efficientnet_lite
     from ..imagenet.looking import dream_photo
-    from ..imagenet.photos import open_photo, sample_photos
+    from ..imagenet.photos import open_photo, photo_name, sample_photos
     from ..plot import save_figure
     from ..plot.imagenet import plot_dog_census, plot_photo_dream
 
     photos = args.photos or sample_photos()
     opened = [open_photo(photo) for photo in photos]  # a bad file is refused before any dreaming
     classifier = efficientnet_lite(args.variant, args.cache)
-    names = [Path(photo).stem if Path(photo).suffix else photo for photo in photos]
+    names = [photo_name(photo) for photo in photos]
     results = []
     for name, photo in zip(names, opened):
         result = dream_photo(classifier, photo, args.layer, size=args.size, octaves=args.octaves, steps=args.steps,
@@ -215,7 +215,7 @@ def _robustness(args) -> int:
     from ..errors import ConfigError
     from ..imagenet.classifier import efficientnet_lite
     from ..imagenet.looking import attack_curve
-    from ..imagenet.photos import open_photo, sample_photos
+    from ..imagenet.photos import open_photo, photo_name, sample_photos
     from ..plot import save_figure
     from ..plot.imagenet import plot_attack_curve
 
@@ -228,7 +228,7 @@ def _robustness(args) -> int:
     photos = args.photos or sample_photos()
     opened = [open_photo(photo) for photo in photos]
     classifier = efficientnet_lite(args.variant, args.cache)
-    names = [Path(photo).stem if Path(photo).suffix else photo for photo in photos]
+    names = [photo_name(photo) for photo in photos]
     curve = attack_curve(classifier, opened, [level / 255 for level in levels], steps=args.steps, names=names)
     for level, kept in zip(levels, curve.kept):
         print(f"±{level:g}/255: {100 * kept:.0f}% of {len(photos)} photos keep their class")

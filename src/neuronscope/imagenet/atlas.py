@@ -30,7 +30,7 @@ from ..inspect.hooks import find_layer, outputs_up_to
 from ..steps import StepHook
 from .classifier import ImageClassifier
 from .looking import MAX_SIZE, fourier_lr
-from .photos import open_photo, sample_photos
+from .photos import open_photo, photo_name, sample_photos
 
 RECIPE = 2  # the rendering recipe's version: renderings kept by an older one are made again
 EXAMPLES = 3  # crops shown per channel
@@ -209,8 +209,7 @@ def layer_atlas(classifier: ImageClassifier, layers: Sequence[str] = ATLAS_LAYER
     sources = list(photos) if photos is not None else sample_photos()
     if not sources:
         raise ConfigError("give at least one photo to find each channel's examples in")
-    names = [Path(p).stem if isinstance(p, (str, Path)) and Path(p).suffix else str(p) if isinstance(p, str)
-             else f"photo {i + 1}" for i, p in enumerate(sources)]
+    names = [photo_name(p, i + 1) for i, p in enumerate(sources)]
     seen = _photo_responses(classifier, [open_photo(p) for p in sources], layers)
     strides = layer_strides(classifier, layers)
     chosen = chosen or {}

@@ -63,6 +63,14 @@ def open_photo(source: str | Path | bytes | np.ndarray, name: str | None = None)
     return np.asarray(image, dtype=np.float32) / 255.0
 
 
+def photo_name(source, number: int = 1) -> str:
+    """What to call a photo in a figure: a file by its name without the suffix, a sample by its name,
+    a photo in memory by its place in the list."""
+    if isinstance(source, (str, Path)):
+        return Path(source).stem if Path(source).suffix else str(source)
+    return f"photo {number}"
+
+
 def _read(path: Path) -> bytes:
     if not path.is_file():
         raise DataError(f"{path}: no such file")
