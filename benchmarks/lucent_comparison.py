@@ -5,7 +5,10 @@ standard transforms of each: neuronscope renders the channels as one batch, luce
 activation on the image itself.
 
     pip install --no-deps torch-lucent 'kornia==0.4.1' decorator    # benchmark-only
-    python benchmarks/lucent_comparison.py [--layer blocks.8] [--channels 8] [--steps 512]
+    python benchmarks/lucent_comparison.py [--layer blocks.8] [--channels 8] [--steps 512] [--seeds 3]
+
+Every rendering starts from random noise; ``--seeds`` repeats both sides from that many starts (lucent
+draws its noise from torch's global generator, seeded the same way) and compares the means.
 
 lucent imports torchvision only for ImageNet normalization, which this comparison does not use (the
 network normalizes its own input); where torchvision cannot be imported, a stand-in module lets the
@@ -59,6 +62,7 @@ def main() -> None:
     parser.add_argument("--layer", default="blocks.8")
     parser.add_argument("--channels", type=int, default=8)
     parser.add_argument("--steps", type=int, default=512)
+    parser.add_argument("--seeds", type=int, default=3)
     args = parser.parse_args()
     objectives, param, render, transform = _lucent()
 
@@ -73,34 +77,42 @@ def main() -> None:
     channels = list(range(args.channels))
     shape = (3, 224, 224)
 
-    started = time.perf_counter()
-    ours = fv.render(network, fv.channel(args.layer, channels), shape, batch=len(channels), steps=args.steps,
-                     lr=fourier_lr(224), regularization=fv.REGULARIZED)
-    ours_seconds = (time.perf_counter() - started) / len(channels)
-    ours_scores = _score(network, args.layer, channels, ours.images)
-    ours_memory = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
     lucent_layer = "network_" + args.layer.replace(".", "_")
-    lucent_images, lucent_times = [], []
-    for channel in channels:
+    ours_times, lucent_times, ours_scores, lucent_scores = [], [], [], []
+    for seed in range(args.seeds):
         started = time.perf_counter()
-        [image] = render.render_vis(network, objectives.channel(lucent_layer, channel),
-                                    lambda: param.image(224, fft=True, decorrelate=True),
-                                    transforms=transform.standard_transforms, thresholds=(args.steps,),
-                                    preprocess=False, progress=False, show_image=False)
-        lucent_times.append(time.perf_counter() - started)
-        lucent_images.append(torch.as_tensor(image[0]).permute(2, 0, 1))
-    lucent_scores = _score(network, args.layer, channels, torch.stack(lucent_images))
+        ours = fv.render(network, fv.channel(args.layer, channels), shape, batch=len(channels), steps=args.steps,
+                         lr=fourier_lr(224), regularization=fv.REGULARIZED, seed=seed)
+        ours_times.append((time.perf_counter() - started) / len(channels))
+        ours_scores.append(_score(network, args.layer, channels, ours.images))
+        images = []
+        for channel in channels:
+            torch.manual_seed(seed * 1000 + channel)
+            started = time.perf_counter()
+            [image] = render.render_vis(network, objectives.channel(lucent_layer, channel),
+                                        lambda: param.image(224, fft=True, decorrelate=True),
+                                        transforms=transform.standard_transforms, thresholds=(args.steps,),
+                                        preprocess=False, progress=False, show_image=False)
+            lucent_times.append(time.perf_counter() - started)
+            images.append(torch.as_tensor(image[0]).permute(2, 0, 1))
+        lucent_scores.append(_score(network, args.layer, channels, torch.stack(images)))
+        print(f"start {seed}: mean objective neuronscope {ours_scores[-1].mean():.2f}, lucent "
+              f"{lucent_scores[-1].mean():.2f}", flush=True)
+    ours_scores, lucent_scores = np.stack(ours_scores), np.stack(lucent_scores)
+    ours_seconds, lucent_seconds = statistics.median(ours_times), statistics.median(lucent_times)
 
     print(f"{args.layer}, channels 0..{len(channels) - 1}, {args.steps} steps at 224 px on "
-          f"{torch.get_num_threads()} threads")
+          f"{torch.get_num_threads()} threads, {args.seeds} random starts each")
     print(f"{'':<34}{'neuronscope':>14}{'lucent':>14}")
-    print(f"{'seconds per channel':<34}{ours_seconds:>14.1f}{statistics.mean(lucent_times):>14.1f}"
-          f"   ({statistics.mean(lucent_times) / ours_seconds:.1f}x)")
+    print(f"{'seconds per channel (median)':<34}{ours_seconds:>14.1f}{lucent_seconds:>14.1f}"
+          f"   ({lucent_seconds / ours_seconds:.1f}x)")
     print(f"{'mean final objective':<34}{ours_scores.mean():>14.2f}{lucent_scores.mean():>14.2f}")
-    print(f"{'channels scored higher':<34}{int((ours_scores > lucent_scores).sum()):>14}"
-          f"{int((lucent_scores > ours_scores).sum()):>14}")
-    print(f"peak memory of the process: {ours_memory:.0f} MB after neuronscope's batch")
+    print(f"{'spread of the means over starts':<34}{np.ptp(ours_scores.mean(1)):>14.2f}"
+          f"{np.ptp(lucent_scores.mean(1)):>14.2f}")
+    mean_ours, mean_lucent = ours_scores.mean(0), lucent_scores.mean(0)
+    print(f"{'channels scored higher (mean)':<34}{int((mean_ours > mean_lucent).sum()):>14}"
+          f"{int((mean_lucent > mean_ours).sum()):>14}")
+    print(f"peak memory of the process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 
 if __name__ == "__main__":
