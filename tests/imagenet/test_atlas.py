@@ -74,3 +74,13 @@ def test_the_atlas_command_draws_and_keeps_its_renderings(imagenet_cache, tmp_pa
     assert "stem       channels" in printed and "its kernels" in printed and "rendered" in printed
     assert out.stat().st_size > 20_000
     assert main(command) == 0 and "kept from before" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_layers_render_as_tasks_on_a_local_ray_instance(lite0):
+    pytest.importorskip("ray")
+    here = layer_atlas(lite0, ["blocks.1", "blocks.3"], **SMALL)
+    on_ray = layer_atlas(lite0, ["blocks.1", "blocks.3"], ray_address="local", **SMALL)
+    assert [row.layer for row in on_ray.layers] == ["blocks.1", "blocks.3"]
+    for a, b in zip(here.layers, on_ray.layers):
+        assert np.abs(a.renderings.astype(int) - b.renderings.astype(int)).max() <= 3
