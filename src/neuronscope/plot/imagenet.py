@@ -21,7 +21,7 @@ def plot_class_views(views: Sequence[ClassView]) -> Figure:
     """One column per class: the raw-pixel rendering above the regularized one, each titled with the
     probability the network itself gives it."""
     n = len(views)
-    fig = new_figure(2.3 * n + 0.8, 5.2)
+    fig = new_figure(max(4.2, 2.3 * n + 0.8), 5.4)
     axes, _ = tiles(fig, 2 * n, 2, n)
     for k, view in enumerate(views):
         for row, (image, p) in enumerate(((view.raw, view.raw_probability),
@@ -30,7 +30,7 @@ def plot_class_views(views: Sequence[ClassView]) -> Figure:
             axes[row, k].set_title(f"{view.name}: {100 * p:.1f}%", fontsize=9)
     axes[0, 0].set_ylabel("raw pixels", fontsize=10)
     axes[1, 0].set_ylabel("regularized\n(Fourier, decorrelated color,\njitter, scale, rotation)", fontsize=9)
-    fig.suptitle("What each class looks like to the network (the network's own probability above each)",
+    fig.suptitle("What each class looks like to the network\n(the network's own probability above each)",
                  fontsize=11)
     return fig
 
