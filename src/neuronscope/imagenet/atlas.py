@@ -30,7 +30,7 @@ from ..inspect.hooks import find_layer, outputs_up_to
 from ..steps import StepHook
 from .classifier import ImageClassifier
 from .looking import MAX_SIZE, fourier_lr
-from .photos import open_photo, photo_name, sample_photos
+from .photos import fit_longest_side, open_photo, photo_name, sample_photos
 
 RECIPE = 2  # the rendering recipe's version: renderings kept by an older one are made again
 EXAMPLES = 3  # crops shown per channel
@@ -148,10 +148,7 @@ def _photo_responses(classifier: ImageClassifier, photos: list[np.ndarray], laye
     device = classifier.mean.device
     seen = []
     for photo in photos:
-        x = torch.as_tensor(photo).permute(2, 0, 1)[None]
-        scale = PHOTO_SIDE / max(x.shape[-2:])
-        shape = tuple(max(32, round(side * scale)) for side in x.shape[-2:])
-        x = F.interpolate(x, size=shape, mode="bilinear", antialias=scale < 1, align_corners=False).clamp(0, 1)
+        x = fit_longest_side(photo, PHOTO_SIDE)
         with torch.no_grad():
             seen.append((x[0], outputs_up_to(classifier, x.to(device), list(layers))))
     return seen

@@ -18,7 +18,7 @@ from ..inspect.dream import Dream, dream
 from ..steps import StepHook
 from .classes import DOG_BREEDS
 from .classifier import ImageClassifier, classify
-from .photos import center_crop, open_photo
+from .photos import center_crop, fit_longest_side, open_photo
 
 LUCID_LR = 0.05  # Lucid's Adam step for its Fourier images; see fourier_lr
 RAW_LR = 0.05
@@ -112,12 +112,9 @@ def dream_photo(classifier: ImageClassifier, photo, layer: str = DREAM_LAYER, *,
 
     if not 64 <= size <= 1024:
         raise ConfigError(f"size must be 64..1024 pixels on the longer side, got {size}")
-    image = torch.as_tensor(open_photo(photo)).permute(2, 0, 1)
-    scale = size / max(image.shape[-2:])
-    shape = tuple(max(32, round(side * scale)) for side in image.shape[-2:])
-    image = torch.nn.functional.interpolate(image[None], size=shape, mode="bilinear", antialias=scale < 1)[0]
+    image = fit_longest_side(open_photo(photo), size)[0]
     started = time.perf_counter()
-    result = dream(classifier, image.clamp(0, 1), layer, octaves=octaves, steps=steps, step_size=step_size,
+    result = dream(classifier, image, layer, octaves=octaves, steps=steps, step_size=step_size,
                    jitter=jitter, seed=seed, progress=progress, fully_convolutional=True, on_step=on_step)
     seconds = time.perf_counter() - started
     before = classify(classifier, result.original.permute(1, 2, 0).numpy())

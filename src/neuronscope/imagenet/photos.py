@@ -108,6 +108,15 @@ def sample_photo(name: str) -> np.ndarray:
     return open_photo(folder / SCIKIT_IMAGE_PHOTOS[name], name=name)
 
 
+def fit_longest_side(photo: np.ndarray, size: int, smallest: int = 32) -> torch.Tensor:
+    """(1, 3, h, w) in [0, 1]: ``photo`` ((H, W, 3) RGB) scaled so its longer side is ``size`` pixels
+    (antialiased when it shrinks), neither side under ``smallest``."""
+    x = torch.as_tensor(photo, dtype=torch.float32).permute(2, 0, 1)[None]
+    scale = size / max(x.shape[-2:])
+    shape = tuple(max(smallest, round(side * scale)) for side in x.shape[-2:])
+    return F.interpolate(x, size=shape, mode="bilinear", antialias=scale < 1, align_corners=False).clamp(0, 1)
+
+
 def center_crop(photo: np.ndarray | torch.Tensor, size: int) -> torch.Tensor:
     """(1, 3, size, size): the central square of the photo, 224/256 of its shorter side (how ImageNet
     classifiers are evaluated), resized with antialiasing."""

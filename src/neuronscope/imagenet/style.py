@@ -25,7 +25,7 @@ from ..errors import ConfigError
 from ..inspect.hooks import find_layer, outputs_up_to
 from ..steps import StepHook
 from .classifier import ImageClassifier
-from .photos import open_photo
+from .photos import fit_longest_side, open_photo
 
 STYLE_LAYERS = ("stem", "blocks.1", "blocks.3", "blocks.5", "blocks.8")  # EfficientNet-Lite0, edges to textures
 CONTENT_LAYER = "blocks.8"
@@ -86,14 +86,6 @@ def open_style(source, size: int = 256) -> np.ndarray:
     return open_photo(source)
 
 
-def _fit(image: np.ndarray, size: int) -> torch.Tensor:
-    """(1, 3, h, w) with the longer side ``size`` pixels."""
-    x = torch.as_tensor(image, dtype=torch.float32).permute(2, 0, 1)[None]
-    scale = size / max(x.shape[-2:])
-    shape = tuple(max(16, round(side * scale)) for side in x.shape[-2:])
-    return F.interpolate(x, size=shape, mode="bilinear", antialias=scale < 1, align_corners=False).clamp(0, 1)
-
-
 def _gram(features: torch.Tensor, temperature: float | None) -> torch.Tensor:
     if temperature is not None:  # the remedy: a softmax over the layer's whole activation, scaled to mean 1
         features = torch.softmax(features.flatten(1) / temperature, 1).view_as(features) * features[0].numel()
@@ -123,8 +115,8 @@ def transfer_style(classifier: ImageClassifier, content, style, *, size: int = 2
     for layer in [*style_layers, content_layer]:
         find_layer(classifier, layer)
     device = classifier.mean.device
-    content_x = _fit(open_photo(content), size).to(device)
-    style_x = _fit(open_style(style, size), size).to(device)
+    content_x = fit_longest_side(open_photo(content), size, smallest=16).to(device)
+    style_x = fit_longest_side(open_style(style, size), size, smallest=16).to(device)
     layers = list(dict.fromkeys([*style_layers, content_layer]))
     with torch.no_grad():
         style_features = outputs_up_to(classifier, style_x, layers)
