@@ -85,8 +85,8 @@ class AtlasJob(BaseModel):
     steps: int = Field(default=256, ge=1, le=512)
 
 
-def _top(classification) -> list[dict]:
-    return [{"name": name, "probability": round(p, 5)} for name, p in classification.top]
+def _ranked(top: list[tuple[str, float]]) -> list[dict]:
+    return [{"name": name, "probability": round(p, 5)} for name, p in top]
 
 
 def imagenet_router(cache=None) -> APIRouter:
@@ -114,6 +114,8 @@ def imagenet_router(cache=None) -> APIRouter:
     def photo(photo_id: str) -> np.ndarray:
         from ..imagenet.photos import sample_photo, sample_photos
 
+        if re.fullmatch(PHOTO_ID, photo_id) is None:
+            raise HTTPException(404, f"no photo {photo_id[:40]!r}")
         with lock:
             if photo_id in photos:
                 photos.move_to_end(photo_id)
@@ -133,7 +135,7 @@ def imagenet_router(cache=None) -> APIRouter:
         from ..imagenet.classifier import classify
 
         return {"id": photo_id, "width": int(image.shape[1]), "height": int(image.shape[0]),
-                "top": _top(classify(network(), image))}
+                "top": _ranked(classify(network(), image).top)}
 
     def submit(kind: str, body: BaseModel, work):
         try:
@@ -157,14 +159,10 @@ def imagenet_router(cache=None) -> APIRouter:
 
     @router.get("/photos/{photo_id}", summary="a photo's top-5")
     def photo_top(photo_id: str):
-        if not _valid_id(photo_id):
-            raise HTTPException(404, f"no photo {photo_id[:40]!r}")
         return described(photo_id, photo(photo_id))
 
     @router.get("/photos/{photo_id}/image", summary="the photo as the network gets it (1024 px at most)")
     def photo_image(photo_id: str):
-        if not _valid_id(photo_id):
-            raise HTTPException(404, f"no photo {photo_id[:40]!r}")
         from PIL import Image
 
         buffer = io.BytesIO()
@@ -196,13 +194,10 @@ def imagenet_router(cache=None) -> APIRouter:
             result = dream_photo(classifier, image, body.layer, size=body.size, octaves=body.octaves,
                                  steps=body.steps, on_step=step)
             return {"original": png_data_url(result.dream.original), "image": png_data_url(result.dream.image),
-                    "octaves": [{"image": png_data_url(octave), "top": [{"name": n, "probability": round(p, 5)}
-                                                                        for n, p in top],
-                                 "dog_share": share}
+                    "octaves": [{"image": png_data_url(octave), "top": _ranked(top), "dog_share": share}
                                 for octave, top, share in zip(result.dream.octave_images, result.after_octave,
                                                               result.dog_share_after_octave)],
-                    "before": [{"name": n, "probability": round(p, 5)} for n, p in result.before],
-                    "dog_share_before": result.dog_share_before, "layer": body.layer,
+                    "before": _ranked(result.before), "dog_share_before": result.dog_share_before, "layer": body.layer,
                     "amplification": float(result.dream.amplification[-1])}
 
         return submit("dream", body, work)
@@ -223,9 +218,7 @@ def imagenet_router(cache=None) -> APIRouter:
             return {"original": png_data_url(result.attack.original[0]),
                     "adversarial": png_data_url(result.attack.adversarial[0]), "change": png_data_url(magnified),
                     "largest_change": round(255 * float(change.abs().max()), 3), "target": result.target,
-                    "reached": result.reached, "before": [{"name": n, "probability": round(p, 5)}
-                                                          for n, p in result.before],
-                    "after": [{"name": n, "probability": round(p, 5)} for n, p in result.after]}
+                    "reached": result.reached, "before": _ranked(result.before), "after": _ranked(result.after)}
 
         return submit("attack", body, work)
 
@@ -309,6 +302,3 @@ def imagenet_router(cache=None) -> APIRouter:
 
     return router
 
-
-def _valid_id(photo_id: str) -> bool:
-    return re.fullmatch(PHOTO_ID, photo_id) is not None

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..errors import NeuronscopeError
+from ..steps import StepHook
 
 MAX_WAITING = 4
 KEPT_JOBS = 64
@@ -36,13 +37,12 @@ class Job:
     id: str
     kind: str
     key: tuple
-    work: Callable[[Callable[[int, int], None]], dict]
+    work: Callable[[StepHook], dict]
     state: str = "queued"  # queued, running, done, failed, cancelled
     done: int = 0
     total: int = 0
     error: str | None = None
     result: dict | None = None
-    created: float = field(default_factory=time.time)
     seconds: float | None = None
     cancel_requested: threading.Event = field(default_factory=threading.Event)
 
@@ -65,7 +65,7 @@ class JobQueue:
         # a thread still inside torch when the interpreter exits aborts the process
         atexit.register(self.shutdown)
 
-    def submit(self, kind: str, key: tuple, work: Callable[[Callable[[int, int], None]], dict]) -> Job:
+    def submit(self, kind: str, key: tuple, work: Callable[[StepHook], dict]) -> Job:
         """The job computing ``work(step_hook)`` for ``key``: the one already queued, running or done
         with that key, or a new one at the end of the line."""
         with self._lock:
