@@ -137,24 +137,30 @@ def _visualize(args) -> int:
     return 0
 
 
+def _photos_at_hand(photos: list[str]) -> tuple[list[str], list]:
+    """The photos named (every sample photo when none is), opened before any work so a bad file is
+    refused at once, with their names for figures."""
+    from ..imagenet.photos import open_photo, photo_name, sample_photos
+
+    photos = photos or sample_photos()
+    return [photo_name(photo) for photo in photos], [open_photo(photo) for photo in photos]
+
+
 def _dream(args) -> int:
     from ..imagenet.classifier import efficientnet_lite
     from ..imagenet.looking import dream_photo
-    from ..imagenet.photos import open_photo, photo_name, sample_photos
     from ..plot import save_figure
     from ..plot.imagenet import plot_dog_census, plot_photo_dream
 
-    photos = args.photos or sample_photos()
-    opened = [open_photo(photo) for photo in photos]  # a bad file is refused before any dreaming
+    names, opened = _photos_at_hand(args.photos)
     classifier = efficientnet_lite(args.variant, args.cache)
-    names = [photo_name(photo) for photo in photos]
     results = []
     for name, photo in zip(names, opened):
         result = dream_photo(classifier, photo, args.layer, size=args.size, octaves=args.octaves, steps=args.steps,
                              seed=args.seed, progress=True)
         results.append(result)
         shares = " -> ".join(f"{100 * s:.0f}%" for s in (result.dog_share_before, *result.dog_share_after_octave))
-        out = args.out if len(photos) == 1 else args.out.with_name(f"{args.out.stem}-{name}{args.out.suffix}")
+        out = args.out if len(names) == 1 else args.out.with_name(f"{args.out.stem}-{name}{args.out.suffix}")
         print(f"{name}: {result.seconds:.1f} s; dog breeds in the top-5 by octave {shares}; now "
               f"{result.after_octave[-1][0][0]} ({100 * result.after_octave[-1][0][1]:.0f}%)")
         print(f"  figure: {save_figure(plot_photo_dream(result), out)}")
@@ -215,7 +221,6 @@ def _robustness(args) -> int:
     from ..errors import ConfigError
     from ..imagenet.classifier import efficientnet_lite
     from ..imagenet.looking import attack_curve
-    from ..imagenet.photos import open_photo, photo_name, sample_photos
     from ..plot import save_figure
     from ..plot.imagenet import plot_attack_curve
 
@@ -225,13 +230,11 @@ def _robustness(args) -> int:
         raise ConfigError(f"epsilons are numbers of pixel levels, such as 0,0.5,1,2; got {args.epsilons!r}") from None
     if not levels or not all(0 <= level <= 64 for level in levels):  # NaN fails this too
         raise ConfigError(f"epsilons are pixel levels from 0 to 64 of 255, got {args.epsilons!r}")
-    photos = args.photos or sample_photos()
-    opened = [open_photo(photo) for photo in photos]
+    names, opened = _photos_at_hand(args.photos)
     classifier = efficientnet_lite(args.variant, args.cache)
-    names = [photo_name(photo) for photo in photos]
     curve = attack_curve(classifier, opened, [level / 255 for level in levels], steps=args.steps, names=names)
     for level, kept in zip(levels, curve.kept):
-        print(f"±{level:g}/255: {100 * kept:.0f}% of {len(photos)} photos keep their class")
+        print(f"±{level:g}/255: {100 * kept:.0f}% of {len(names)} photos keep their class")
     print(f"figure: {save_figure(plot_attack_curve(curve), args.out)}")
     return 0
 
