@@ -30,7 +30,7 @@ from ..inspect.hooks import find_layer, outputs_up_to
 from ..steps import StepHook
 from .classifier import ImageClassifier
 from .looking import MAX_SIZE, fourier_lr
-from .photos import fit_longest_side, open_photo, photo_name, sample_photos
+from .photos import fit_longest_side, open_photo, photo_bytes, photo_name, sample_photos
 
 RECIPE = 2  # the rendering recipe's version: renderings kept by an older one are made again
 EXAMPLES = 3  # crops shown per channel
@@ -86,7 +86,7 @@ def _render_layer(job: _Job, on_step: StepHook | None = None) -> tuple[np.ndarra
     rendering = fv.render(job.classifier, fv.channel(job.layer, list(job.channels)), (3, job.size, job.size),
                           batch=len(job.channels), steps=job.steps, lr=fourier_lr(job.size),
                           regularization=fv.REGULARIZED, seed=job.seed, on_step=on_step)
-    pictures = (rendering.images.permute(0, 2, 3, 1).numpy() * 255).round().astype(np.uint8)
+    pictures = photo_bytes(rendering.images.permute(0, 2, 3, 1).numpy())
     return pictures, rendering.final.astype(np.float32)
 
 
@@ -103,7 +103,7 @@ def _kernel_pictures(convolution: torch.nn.Conv2d, channels: Sequence[int], size
     weights = convolution.weight.detach()[list(channels)].float().cpu()
     reach = weights.flatten(1).abs().max(1).values.clamp_min(1e-12).view(-1, 1, 1, 1)
     pictures = F.interpolate(0.5 + weights / (2 * reach), size=(size, size), mode="nearest")
-    return (pictures.permute(0, 2, 3, 1).numpy() * 255).round().astype(np.uint8)
+    return photo_bytes(pictures.permute(0, 2, 3, 1).numpy())
 
 
 def _kept_path(folder: Path, job: _Job) -> Path:
@@ -170,7 +170,7 @@ def _examples(seen, names: list[str], layer: str, channel: int, stride: int) -> 
         crop = F.interpolate(crop, size=(EXAMPLE_SIDE, EXAMPLE_SIDE), mode="bilinear", antialias=True,
                              align_corners=False)[0]
         found.append(Example(name, float(response.max()),
-                             (crop.permute(1, 2, 0).clamp(0, 1).numpy() * 255).round().astype(np.uint8)))
+                             photo_bytes(crop.permute(1, 2, 0).numpy())))
     return sorted(found, key=lambda example: -example.activation)[:EXAMPLES]
 
 

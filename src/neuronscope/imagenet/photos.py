@@ -108,6 +108,11 @@ def sample_photo(name: str) -> np.ndarray:
     return open_photo(folder / SCIKIT_IMAGE_PHOTOS[name], name=name)
 
 
+def photo_bytes(pixels: np.ndarray) -> np.ndarray:
+    """Pixels in [0, 1] (anything outside is clipped) as 0..255 uint8, for image files and lean storage."""
+    return (np.clip(pixels, 0, 1) * 255).round().astype(np.uint8)
+
+
 def fit_longest_side(photo: np.ndarray, size: int, smallest: int = 32) -> torch.Tensor:
     """(1, 3, h, w) in [0, 1]: ``photo`` ((H, W, 3) RGB) scaled so its longer side is ``size`` pixels
     (antialiased when it shrinks), neither side under ``smallest``."""

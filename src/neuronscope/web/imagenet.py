@@ -36,9 +36,11 @@ def png_data_url(image) -> str:
     """A (3, H, W) tensor or (H, W, 3) array in [0, 1], or uint8 (H, W, 3), as a PNG data URL."""
     from PIL import Image
 
+    from ..imagenet.photos import photo_bytes
+
     array = image.detach().cpu().permute(1, 2, 0).numpy() if isinstance(image, torch.Tensor) else np.asarray(image)
     if array.dtype != np.uint8:
-        array = (np.clip(array, 0, 1) * 255).round().astype(np.uint8)
+        array = photo_bytes(array)
     buffer = io.BytesIO()
     Image.fromarray(array).save(buffer, format="PNG")
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
@@ -165,9 +167,10 @@ def imagenet_router(cache=None) -> APIRouter:
     def photo_image(photo_id: str):
         from PIL import Image
 
+        from ..imagenet.photos import photo_bytes
+
         buffer = io.BytesIO()
-        Image.fromarray((np.clip(photo(photo_id), 0, 1) * 255).round().astype(np.uint8)).save(buffer, "JPEG",
-                                                                                             quality=90)
+        Image.fromarray(photo_bytes(photo(photo_id))).save(buffer, "JPEG", quality=90)
         return Response(buffer.getvalue(), media_type="image/jpeg", headers={"Cache-Control": "max-age=3600"})
 
     @router.post("/photos", summary="upload a photo (the request body is the JPEG or PNG file itself)")
