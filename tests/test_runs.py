@@ -102,7 +102,7 @@ def test_failed_write_keeps_the_previous_checkpoint(tmp_path, digits, monkeypatc
             f.write(b"half a file")
         raise OSError("disk full")
 
-    monkeypatch.setattr("neuronscope.runs.weights.save_file", broken_save)
+    monkeypatch.setattr("safetensors.torch.save_file", broken_save)
     with pytest.raises(OSError, match="disk full"):
         train_run(tmp_path / "r", digits, *_configs(3), resume=True, progress=False)
     assert (tmp_path / "r" / "model.safetensors").read_bytes() == before

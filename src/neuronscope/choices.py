@@ -14,6 +14,8 @@ INITS = ("normal", "scaled")
 CELLS = ("lstm", "gru", "rnn")
 
 COSTS = ("quadratic", "cross-entropy", "hinge")
+DEFAULT_OUTPUT = {"quadratic": "sigmoid", "cross-entropy": "softmax", "hinge": "linear"}
+VALID_OUTPUTS = {"quadratic": ("sigmoid", "linear"), "cross-entropy": ("softmax", "sigmoid"), "hinge": ("linear",)}
 OPTIMIZERS = ("sgd", "adam")
 PRESETS = ("nielsen", "3b1b", "modern")
 DEFAULT_PRESET = "3b1b"

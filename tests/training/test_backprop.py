@@ -2,10 +2,11 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from neuronscope.choices import VALID_OUTPUTS
 from neuronscope.models import MLP, MLPConfig
 from neuronscope.training.backprop import BackpropTrainer
 from neuronscope.training.config import TrainConfig
-from neuronscope.training.costs import VALID_OUTPUTS, loss
+from neuronscope.training.costs import loss
 
 PAIRS = [(cost, output) for cost, outputs in VALID_OUTPUTS.items() for output in outputs]
 

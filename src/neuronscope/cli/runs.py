@@ -165,12 +165,13 @@ def _write_outputs(run, data, show_progress: bool, formats=("png",), figures_dir
 def _open_dense_run_and_data(args):
     from ..runs import DENSE_KINDS, open_run
 
-    run = open_run(args.run, kinds=DENSE_KINDS)
+    run = open_run(args.run, kinds=DENSE_KINDS, as_arrays=True)
     return run, run.load_test_set(args.data_dir, test_size=args.test_size, progress=False)
 
 
 def cmd_figures(args) -> int:
     from ..experiments.dense import run_figures
+    from ..experiments.parallel import default_workers
     from ..report import write_figures
 
     formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
@@ -179,7 +180,7 @@ def cmd_figures(args) -> int:
         raise NeuronscopeError(f"unknown figure format {', '.join(bad) or args.format!r}; use png and/or svg")
     run, data = _open_dense_run_and_data(args)
     out = args.out or run.path / "figures"
-    paths = write_figures(run_figures(run, data), out, formats)
+    paths = write_figures(run_figures(run, data), out, formats, workers=default_workers())
     print(f"wrote {len(paths)} figures to {out}")
     return 0
 
@@ -210,13 +211,15 @@ def cmd_map(args) -> int:
 
 def cmd_report(args) -> int:
     from ..experiments.dense import health_hints, run_figures
-    from ..report import reuse_written, write_report
+    from ..experiments.parallel import default_workers
+    from ..report import draw_figures, reuse_written, write_report
     from ..runs import CONFIG, DENSE_KINDS, MODEL, open_run
 
-    run = open_run(args.run, kinds=DENSE_KINDS)
+    run = open_run(args.run, kinds=DENSE_KINDS, as_arrays=True)
     figures = run_figures(run, lambda: run.load_test_set(args.data_dir, test_size=args.test_size, progress=False))
     if not args.redraw and args.test_size is None:
         reuse_written(figures, run.path / "figures", newer_than=[run.path / MODEL, run.path / CONFIG])
+    draw_figures(figures, progress=False, workers=default_workers())
     hints = health_hints(run, lambda: run.load_data(args.data_dir, progress=False))
     print(f"report: {write_report(run, figures, run.dataset, args.out, hints=hints)}")
     return 0

@@ -4,21 +4,21 @@ Each study loads on first use: a run's standard figures (``experiments.dense``) 
 for SciPy and the studies' plotting.
 """
 
-from importlib import import_module
+from typing import TYPE_CHECKING
 
-STUDY_MODULES = {"DataSpec": "training", "hidden_sweep": "hidden_sizes",
-                 "init_vs_regularization": "init_regularization", "morph_experiment": "morph",
-                 "noise_experiment": "noise", "robustness_experiment": "robustness", "study_features": "features",
-                 "superposition_experiment": "superposition"}
+from ..lazy import lazy_exports, typing_imports
 
-__all__ = sorted(STUDY_MODULES)
+if TYPE_CHECKING:
+    from .features import study_features
+    from .hidden_sizes import hidden_sweep
+    from .init_regularization import init_vs_regularization
+    from .morph import morph_experiment
+    from .noise import noise_experiment
+    from .robustness import robustness_experiment
+    from .superposition import superposition_experiment
+    from .training import DataSpec
 
-
-def __getattr__(name: str):
-    if name not in STUDY_MODULES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(f".{STUDY_MODULES[name]}", __name__), name)
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__all__ = ["DataSpec", "hidden_sweep", "init_vs_regularization", "morph_experiment", "noise_experiment",
+           "robustness_experiment", "study_features", "superposition_experiment"]
+STUDY_MODULES = typing_imports(__file__)
+__getattr__, __dir__ = lazy_exports(__name__, __file__)

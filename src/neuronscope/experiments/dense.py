@@ -113,8 +113,6 @@ def health_hints(run: Run, load_data: Callable[[], Dataset]) -> list[dict]:
     """The run's health hints (``inspect.health``) as JSON objects, computed once and kept in the run as
     health.json until its weights or configuration change; ``load_data`` gives the training and test images
     and is called only when they must be computed."""
-    from ..inspect.health import run_hints
-
     def read(path):
         kept = read_json(path).get("hints")
         if not (isinstance(kept, list) and all(isinstance(h, dict) and isinstance(h.get("message"), str)
@@ -122,8 +120,12 @@ def health_hints(run: Run, load_data: Callable[[], Dataset]) -> list[dict]:
             raise CheckpointError(f"{path}: not a list of hints")
         return kept
 
-    return kept_in_run(run, HEALTH, read, lambda: [hint.to_json() for hint in run_hints(run, load_data())],
-                       lambda path, hints: atomic_write_json(path, {"hints": hints}))
+    def compute():
+        from ..inspect.health import run_hints
+
+        return [hint.to_json() for hint in run_hints(run.in_pytorch(), load_data())]
+
+    return kept_in_run(run, HEALTH, read, compute, lambda path, hints: atomic_write_json(path, {"hints": hints}))
 
 
 def kept_in_run(run: Run, name: str, read: Callable, compute: Callable, write: Callable):

@@ -251,10 +251,10 @@ def study_features(run: str | Path | Run, layer: str | None = None, sae: SAEConf
         features=class_mix(encoded, data.test_labels, data.num_classes, top=top),
         test_images=data.test_images, class_names=data.class_names, seconds=seconds)
     if run.kind == "mlp":
-        pixels = pixel_projection(run.model, layer).cpu().float()  # (units, inputs)
+        pixels = pixel_projection(run.model, layer).astype(np.float32)  # (units, inputs)
         shape = run.model.config.image_shape
-        study.neuron_directions = pixels.numpy().reshape(-1, *shape)
-        study.feature_directions = (dictionary.decoder.detach() @ pixels).numpy().reshape(-1, *shape)
+        study.neuron_directions = pixels.reshape(-1, *shape)
+        study.feature_directions = (dictionary.decoder.detach().cpu().numpy() @ pixels).reshape(-1, *shape)
     if render_steps:
         study.renderings = render_features(run, layer, dictionary, study.features.ranked()[:SHOWN],
                                            steps=render_steps, input_shape=data.tensor_shape)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import TypeVar
@@ -60,9 +61,9 @@ def _start_method():
 
 
 def _one_thread_each() -> None:
-    import torch
-
-    torch.set_num_threads(1)  # the workers already share out the cores
+    torch = sys.modules.get("torch")  # forked from a parent that loaded it; work that never needs it never loads it
+    if torch is not None:
+        torch.set_num_threads(1)  # the workers already share out the cores
 
 
 def _on_ray(function: Callable[[Task], Result], tasks: Sequence[Task], address: str):

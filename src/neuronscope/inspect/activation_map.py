@@ -9,13 +9,16 @@ import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-from torch import nn
 
 from ..errors import CheckpointError, ConfigError
 from ..files import atomic_write_bytes
-from .activations import layer_activations
+from ..models.dense import DenseArrays
+
+if TYPE_CHECKING:
+    from torch import nn
 
 METHODS = ("pca", "tsne", "umap")
 METHOD_NAMES = {"pca": "PCA", "tsne": "t-SNE", "umap": "UMAP"}
@@ -56,7 +59,7 @@ class ActivationMap:
         return self.coords[nearest].mean(1)
 
 
-def activation_map(model: nn.Module, images: np.ndarray, labels: np.ndarray, layer: str, *, method: str = "pca",
+def activation_map(model: nn.Module | DenseArrays, images: np.ndarray, labels: np.ndarray, layer: str, *, method: str = "pca",
                    points: int = 1000, seed: int = 0) -> ActivationMap:
     """The map of ``layer`` over ``points`` of ``images`` drawn at random (a conv layer's channels by
     their peak)."""
@@ -66,7 +69,7 @@ def activation_map(model: nn.Module, images: np.ndarray, labels: np.ndarray, lay
         raise ConfigError(f"a map needs between 10 and {MAX_POINTS} points, got {points}")
     rng = np.random.default_rng(seed)
     indices = np.sort(rng.choice(len(images), size=min(points, len(images)), replace=False))
-    activations = layer_activations(model, images[indices], layer)
+    activations = _activations(model, images[indices], layer)
     values = activations.astype(np.float64)
     mean = components = explained = None
     if method == "pca":
@@ -81,6 +84,17 @@ def activation_map(model: nn.Module, images: np.ndarray, labels: np.ndarray, lay
         coords = _umap(values, seed)
     return ActivationMap(layer, method, np.asarray(coords, dtype=np.float64), np.asarray(labels)[indices], indices,
                          activations, mean, components, explained)
+
+
+def _activations(model: nn.Module | DenseArrays, images: np.ndarray, layer: str) -> np.ndarray:
+    if isinstance(model, DenseArrays):
+        found = model.activations(images)
+        if layer not in found:
+            raise ConfigError(f"unknown layer {layer!r}; this model has {', '.join(found)}")
+        return found[layer]
+    from .activations import layer_activations
+
+    return layer_activations(model, images, layer)
 
 
 _ARRAYS = ("coords", "labels", "indices", "activations", "mean", "components", "explained")

@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..errors import ConfigError
-from ..models.mlp import MLP
-from .weights import WeightsImages, chain, layer_index, weights_images
+from .weights import WeightsImages, chain, layer_index, weight_arrays, weights_images
+
+if TYPE_CHECKING:
+    from ..models import MLP, DenseArrays
 
 
-def contributions(model: MLP, layer: str = "output") -> np.ndarray:
+def contributions(model: MLP | DenseArrays, layer: str = "output") -> np.ndarray:
     """(neurons of ``layer``, neurons below): the weight each neuron puts on each neuron under it."""
-    return model.weight_matrices()[layer_index(model, layer)].cpu().numpy()
+    return weight_arrays(model)[layer_index(model, layer)]
 
 
-def class_effects(model: MLP, layer: str) -> np.ndarray | None:
+def class_effects(model: MLP | DenseArrays, layer: str) -> np.ndarray | None:
     """(classes, neurons of ``layer``): how each neuron moves each output class, through the weight
     matrices above it. Exact for the last hidden layer (its own weights to the output), a linear
     view past the nonlinearities for earlier ones; None for the output layer itself."""
-    above = model.weight_matrices()[layer_index(model, layer) + 1:]
-    return chain(above).cpu().numpy() if above else None
+    above = weight_arrays(model)[layer_index(model, layer) + 1:]
+    return chain(above) if above else None
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,7 @@ class LegoBlocks:
     images_projected: bool
 
 
-def lego_blocks(model: MLP, layer: str = "output", k: int = 3) -> list[LegoBlocks]:
+def lego_blocks(model: MLP | DenseArrays, layer: str = "output", k: int = 3) -> list[LegoBlocks]:
     """One :class:`LegoBlocks` per neuron of ``layer`` (per class for the output layer)."""
     index = layer_index(model, layer)
     if index == 0:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
 
 from ..errors import ConfigError
-from ..models.mlp import MLP
+
+if TYPE_CHECKING:
+    from ..models import MLP, DenseArrays
 
 
 @dataclass(frozen=True)
@@ -22,14 +24,19 @@ class WeightsImages:
     projected: bool
 
 
-def layer_index(model: MLP, layer: str) -> int:
+def layer_index(model: MLP | DenseArrays, layer: str) -> int:
     names = model.config.layer_names
     if layer not in names:
         raise ConfigError(f"unknown layer {layer!r}; this model has {', '.join(names)}")
     return names.index(layer)
 
 
-def chain(matrices: list[torch.Tensor]) -> torch.Tensor:
+def weight_arrays(model: MLP | DenseArrays) -> list[np.ndarray]:
+    """Each layer's (out, in) weight matrix as a NumPy array, from a network in PyTorch or in NumPy."""
+    return [w if isinstance(w, np.ndarray) else w.detach().cpu().numpy() for w in model.weight_matrices()]
+
+
+def chain(matrices: list[np.ndarray]) -> np.ndarray:
     """The product W_k @ ... @ W_1 of consecutive layers' (out, in) weight matrices, first layer first."""
     product = matrices[0]
     for w in matrices[1:]:
@@ -37,13 +44,13 @@ def chain(matrices: list[torch.Tensor]) -> torch.Tensor:
     return product
 
 
-def pixel_projection(model: MLP, layer: str) -> torch.Tensor:
+def pixel_projection(model: MLP | DenseArrays, layer: str) -> np.ndarray:
     """(neurons, inputs): W_layer @ ... @ W_1, each neuron's weights carried back to pixel space."""
-    return chain(model.weight_matrices()[: layer_index(model, layer) + 1])
+    return chain(weight_arrays(model)[: layer_index(model, layer) + 1])
 
 
-def weights_images(model: MLP, layer: str = "hidden1") -> WeightsImages:
+def weights_images(model: MLP | DenseArrays, layer: str = "hidden1") -> WeightsImages:
     """Every neuron of ``layer`` as an image; first-layer neurons show their own incoming weights."""
-    projection = pixel_projection(model, layer).cpu().numpy().astype(np.float32)
+    projection = pixel_projection(model, layer).astype(np.float32)
     images = projection.reshape(len(projection), *model.config.image_shape)
     return WeightsImages(layer=layer, images=images, projected=layer_index(model, layer) > 0)

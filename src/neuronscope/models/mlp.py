@@ -1,51 +1,19 @@
-"""Fully connected networks: the classic MLP and, with no hidden layer, linear classifiers."""
+"""Fully connected networks in PyTorch: the classic MLP and, with no hidden layer, linear classifiers
+(their configuration and a NumPy reading of them are in ``models.dense``)."""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import torch
 from torch import nn
 
-from ..choices import INITS, OUTPUTS
-from ..configs import Each, OneOf, Settings, Whole
+from ..choices import INITS
 from ..errors import ConfigError
+from .dense import MLPConfig
 from .layers import HookPoint, pre
 
 ACTIVATIONS = {"sigmoid": torch.sigmoid, "relu": torch.relu, "tanh": torch.tanh}
-MAX_NEURONS = 100_000
-
-
-@dataclass(frozen=True)
-class MLPConfig(Settings):
-    """Architecture of a dense network.
-
-    layers: sizes from input to output, e.g. (784, 30, 10); two entries make a linear classifier.
-    activation: hidden-layer nonlinearity. output: what turns the last layer's weighted sums
-    (scores) into the network's answer: sigmoid (Nielsen's networks), softmax, or linear scores
-    (a multiclass SVM). image_shape: how an input vector folds into an image, for pictures.
-    """
-
-    layers: tuple[int, ...]
-    activation: str = "sigmoid"
-    output: str = "sigmoid"
-    image_shape: tuple[int, int] = (28, 28)
-
-    constraints = {"layers": Each(Whole(1, MAX_NEURONS), 2, 64), "activation": OneOf(*ACTIVATIONS),
-                   "output": OneOf(*OUTPUTS), "image_shape": Each(Whole(1, MAX_NEURONS), 2, 2)}
-    kind = "mlp"
-    what = "dense-network"
-
-    def __post_init__(self):
-        super().__post_init__()
-        if math.prod(self.image_shape) != self.layers[0]:
-            raise ConfigError(f"image shape {list(self.image_shape)} does not hold the {self.layers[0]} inputs")
-
-    @property
-    def layer_names(self) -> list[str]:
-        """Names of the layers that have neurons: hidden1, hidden2, ..., output."""
-        return [f"hidden{i}" for i in range(1, len(self.layers) - 1)] + ["output"]
 
 
 class MLP(nn.Module):

@@ -4,12 +4,11 @@ paper), color as color."""
 from __future__ import annotations
 
 import numpy as np
-import torch
 
 
 def as_picture(image) -> np.ndarray:
     """(C, H, W) or (H, W) tensor/array in [0, 1] -> (H, W) or (H, W, 3) for ``imshow``."""
-    array = image.detach().cpu().numpy() if isinstance(image, torch.Tensor) else np.asarray(image)
+    array = image.detach().cpu().numpy() if hasattr(image, "detach") else np.asarray(image)  # a torch tensor
     if array.ndim == 3 and array.shape[0] in (1, 3):
         array = array[0] if array.shape[0] == 1 else array.transpose(1, 2, 0)
     return np.clip(array, 0, 1)

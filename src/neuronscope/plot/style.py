@@ -44,18 +44,21 @@ def new_figure(width: float, height: float, layout: str | None = "constrained") 
     return ShownFigure(figsize=(width, height), dpi=100, layout=layout)
 
 
-def figure_png(fig: Figure, dpi: int = 110) -> bytes:
+def figure_bytes(fig: Figure, fmt: str = "png", dpi: int = 110) -> bytes:
+    """The figure as a PNG or SVG file's contents."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
+    fig.savefig(buffer, format=fmt, dpi=dpi, facecolor="white")
     return buffer.getvalue()
+
+
+def figure_png(fig: Figure, dpi: int = 110) -> bytes:
+    return figure_bytes(fig, "png", dpi)
 
 
 def save_figure(fig: Figure, path: str | Path, dpi: int = 110) -> Path:
     """Write a figure atomically as PNG or SVG, chosen by the path's suffix."""
     path = Path(path)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format=path.suffix.lstrip(".") or "png", dpi=dpi, facecolor="white")
-    atomic_write_bytes(path, buffer.getvalue())
+    atomic_write_bytes(path, figure_bytes(fig, path.suffix.lstrip(".") or "png", dpi))
     return path
 
 

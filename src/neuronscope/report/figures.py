@@ -1,4 +1,5 @@
-"""Figures with a name, a title and a caption, drawn on first use and written as files."""
+"""Figures with a name, a title and a caption, drawn on first use (side by side in worker processes
+when asked) and written as files."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from pathlib import Path
 from matplotlib.figure import Figure
 from tqdm.auto import tqdm
 
-from .. import plot
 from ..files import atomic_write_bytes, written_after
+from ..plot.style import figure_bytes
 
 
 class NamedFigure:
@@ -26,7 +27,7 @@ class NamedFigure:
         self.name, self.title, self.caption = name, title, caption
         self._figure = figure
         self._animation = animation
-        self._png: bytes | None = None
+        self._files: dict[str, bytes] = {}  # format -> the file's contents, once drawn
 
     def __repr__(self) -> str:
         return f"NamedFigure({self.name!r}, {self.title!r})"
@@ -37,29 +38,62 @@ class NamedFigure:
             self._figure = self._figure()
         return self._figure
 
+    def file(self, fmt: str = "png") -> bytes:
+        """The figure as a ``png`` (animated where it has an animation) or ``svg`` file's contents."""
+        if fmt not in self._files:
+            animated = fmt == "png" and self._animation
+            self._files[fmt] = self._animation() if animated else figure_bytes(self.figure, fmt)
+        return self._files[fmt]
+
     def png(self) -> bytes:
-        if self._png is None:
-            self._png = self._animation() if self._animation else plot.figure_png(self.figure)
-        return self._png
+        return self.file("png")
 
     def _repr_png_(self) -> bytes:
         return self.png()
 
     def reuse_png(self, data: bytes) -> None:
-        self._png = data
+        self._files["png"] = data
+
+    def drawn(self, formats: Iterable[str]) -> bool:
+        return all(fmt in self._files for fmt in formats)
 
 
-def write_figures(figures: list[NamedFigure], out_dir: str | Path, formats=("png",),
-                  progress: bool = True) -> list[Path]:
+def draw_figures(figures: list[NamedFigure], formats=("png",), *, progress: bool = True, workers: int = 1) -> None:
+    """Draw every figure's files that are not drawn yet, in ``workers`` processes forked from this one.
+    Workers only pay off from the command line: a forked copy of a process with threads (a web
+    server) may inherit a lock some thread held."""
+    from ..experiments.parallel import run_tasks
+
+    global _DRAWING
+    pending = [i for i, named in enumerate(figures) if not named.drawn(formats)]
+    _DRAWING = (figures, tuple(formats))  # what forked workers find by index
+    try:
+        results = run_tasks(_draw, pending, workers=min(workers, len(pending)) or 1)
+        for index, files in tqdm(results, total=len(pending), desc="figures", unit="fig", disable=not progress,
+                                 leave=False):
+            figures[index]._files.update(files)
+    finally:
+        _DRAWING = ([], ())
+
+
+_DRAWING: tuple[list[NamedFigure], tuple[str, ...]] = ([], ())
+
+
+def _draw(index: int) -> dict[str, bytes]:
+    figures, formats = _DRAWING
+    return {fmt: figures[index].file(fmt) for fmt in formats}
+
+
+def write_figures(figures: list[NamedFigure], out_dir: str | Path, formats=("png",), progress: bool = True,
+                  workers: int = 1) -> list[Path]:
+    """Draw (see :func:`draw_figures`) and write every figure in each format; returns the files."""
+    draw_figures(figures, formats, progress=progress, workers=workers)
     paths = []
-    for named in tqdm(figures, desc="figures", unit="fig", disable=not progress, leave=False):
+    for named in figures:
         for fmt in formats:
             path = Path(out_dir) / f"{named.name}.{fmt}"
-            if fmt == "png":
-                atomic_write_bytes(path, named.png())
-                paths.append(path)
-            else:
-                paths.append(plot.save_figure(named.figure, path))
+            atomic_write_bytes(path, named.file(fmt))
+            paths.append(path)
     return paths
 
 

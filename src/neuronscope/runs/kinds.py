@@ -3,44 +3,59 @@ and which commands open it, so a run given to the wrong command gets a useful on
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-
-from torch import nn
+from importlib import import_module
 
 from ..configs import Each, Number, OneOf, Optional, Text, Whole
 from ..data import DATASETS
 from ..errors import ConfigError
-from ..models import MLP, CharRNN, CharRNNConfig, ConvNet, ConvNetConfig, LinearClassifier, LinearConfig, MLPConfig
-from ..models.efficientnet_lite import EfficientNetLite, EfficientNetLiteConfig
-from ..training import (
-    CharTrainConfig,
-    CharTrainingState,
-    ModuleTrainConfig,
-    TrainConfig,
-    TrainingState,
-    char_loop,
-    loop,
-    module_loop,
-)
+
+CODE_ROLES = ("model_config", "model", "training", "loop", "state", "fits")
 
 
 @dataclass(frozen=True)
 class Kind:
+    """A kind of run. Its code is named, ``"module:attribute"`` per role, and loads when first used, so
+    opening a dense run for its figures never loads the ConvNet's, the LSTM's or PyTorch's code:
+
+    model_config and model (``nn.Module``); training (its settings' class); loop(model, data, training, *,
+    state, on_checkpoint, progress); state (what the loop hands each checkpoint, to resume from); fits(model,
+    data, training) refuses data the model cannot train on."""
+
     name: str  # as config.json records it
     title: str  # "a dense network"
-    model_config: type
-    model: type[nn.Module]
-    training: type
-    loop: Callable  # loop(model, data, training, *, state, on_checkpoint, progress)
-    state: type  # what the loop hands each checkpoint, to resume from
-    fits: Callable  # fits(model, data, training) refuses data the model cannot train on
+    code: dict[str, str]
     commands: str  # the commands that use it
     data_key: str = "dataset"  # where config.json describes the data it was trained on
     data_fields: dict = field(default_factory=lambda: DATASET_FIELDS)  # what that description may hold
 
-    def build(self, config) -> nn.Module:
+    def __getattr__(self, role: str):
+        if role not in CODE_ROLES:
+            raise AttributeError(role)
+        module, attribute = self.code[role].split(":")
+        return getattr(import_module(module), attribute)
+
+    def build(self, config):
         return self.model(config)
+
+    def state_shapes(self, config) -> dict[str, tuple[int, ...]]:
+        """The weights file's tensor names and shapes for ``config``, with nothing allocated."""
+        if "shapes" in self.code:
+            module, attribute = self.code["shapes"].split(":")
+            return getattr(import_module(module), attribute)(config)
+        import torch
+
+        with torch.device("meta"):
+            return {name: tuple(t.shape) for name, t in self.build(config).state_dict().items()}
+
+
+def _code(model_config: str, model: str, training: str, loop: str, state: str = "training.state:TrainingState",
+          fits: str | None = None, shapes: str | None = None) -> dict[str, str]:
+    """Each role's ``module:attribute`` (modules relative to the package); ``fits`` defaults to the
+    loop module's ``check_fits``; ``shapes(config)``, when given, names the weights without building the model."""
+    named = {"model_config": model_config, "model": model, "training": training, "loop": loop, "state": state,
+             "fits": fits or f"{loop.split(':')[0]}:check_fits", **({"shapes": shapes} if shapes else {})}
+    return {role: f"neuronscope.{where}" for role, where in named.items()}
 
 
 SIZE = Optional(Whole(0, 10**9))
@@ -55,24 +70,30 @@ CORPUS_FIELDS = {"name": Text(1, 4096), "source": Text(0, 4096), "characters": W
                  "is_code": OneOf(True, False), "language": Optional(Text(1, 64)), "location": PATH}
 
 
-
-def _not_trained_here(*args, **kwargs):
+def not_trained_here(*args, **kwargs):
     """The training loop and data check of a kind that holds published weights."""
     raise ConfigError("an ImageNet classifier holds published weights; neuronscope does not train it")
 
 
+MODULE_TRAINING = "training.module_loop:ModuleTrainConfig"
 KINDS = {kind.name: kind for kind in (
-    Kind("mlp", "a dense network", MLPConfig, MLP, TrainConfig, loop.train, TrainingState, loop.check_fits,
+    Kind("mlp", "a dense network", _code("models.dense:MLPConfig", "models.mlp:MLP", "training.config:TrainConfig",
+                                         "training.loop:train",
+                                         shapes="models.dense:state_shapes"),
          "neuronscope figures|report|serve|experiment noise|robustness|morph|visualize|attack|features analyze"),
-    Kind("convnet", "a ConvNet", ConvNetConfig, ConvNet, ModuleTrainConfig, module_loop.train_module, TrainingState,
-         module_loop.check_fits, "neuronscope convnet report|visualize|dream|attack|serve|features analyze"),
-    Kind("linear", "a linear classifier", LinearConfig, LinearClassifier, ModuleTrainConfig, module_loop.train_module,
-         TrainingState, module_loop.check_fits, "neuronscope visualize|attack|serve (templates: neuronscope templates)"),
-    Kind("char-rnn", "a character-level model", CharRNNConfig, CharRNN, CharTrainConfig, char_loop.train_chars,
-         CharTrainingState, char_loop.check_fits, "neuronscope text sample|cells|serve", data_key="corpus",
-         data_fields=CORPUS_FIELDS),
-    Kind("imagenet", "an ImageNet classifier", EfficientNetLiteConfig, EfficientNetLite, ModuleTrainConfig,
-         _not_trained_here, TrainingState, _not_trained_here,
+    Kind("convnet", "a ConvNet", _code("models.convnet:ConvNetConfig", "models.convnet:ConvNet", MODULE_TRAINING,
+                                       "training.module_loop:train_module"),
+         "neuronscope convnet report|visualize|dream|attack|serve|features analyze"),
+    Kind("linear", "a linear classifier", _code("models.linear:LinearConfig", "models.linear:LinearClassifier",
+                                                MODULE_TRAINING, "training.module_loop:train_module"),
+         "neuronscope visualize|attack|serve (templates: neuronscope templates)"),
+    Kind("char-rnn", "a character-level model",
+         _code("models.char_rnn:CharRNNConfig", "models.char_rnn:CharRNN", "training.char_loop:CharTrainConfig",
+               "training.char_loop:train_chars", state="training.char_loop:CharTrainingState"),
+         "neuronscope text sample|cells|serve", data_key="corpus", data_fields=CORPUS_FIELDS),
+    Kind("imagenet", "an ImageNet classifier",
+         _code("models.efficientnet_lite:EfficientNetLiteConfig", "models.efficientnet_lite:EfficientNetLite",
+               MODULE_TRAINING, "runs.kinds:not_trained_here", fits="runs.kinds:not_trained_here"),
          "neuronscope imagenet classify|visualize|attack|fool", data_fields=PRETRAINED_FIELDS),
 )}
 IMAGE_KINDS = ("mlp", "convnet", "linear")

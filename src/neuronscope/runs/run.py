@@ -9,18 +9,20 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import torch
-from torch import nn
+from typing import TYPE_CHECKING
 
 from ..configs import check_fields
 from ..data import Dataset, load_dataset
 from ..errors import CheckpointError, ConfigError
-from ..training import pick_device
-from ..training.state import under
-from .kinds import IMAGE_KINDS, KINDS, TEXT_KINDS, Kind
+from .kinds import DENSE_KINDS, IMAGE_KINDS, KINDS, TEXT_KINDS, Kind
 from .layout import CONFIG, MODEL, read_history, read_json, snapshot_epochs, snapshot_file
-from .weights import check_state_dict, load_tensors, read_header
+from .weights import check_state_dict, load_arrays, load_tensors, read_header
+
+if TYPE_CHECKING:
+    import torch
+    from torch import nn
+
+    from ..models.dense import DenseArrays
 
 
 @dataclass(repr=False)
@@ -33,7 +35,7 @@ class Run:
 
     path: Path
     kind: str
-    model: nn.Module
+    model: nn.Module | DenseArrays  # DenseArrays when opened ``as_arrays``
     training: object | None  # the training configuration; None for imported weights
     dataset: dict
     history: list[dict] = field(default_factory=list)
@@ -50,7 +52,7 @@ class Run:
     @property
     def parameter_count(self) -> int:
         """How many weights and biases the model has (3Blue1Brown's 784-16-16-10 network: 13,002)."""
-        return sum(p.numel() for p in self.model.parameters())
+        return sum(math.prod(p.shape) for p in self.model.parameters())
 
     @property
     def vocabulary(self):
@@ -90,6 +92,12 @@ class Run:
             raise CheckpointError(f"{self.path} does not record where its text came from; give the text to analyze")
         return load_corpus(self.dataset["source"], data_dir or self.dataset.get("location"), progress=progress,
                            max_chars=self.dataset.get("characters"))
+
+    def in_pytorch(self) -> Run:
+        """This run with its network in PyTorch: itself, unless it was opened ``as_arrays``."""
+        from ..models.dense import DenseArrays
+
+        return open_run(self.path, kinds=(self.kind,)) if isinstance(self.model, DenseArrays) else self
 
     @property
     def snapshot_epochs(self) -> list[int]:
@@ -163,20 +171,30 @@ def check_kind(path: Path, kind: str, wanted: tuple[str, ...]) -> None:
                               f"{' or '.join(KINDS[k].title for k in wanted)}; use {found.commands}")
 
 
-def open_run(path: str | Path, device: str | None = "cpu", *, kinds: Iterable[str] | None = None) -> Run:
+def open_run(path: str | Path, device: str | None = "cpu", *, kinds: Iterable[str] | None = None,
+             as_arrays: bool = False) -> Run:
     """Open a run directory of any kind (or only of ``kinds``); refuse it if any file is missing,
-    corrupt or does not fit the others."""
+    corrupt or does not fit the others. ``as_arrays`` reads a dense network into NumPy
+    (:class:`~neuronscope.models.DenseArrays`) without loading PyTorch, for looking at it only."""
     path = Path(path)
     if not path.is_dir():
         raise CheckpointError(f"{path}: no such run directory")
     kind = KINDS[run_kind(path)]
     if kinds is not None:
         check_kind(path, kind.name, tuple(kinds))
+    if as_arrays:
+        check_kind(path, kind.name, DENSE_KINDS)
     model_config, training, dataset = read_config(path, kind)
-    check_weights_fit(path / MODEL, kind, model_config)
-    model = kind.build(model_config)
-    load_weights(path / MODEL, model)
-    return Run(path, kind.name, model.to(pick_device(device)).eval(), training, dataset, read_history(path))
+    expected = check_weights_fit(path / MODEL, kind, model_config)
+    if as_arrays:
+        model = read_arrays(path / MODEL, model_config, expected)
+    else:
+        from ..training import pick_device
+
+        model = kind.build(model_config)
+        load_weights(path / MODEL, model)
+        model = model.to(pick_device(device)).eval()
+    return Run(path, kind.name, model, training, dataset, read_history(path))
 
 
 def read_config(path: Path, kind: Kind):
@@ -198,12 +216,11 @@ def read_config(path: Path, kind: Kind):
 MAX_PARAMETERS = 200_000_000  # 800 MB of float32: far past any network neuronscope trains
 
 
-def check_weights_fit(file: Path, kind: Kind, config) -> None:
+def check_weights_fit(file: Path, kind: Kind, config) -> dict[str, tuple[int, ...]]:
     """Compare the weights file's header with the tensors ``config`` describes before any memory is
     allocated: a config.json that asks for billions of weights, or a file that holds others, is refused
-    from a few kilobytes of header."""
-    with torch.device("meta"):  # shapes only, no storage
-        expected = {name: tuple(t.shape) for name, t in kind.build(config).state_dict().items()}
+    from a few kilobytes of header. Returns the expected names and shapes."""
+    expected = kind.state_shapes(config)
     total = sum(math.prod(shape) for shape in expected.values())
     if total > MAX_PARAMETERS:
         raise CheckpointError(f"{file.parent / CONFIG}: describes a model of {total:,} parameters; at most "
@@ -215,16 +232,34 @@ def check_weights_fit(file: Path, kind: Kind, config) -> None:
         differing = sorted(set(found) ^ set(expected)) or [n for n in expected if found[n] != expected[n]]
         raise CheckpointError(f"{file}: its tensors do not fit the model config.json describes (first difference: "
                               f"{differing[0]})")
+    return expected
 
 
 def load_weights(file: Path, model: nn.Module, prefix: str = "") -> tuple[dict[str, torch.Tensor], dict]:
     """Load ``model``'s weights (those under ``prefix``) from ``file``, refusing a file saved for another
     model than ``model.config`` describes; returns the file's tensors and metadata."""
+    from ..training.state import under
+
     tensors, meta = load_tensors(file)
-    if meta.get("model") != model.config.to_json():
-        raise CheckpointError(f"{file}: saved for model {meta.get('model')}, but config.json describes "
-                              f"{model.config.to_json()}")
+    check_saved_for(file, meta, model.config)
     weights = under(tensors, prefix)
-    check_state_dict(file, weights, model.state_dict())
+    check_state_dict(file, weights, {name: (tuple(t.shape), t.is_floating_point())
+                                     for name, t in model.state_dict().items()})
     model.load_state_dict(weights)
     return tensors, meta
+
+
+def read_arrays(file: Path, config, expected: dict[str, tuple[int, ...]]) -> DenseArrays:
+    """A dense network's weights from ``file`` as NumPy arrays, checked as :func:`load_weights` checks them."""
+    from ..models.dense import DenseArrays
+
+    arrays, meta = load_arrays(file)
+    check_saved_for(file, meta, config)
+    check_state_dict(file, arrays, {name: (shape, True) for name, shape in expected.items()})
+    return DenseArrays.from_state(config, arrays)
+
+
+def check_saved_for(file: Path, meta: dict, config) -> None:
+    if meta.get("model") != config.to_json():
+        raise CheckpointError(f"{file}: saved for model {meta.get('model')}, but config.json describes "
+                              f"{config.to_json()}")

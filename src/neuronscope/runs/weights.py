@@ -11,29 +11,51 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import torch
+import numpy as np
 from safetensors import SafetensorError, safe_open
-from safetensors.torch import save_file
 
 from ..errors import CheckpointError
 from ..files import atomic_write
 
+if TYPE_CHECKING:
+    import torch
+
 FORMAT = "neuronscope"
 
 
-def tensor_digest(tensors: dict[str, torch.Tensor]) -> str:
+def _digest(entries: Iterable[tuple[str, str, list[int], bytes]]) -> str:
+    """sha256 over (name, dtype as torch names it, shape, raw bytes), in name order."""
     digest = hashlib.sha256()
-    for name in sorted(tensors):
-        t = tensors[name].detach().cpu().contiguous()
-        digest.update(f"{name}:{t.dtype}:{list(t.shape)};".encode())
-        digest.update(t.reshape(-1).view(torch.uint8).numpy().tobytes() if t.numel() else b"")
+    for name, dtype, shape, data in sorted(entries, key=lambda entry: entry[0]):
+        digest.update(f"{name}:{dtype}:{shape};".encode())
+        digest.update(data)
     return digest.hexdigest()
+
+
+def tensor_digest(tensors: dict[str, torch.Tensor]) -> str:
+    import torch
+
+    def raw(t: torch.Tensor) -> bytes:
+        return t.reshape(-1).view(torch.uint8).numpy().tobytes() if t.numel() else b""
+
+    contiguous = {name: t.detach().cpu().contiguous() for name, t in tensors.items()}
+    return _digest((name, str(t.dtype), list(t.shape), raw(t)) for name, t in contiguous.items())
+
+
+def array_digest(arrays: dict[str, np.ndarray]) -> str:
+    """:func:`tensor_digest` of the same values held as NumPy arrays."""
+    return _digest((name, f"torch.{a.dtype.name}", list(a.shape), np.ascontiguousarray(a).tobytes())
+                   for name, a in arrays.items())
 
 
 def save_tensors(path: str | Path, tensors: dict[str, torch.Tensor], metadata: dict) -> None:
     """Atomically write ``tensors`` with ``metadata`` (JSON-able values) and their digest."""
+    from safetensors.torch import save_file
+
     tensors = {k: v.detach().cpu().contiguous().clone() for k, v in tensors.items()}
     meta = {"format": FORMAT, "sha256": tensor_digest(tensors)}
     meta.update({k: json.dumps(v) for k, v in metadata.items()})
@@ -71,17 +93,26 @@ def read_header(path: str | Path) -> dict:
 
 def load_tensors(path: str | Path) -> tuple[dict[str, torch.Tensor], dict]:
     """Read a file written by :func:`save_tensors`; verify its format marker and digest."""
+    return _load(path, "pt", tensor_digest)
+
+
+def load_arrays(path: str | Path) -> tuple[dict[str, np.ndarray], dict]:
+    """:func:`load_tensors` into NumPy arrays, without loading PyTorch."""
+    return _load(path, "numpy", array_digest)
+
+
+def _load(path: str | Path, framework: str, digest) -> tuple[dict, dict]:
     path = Path(path)
     read_header(path)
     try:
-        with safe_open(str(path), framework="pt") as f:
+        with safe_open(str(path), framework=framework) as f:
             raw_meta = f.metadata() or {}
             tensors = {k: f.get_tensor(k) for k in f.keys()}
-    except (SafetensorError, OSError, ValueError, RuntimeError) as e:
+    except (SafetensorError, OSError, ValueError, RuntimeError, TypeError) as e:
         raise CheckpointError(f"{path}: not a readable safetensors file ({str(e).splitlines()[0]})") from None
     if raw_meta.get("format") != FORMAT:
         raise CheckpointError(f"{path}: not a neuronscope weights file (no '{FORMAT}' format marker)")
-    if tensor_digest(tensors) != raw_meta.get("sha256"):
+    if digest(tensors) != raw_meta.get("sha256"):
         raise CheckpointError(f"{path}: tensors do not match their recorded sha256 (modified after saving)")
     try:
         meta = {k: json.loads(v) for k, v in raw_meta.items() if k not in ("format", "sha256")}
@@ -90,15 +121,27 @@ def load_tensors(path: str | Path) -> tuple[dict[str, torch.Tensor], dict]:
     return tensors, meta
 
 
-def check_state_dict(path: Path, tensors: dict[str, torch.Tensor], expected: dict[str, torch.Tensor]) -> None:
-    """Refuse tensors whose names, shapes or values do not fit a model's ``state_dict``."""
+def check_state_dict(path: Path, tensors: dict, expected: dict[str, tuple[tuple[int, ...], bool]]) -> None:
+    """Refuse tensors (torch or NumPy) whose names, shapes or values do not fit ``expected``: each name's
+    shape and whether it holds floats, as a model's ``state_dict`` has them."""
     missing, extra = sorted(set(expected) - set(tensors)), sorted(set(tensors) - set(expected))
     if missing or extra:
         raise CheckpointError(f"{path}: tensors do not fit the model (missing {missing}, unexpected {extra})")
-    for name, want in expected.items():
+    for name, (shape, floating) in expected.items():
         got = tensors[name]
-        if tuple(got.shape) != tuple(want.shape):
-            raise CheckpointError(f"{path}: {name} has shape {tuple(got.shape)}, the model needs {tuple(want.shape)}")
-        if got.is_floating_point() != want.is_floating_point() or (got.is_floating_point()
-                                                                   and not torch.isfinite(got).all()):
+        if tuple(got.shape) != tuple(shape):
+            raise CheckpointError(f"{path}: {name} has shape {tuple(got.shape)}, the model needs {tuple(shape)}")
+        if _floating(got) != floating or (floating and not _finite(got)):
             raise CheckpointError(f"{path}: {name} holds non-finite or non-float values")
+
+
+def _floating(values) -> bool:
+    return np.issubdtype(values.dtype, np.floating) if isinstance(values, np.ndarray) else values.is_floating_point()
+
+
+def _finite(values) -> bool:
+    if isinstance(values, np.ndarray):
+        return bool(np.isfinite(values).all())
+    import torch
+
+    return bool(torch.isfinite(values).all())

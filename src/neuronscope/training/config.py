@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from ..choices import COSTS, DEFAULT_PRESET, OPTIMIZERS
+from ..choices import COSTS, DEFAULT_OUTPUT, DEFAULT_PRESET, INITS, OPTIMIZERS, VALID_OUTPUTS
 from ..configs import BATCH_SIZE, EPOCHS, L2, LEARNING_RATE, SEED, OneOf, Settings
 from ..errors import ConfigError
-from ..models.mlp import INITS, MLPConfig
-from .costs import DEFAULT_OUTPUT, VALID_OUTPUTS
+from ..models.dense import MLPConfig
 
 
 @dataclass(frozen=True)

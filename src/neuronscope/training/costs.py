@@ -9,9 +9,6 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-DEFAULT_OUTPUT = {"quadratic": "sigmoid", "cross-entropy": "softmax", "hinge": "linear"}
-VALID_OUTPUTS = {"quadratic": ("sigmoid", "linear"), "cross-entropy": ("softmax", "sigmoid"), "hinge": ("linear",)}
-
 
 def loss(scores: torch.Tensor, labels: torch.Tensor, cost: str, output: str) -> torch.Tensor:
     """Mean cost over the batch. scores: (n, classes) weighted sums of the output layer; labels: (n,) int64."""
