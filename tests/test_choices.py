@@ -29,3 +29,12 @@ def test_the_festival_help_names_every_factor():
         assert all(factor in " ".join(help_text.split()) for factor in example.weights)
     assert "default: 3, 2, 4, 2" in " ".join(help_text.split()) and list(FESTIVAL.values.values()) == [3, 2, 4, 2]
     assert "default: 4, 2, 2, 1" in " ".join(help_text.split()) and list(FESTIVAL.weights.values()) == [4, 2, 2, 1]
+
+
+def test_every_public_name_of_a_package_that_loads_lazily_is_there():
+    import importlib
+
+    for name in ("models", "runs", "training", "plot", "experiments"):
+        package = importlib.import_module(f"neuronscope.{name}")
+        assert package.__all__ and all(getattr(package, member) is not None for member in package.__all__), name
+        assert set(package.__all__) <= set(dir(package)), name

@@ -16,6 +16,10 @@ from neuronscope.training import build_configs
 
 from .conftest import numpy_sigmoid_net
 
+# every damaged run is refused the same way whether its network opens in PyTorch or in NumPy
+OPENERS = pytest.mark.parametrize("opener", [open_run, lambda path: open_run(path, as_arrays=True)],
+                                  ids=["pytorch", "arrays"])
+
 
 def _configs(epochs, **overrides):
     return build_configs(input_size=64, num_classes=10, image_shape=(8, 8), preset="nielsen", epochs=epochs,
@@ -110,54 +114,59 @@ def test_failed_write_keeps_the_previous_checkpoint(tmp_path, digits, monkeypatc
     assert not [p for p in (tmp_path / "r").iterdir() if p.name.endswith(".tmp")]
 
 
-def test_pickle_files_are_refused(digits_run, tmp_path):
+@OPENERS
+def test_pickle_files_are_refused(digits_run, tmp_path, opener):
     target = tmp_path / "run"
     _copy_run(digits_run.path, target)
     torch.save(digits_run.model.state_dict(), target / "model.safetensors")
     with pytest.raises(CheckpointError, match="pickle or torch.save file"):
-        open_run(target)
+        opener(target)
     (target / "model.safetensors").write_bytes(pickle.dumps({"layers.0.weight": np.zeros(3)}))
     with pytest.raises(CheckpointError, match="unpickling can run arbitrary code"):
-        open_run(target)
+        opener(target)
 
 
-def test_tampered_weights_are_refused(digits_run, tmp_path):
+@OPENERS
+def test_tampered_weights_are_refused(digits_run, tmp_path, opener):
     target = tmp_path / "run"
     _copy_run(digits_run.path, target)
     blob = bytearray((target / "model.safetensors").read_bytes())
     blob[-5] ^= 0x40
     (target / "model.safetensors").write_bytes(bytes(blob))
     with pytest.raises(CheckpointError, match="do not match their recorded sha256"):
-        open_run(target)
+        opener(target)
 
 
-def test_foreign_safetensors_are_refused(digits_run, tmp_path):
+@OPENERS
+def test_foreign_safetensors_are_refused(digits_run, tmp_path, opener):
     target = tmp_path / "run"
     _copy_run(digits_run.path, target)
     save_file({k: v.contiguous() for k, v in digits_run.model.state_dict().items()}, str(target / "model.safetensors"))
     with pytest.raises(CheckpointError, match="not a neuronscope weights file"):
-        open_run(target)
+        opener(target)
 
 
-def test_checkpoint_from_another_architecture_is_refused(digits_run, tmp_path, digits):
+@OPENERS
+def test_checkpoint_from_another_architecture_is_refused(digits_run, tmp_path, digits, opener):
     other = train_run(tmp_path / "other", digits, *_configs(1, layers=[64, 12, 10]), progress=False)
     target = tmp_path / "run"
     _copy_run(digits_run.path, target)
     (target / "model.safetensors").write_bytes((other.path / "model.safetensors").read_bytes())
     with pytest.raises(CheckpointError, match="do not fit the model config.json describes"):
-        open_run(target)
+        opener(target)
 
 
-def test_truncated_and_garbage_files_are_refused(digits_run, tmp_path):
+@OPENERS
+def test_truncated_and_garbage_files_are_refused(digits_run, tmp_path, opener):
     target = tmp_path / "run"
     _copy_run(digits_run.path, target)
     blob = (target / "model.safetensors").read_bytes()
     (target / "model.safetensors").write_bytes(blob[: len(blob) // 2])
     with pytest.raises(CheckpointError, match="not a readable safetensors file"):
-        open_run(target)
+        opener(target)
     (target / "config.json").write_text("{not json")
     with pytest.raises(CheckpointError, match="config.json: not valid JSON"):
-        open_run(target)
+        opener(target)
 
 
 def test_import_weights_from_a_numpy_textbook_network(tmp_path):
@@ -196,3 +205,43 @@ def _copy_run(source, target):
     target.mkdir()
     for name in ("config.json", "model.safetensors", "metrics.json"):
         (target / name).write_bytes((source / name).read_bytes())
+
+
+def test_non_finite_weights_are_refused(digits_run, tmp_path):
+    from neuronscope.runs.weights import save_tensors
+
+    target = tmp_path / "run"
+    _copy_run(digits_run.path, target)
+    tensors = {k: v.clone() for k, v in digits_run.model.state_dict().items()}
+    tensors["layers.0.weight"][3, 5] = float("nan")
+    save_tensors(target / "model.safetensors", tensors, {"model": digits_run.model.config.to_json()})
+    for opener in (open_run, lambda path: open_run(path, as_arrays=True)):
+        with pytest.raises(CheckpointError, match="layers.0.weight holds non-finite"):
+            opener(target)
+
+
+def test_a_dense_run_opens_in_numpy_with_the_same_weights_and_answers(digits_run, digits):
+    from neuronscope.inspect import predict, weights_images
+    from neuronscope.models import DenseArrays
+
+    arrays = open_run(digits_run.path, as_arrays=True)
+    assert isinstance(arrays.model, DenseArrays) and arrays.describe() == digits_run.describe()
+    assert arrays.parameter_count == digits_run.parameter_count == 64 * 20 + 20 + 20 * 10 + 10
+    np.testing.assert_array_equal(weights_images(arrays.model, "output").images,
+                                  weights_images(digits_run.model, "output").images)
+    np.testing.assert_array_equal(predict(arrays.model, digits.test_images)[0],
+                                  predict(digits_run.model, digits.test_images)[0])
+    again = arrays.in_pytorch()
+    assert isinstance(again.model, torch.nn.Module) and again.in_pytorch() is again
+    assert all(torch.equal(a, b) for a, b in zip(again.model.state_dict().values(),
+                                                  digits_run.model.state_dict().values()))
+
+
+def test_only_dense_runs_open_as_arrays(tmp_path, digits):
+    from neuronscope.models import ConvNetConfig
+    from neuronscope.training import ModuleTrainConfig
+
+    run = train_run(tmp_path / "conv", digits, ConvNetConfig(channels=(2, 2), kernel=3, dense=8, image_shape=(8, 8)),
+                    ModuleTrainConfig(epochs=1), progress=False)
+    with pytest.raises(CheckpointError, match="holds a ConvNet .* not a dense network"):
+        open_run(run.path, as_arrays=True)

@@ -55,3 +55,38 @@ def test_report_reuses_figures_written_after_the_last_checkpoint(tmp_path, digit
     later = max(p.stat().st_mtime for p in written.iterdir()) + 10
     os.utime(digits_run.path / MODEL, (later, later))  # the run trained on after the files were written
     assert reused_figures()[1] == 0
+
+
+def test_figures_drawn_in_worker_processes_equal_those_drawn_here(digits_run, digits):
+    from neuronscope.report import draw_figures
+
+    here, there = run_figures(digits_run, digits), run_figures(digits_run, digits)
+    draw_figures(here, progress=False)
+    draw_figures(there, ("png", "svg"), progress=False, workers=2)
+    assert [f.png() for f in there] == [f.png() for f in here]
+    assert all(f.file("svg").lstrip().startswith(b"<?xml") for f in there)
+
+
+def test_a_dense_runs_figures_and_report_load_no_pytorch(digits_run, digits, tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    from neuronscope.experiments.dense import health_hints
+    from neuronscope.runs import open_run
+
+    run = tmp_path / "run"
+    shutil.copytree(digits_run.path, run, ignore=shutil.ignore_patterns("figures", "report.html", "*.npz", "*.json"),
+                    copy_function=shutil.copy)  # new times: other tests move the original's
+    for name in ("config.json", "metrics.json"):
+        shutil.copy(digits_run.path / name, run / name)
+    health_hints(open_run(run), lambda: digits)  # as training leaves them: computing the hints takes PyTorch
+    code = ("import sys; from neuronscope.cli import main\n"
+            f"main(['figures', {str(run)!r}]); main(['report', {str(run)!r}])\n"
+            "print('torch' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().endswith("False"), done.stderr
+    written = sorted(p.name for p in (run / "figures").iterdir())
+    assert written == sorted(f"{f.name}.png" for f in run_figures(digits_run, lambda: None))
+    assert (run / "report.html").stat().st_size > 10_000
