@@ -153,6 +153,7 @@ def test_a_weights_image_has_the_same_colors_on_the_page_as_in_its_figure(page, 
 
     from neuronscope import inspect
     from neuronscope.plot import palette, plot_weights_images
+    from neuronscope.plot.mosaic import Mosaic
     from neuronscope.runs import open_run
 
     page.goto(f"{live_server}/?run=mnist-3b1b")
@@ -168,8 +169,8 @@ def test_a_weights_image_has_the_same_colors_on_the_page_as_in_its_figure(page, 
     model = open_run(runs_dir / "mnist-3b1b").model
     weights = inspect.weights_images(model, "hidden1")
     figure = plot_weights_images(weights)
-    tile = figure.axes[0].get_images()[5]
-    in_figure = (tile.to_rgba(tile.get_array(), bytes=True)[..., :3]).reshape(-1, 3).astype(int)
+    in_figure = next(a for a in figure.axes[0].artists if isinstance(a, Mosaic)).tiles[5][..., :3]
+    in_figure = in_figure.reshape(-1, 3).astype(int)
     expected = palette.colors(np.asarray(neuron["weights_image"]), neuron["reach"]).astype(int)
     assert neuron["reach"] == pytest.approx(palette.reach(weights.images))
     assert np.abs(in_figure - expected).max() <= 1

@@ -14,6 +14,7 @@ from matplotlib.patches import Rectangle
 from ..files import atomic_write_bytes
 from . import palette
 from .images import as_picture, picture_style
+from .mosaic import Mosaic, tile_colors
 
 DIVERGING = palette.colormap()  # low = red, high = blue: the pages' palette too
 
@@ -47,7 +48,9 @@ def new_figure(width: float, height: float, layout: str | None = "constrained") 
 def figure_bytes(fig: Figure, fmt: str = "png", dpi: int = 110) -> bytes:
     """The figure as a PNG or SVG file's contents."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format=fmt, dpi=dpi, facecolor="white")
+    # light PNG compression: a tenth faster to draw, files a tenth larger
+    options = {"pil_kwargs": {"compress_level": 2}} if fmt == "png" else {}
+    fig.savefig(buffer, format=fmt, dpi=dpi, facecolor="white", **options)
     return buffer.getvalue()
 
 
@@ -71,7 +74,8 @@ class TileSheet:
     """Many small images drawn into one full-figure axes, placed in inches from the top left corner.
 
     An axes per tile costs about 10 ms (ticks, layout engine) and grids have hundreds of tiles; one
-    shared axes draws the same picture an order of magnitude faster.
+    shared axes, whose tiles are drawn as one image (:class:`~neuronscope.plot.mosaic.Mosaic`), draws
+    the same picture an order of magnitude faster.
     """
 
     def __init__(self, width: float, height: float):
@@ -82,12 +86,16 @@ class TileSheet:
         self.canvas.set_ylim(height, 0)
         self.canvas.set_autoscale_on(False)
         self.canvas.set_axis_off()
+        self.mosaic = Mosaic()
+        self.canvas.add_artist(self.mosaic)
 
     def image(self, picture, x: float, y: float, size: float, title: str | None = None, color: str = "black",
-              fontsize: float = 9, **imshow):
-        """One tile of side ``size`` inches, its title just above it; returns the image for a colorbar."""
-        imshow.setdefault("interpolation", "nearest")
-        shown = self.canvas.imshow(picture, extent=(x, x + size, y + size, y), aspect="auto", **imshow)
+              fontsize: float = 9, smooth: bool = False, **colors):
+        """One tile of side ``size`` inches, its title just above it, colored as ``imshow`` would with
+        ``colors`` (cmap, norm, vmin, vmax) and scaled bilinearly if ``smooth``; returns the color mapping
+        for a colorbar."""
+        rgba, shown = tile_colors(picture, **colors)
+        self.mosaic.add(rgba, x, y, size, smooth)
         self.canvas.add_patch(Rectangle((x, y), size, size, fill=False, linewidth=0.6, edgecolor="#444"))
         if title:
             self.text(x + size / 2, y - 0.04, title, color=color, fontsize=fontsize, ha="center", va="bottom")

@@ -109,7 +109,7 @@ def plot_templates(templates: np.ndarray, class_names: Sequence[str], title: str
         if channels == 3:
             limits = templates if stretch == "shared" else templates[i]
             sheet.image(_stretched_rgb(templates[i], limits), x, y, size, str(class_names[i]), fontsize=10,
-                        interpolation="bilinear")
+                        smooth=True)
         else:
             shown = sheet.image(templates[i, 0], x, y, size, str(class_names[i]), fontsize=10, cmap=DIVERGING,
                                 norm=norm)
