@@ -8,11 +8,11 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PIL import Image
 from matplotlib import colormaps
 from matplotlib.artist import Artist
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Colormap, Normalize
+from PIL import Image
 
 
 def tile_colors(picture, cmap: str | Colormap | None = None, norm: Normalize | None = None, vmin: float | None = None,
