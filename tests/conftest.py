@@ -60,6 +60,13 @@ def digits_run(tmp_path_factory, digits):
     return train_run(tmp_path_factory.mktemp("runs") / "digits", digits, model_config, training, progress=False)
 
 
+def sheet_tiles(figure) -> list[np.ndarray]:
+    """The (h, w, 4) colors of every tile a tile-sheet figure shows, in the order they were placed."""
+    from neuronscope.plot.mosaic import Mosaic
+
+    return next(a for a in figure.axes[0].artists if isinstance(a, Mosaic)).tiles
+
+
 def numpy_sigmoid_net(x: np.ndarray, weights: list[np.ndarray], biases: list[np.ndarray]) -> np.ndarray:
     for w, b in zip(weights, biases):
         x = 1 / (1 + np.exp(-(x @ w.T + b.reshape(-1))))

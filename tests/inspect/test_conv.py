@@ -12,7 +12,10 @@ from neuronscope.inspect.conv import conv_layers, feature_maps, first_layer_kern
 from neuronscope.inspect.convolution import CLASSIC_KERNELS, convolve, output_at, parse_kernel
 from neuronscope.inspect.hooks import LayerRecorder
 from neuronscope.plot import plot_convolution, plot_kernels
+from neuronscope.plot.style import DIVERGING, symmetric_norm
 from neuronscope.training.module_loop import image_tensor
+
+from ..conftest import sheet_tiles
 
 
 @pytest.fixture(scope="module")
@@ -24,10 +27,10 @@ def test_digits(shared_data):
 def test_first_layer_kernels_render_with_the_right_shape(quick_convnet):
     kernels = first_layer_kernels(quick_convnet)
     assert kernels.shape == (16, 1, 5, 5)
-    fig = plot_kernels(kernels)
-    pictures = [image.get_array() for image in fig.axes[0].images]
-    assert len(pictures) == 16 and all(p.shape == (5, 5) for p in pictures)
-    np.testing.assert_array_equal(pictures[7], kernels[7, 0])
+    pictures = sheet_tiles(plot_kernels(kernels))
+    assert len(pictures) == 16 and all(p.shape == (5, 5, 4) for p in pictures)
+    norm, _ = symmetric_norm(kernels[:, 0])
+    np.testing.assert_array_equal(pictures[7], DIVERGING(norm(kernels[7, 0]), bytes=True))
 
 
 def test_feature_maps_of_every_conv_layer(quick_convnet, test_digits):
@@ -57,7 +60,7 @@ def test_a_brought_model_is_read_the_same_way(brought_model):
     assert feature_maps(brought_model, images[0])["2.1.conv2"].shape == (8, 16, 16)
     assert top_activating(brought_model, images, "2.1.conv2", k=3).indices.shape == (8, 3)
     fig = plot_kernels(first_layer_kernels(brought_model))
-    assert [image.get_array().shape for image in fig.axes[0].images] == [(3, 3, 3)] * 8
+    assert [tile.shape for tile in sheet_tiles(fig)] == [(3, 3, 4)] * 8
 
 
 def test_bad_requests_get_clear_errors(quick_convnet, test_digits):

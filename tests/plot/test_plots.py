@@ -6,16 +6,13 @@ from matplotlib.image import imread
 
 from neuronscope import inspect, plot
 from neuronscope.inspect import WeightsImages
-from neuronscope.plot.mosaic import Mosaic
 from neuronscope.plot.style import DIVERGING, symmetric_norm
+
+from ..conftest import sheet_tiles
 
 
 def _pixels(fig) -> np.ndarray:
     return imread(io.BytesIO(plot.figure_png(fig)))
-
-
-def tiles(fig) -> list[np.ndarray]:
-    return next(a for a in fig.axes[0].artists if isinstance(a, Mosaic)).tiles
 
 
 def _texts(fig) -> list[str]:
@@ -34,7 +31,7 @@ def test_weights_grid_draws_one_tile_per_neuron_with_its_colors():
     images[:, :, :4] = 1.0  # every neuron likes the left half, dislikes the right half
     images[:, :, 4:] = -1.0
     fig = plot.plot_weights_images(WeightsImages("hidden1", images, projected=False))
-    assert len(tiles(fig)) == 6
+    assert len(sheet_tiles(fig)) == 6
     assert [t for t in _texts(fig) if t.startswith("#")] == [f"#{i}" for i in range(6)]
     rgb = _pixels(fig)[..., :3]
     bluish = (rgb[..., 2] > rgb[..., 0] + 0.2).sum()

@@ -153,8 +153,9 @@ def test_a_weights_image_has_the_same_colors_on_the_page_as_in_its_figure(page, 
 
     from neuronscope import inspect
     from neuronscope.plot import palette, plot_weights_images
-    from neuronscope.plot.mosaic import Mosaic
     from neuronscope.runs import open_run
+
+    from ..conftest import sheet_tiles
 
     page.goto(f"{live_server}/?run=mnist-3b1b")
     page.wait_for_selector("body[data-ready=true]")
@@ -169,8 +170,7 @@ def test_a_weights_image_has_the_same_colors_on_the_page_as_in_its_figure(page, 
     model = open_run(runs_dir / "mnist-3b1b").model
     weights = inspect.weights_images(model, "hidden1")
     figure = plot_weights_images(weights)
-    in_figure = next(a for a in figure.axes[0].artists if isinstance(a, Mosaic)).tiles[5][..., :3]
-    in_figure = in_figure.reshape(-1, 3).astype(int)
+    in_figure = sheet_tiles(figure)[5][..., :3].reshape(-1, 3).astype(int)
     expected = palette.colors(np.asarray(neuron["weights_image"]), neuron["reach"]).astype(int)
     assert neuron["reach"] == pytest.approx(palette.reach(weights.images))
     assert np.abs(in_figure - expected).max() <= 1

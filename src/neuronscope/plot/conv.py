@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 
 from ..inspect.conv import TopExamples
 from . import palette
-from .images import show_image
+from .images import as_picture, show_image
 from .style import DIVERGING, TileSheet, grid_shape, grid_sheet, new_figure, sheet_grid, symmetric_norm
 
 MAPS_SHOWN = 32
@@ -72,9 +72,8 @@ def plot_top_examples(top: TopExamples, images, channels: Sequence[int], labels:
         sheet.text(left - 0.1, y + size / 2, f"{top.layer}:{channel}", fontsize=9, ha="right", va="center")
         for c in range(k):
             x, index = left + c * (size + gap), int(top.indices[channel, c])
-            shown = sheet.picture(images[index], x, y, size, f"{labels[index]} {top.values[channel, c]:.2g}",
-                                  fontsize=7)
-            height, width = shown.get_array().shape[:2]
+            sheet.picture(images[index], x, y, size, f"{labels[index]} {top.values[channel, c]:.2g}", fontsize=7)
+            height, width = as_picture(images[index]).shape[:2]
             row, col = top.positions[channel, c]
             sheet.canvas.plot([x + size * col / width], [y + size * row / height], marker="+", color="#e8590c",
                               markersize=9, markeredgewidth=2)

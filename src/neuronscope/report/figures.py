@@ -45,6 +45,9 @@ class NamedFigure:
             self._files[fmt] = self._animation() if animated else figure_bytes(self.figure, fmt)
         return self._files[fmt]
 
+    def file_all(self, formats: Iterable[str]) -> dict[str, bytes]:
+        return {fmt: self.file(fmt) for fmt in formats}
+
     def png(self) -> bytes:
         return self.file("png")
 
@@ -52,7 +55,11 @@ class NamedFigure:
         return self.png()
 
     def reuse_png(self, data: bytes) -> None:
-        self._files["png"] = data
+        self.keep({"png": data})
+
+    def keep(self, files: dict[str, bytes]) -> None:
+        """Take files drawn elsewhere (format -> contents) as this figure's."""
+        self._files.update(files)
 
     def drawn(self, formats: Iterable[str]) -> bool:
         return all(fmt in self._files for fmt in formats)
@@ -60,20 +67,27 @@ class NamedFigure:
 
 def draw_figures(figures: list[NamedFigure], formats=("png",), *, progress: bool = True, workers: int = 1) -> None:
     """Draw every figure's files that are not drawn yet, in ``workers`` processes forked from this one.
-    Workers only pay off from the command line: a forked copy of a process with threads (a web
-    server) may inherit a lock some thread held."""
-    from ..experiments.parallel import run_tasks
-
+    Workers are for the command line: a forked copy of a process with threads (a web server) may
+    inherit a lock some thread held."""
     global _DRAWING
     pending = [i for i, named in enumerate(figures) if not named.drawn(formats)]
-    _DRAWING = (figures, tuple(formats))  # what forked workers find by index
+    bar = tqdm(total=len(pending), desc="figures", unit="fig", disable=not progress, leave=False)
+    if workers < 2 or len(pending) < 2:
+        for index in pending:
+            figures[index].file_all(formats)
+            bar.update()
+        bar.close()
+        return
+    from ..experiments.parallel import run_tasks
+
+    _DRAWING = (figures, tuple(formats))  # what the forked workers find by index
     try:
-        results = run_tasks(_draw, pending, workers=min(workers, len(pending)) or 1)
-        for index, files in tqdm(results, total=len(pending), desc="figures", unit="fig", disable=not progress,
-                                 leave=False):
-            figures[index]._files.update(files)
+        for index, files in run_tasks(_draw, pending, workers=min(workers, len(pending))):
+            figures[index].keep(files)
+            bar.update()
     finally:
         _DRAWING = ([], ())
+        bar.close()
 
 
 _DRAWING: tuple[list[NamedFigure], tuple[str, ...]] = ([], ())
@@ -81,7 +95,7 @@ _DRAWING: tuple[list[NamedFigure], tuple[str, ...]] = ([], ())
 
 def _draw(index: int) -> dict[str, bytes]:
     figures, formats = _DRAWING
-    return {fmt: figures[index].file(fmt) for fmt in formats}
+    return figures[index].file_all(formats)
 
 
 def write_figures(figures: list[NamedFigure], out_dir: str | Path, formats=("png",), progress: bool = True,
