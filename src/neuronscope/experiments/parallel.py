@@ -40,7 +40,11 @@ def run_tasks(function: Callable[[Task], Result], tasks: Sequence[Task], *, work
 
 
 def _in_processes(function, tasks, workers: int):
-    with ProcessPoolExecutor(workers, mp_context=_start_method(), initializer=_one_thread_each) as pool:
+    from threadpoolctl import threadpool_limits
+
+    # forked workers keep this process's BLAS settings: one thread each, as they share out the cores
+    with threadpool_limits(1), ProcessPoolExecutor(workers, mp_context=_start_method(),
+                                                   initializer=_one_thread_each) as pool:
         pending = {pool.submit(function, task): task for task in tasks}
         try:
             while pending:
