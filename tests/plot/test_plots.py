@@ -73,3 +73,19 @@ def test_save_figure_writes_png_and_svg(tmp_path, tiny_model):
     fig = plot.plot_weights_images(inspect.weights_images(tiny_model))
     assert plot.save_figure(fig, tmp_path / "w.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert b"<svg" in plot.save_figure(fig, tmp_path / "w.svg").read_bytes()[:500]
+
+
+def test_a_sheet_tile_lands_where_it_is_placed_and_the_right_way_up():
+    from neuronscope.plot.style import TileSheet
+
+    sheet = TileSheet(4, 3)
+    picture = np.zeros((4, 4, 3))
+    picture[:2, :, 2] = 1.0  # top half blue
+    picture[2:, :, 0] = 1.0  # bottom half red
+    sheet.image(picture, x=1.0, y=1.0, size=1.0)
+    rgb = _pixels(sheet.figure)[..., :3]
+    per_inch = rgb.shape[1] / 4
+    at = lambda x, y: rgb[int(y * per_inch), int(x * per_inch)]  # noqa: E731  (inches from the top left)
+    assert at(1.5, 1.25)[2] > 0.9 > at(1.5, 1.25)[0]  # upper half of the tile: blue
+    assert at(1.5, 1.75)[0] > 0.9 > at(1.5, 1.75)[2]  # lower half: red
+    assert at(0.5, 1.5).min() > 0.95 and at(2.5, 1.5).min() > 0.95  # white beside it

@@ -59,8 +59,8 @@ class ActivationMap:
         return self.coords[nearest].mean(1)
 
 
-def activation_map(model: nn.Module | DenseArrays, images: np.ndarray, labels: np.ndarray, layer: str, *, method: str = "pca",
-                   points: int = 1000, seed: int = 0) -> ActivationMap:
+def activation_map(model: nn.Module | DenseArrays, images: np.ndarray, labels: np.ndarray, layer: str, *,
+                   method: str = "pca", points: int = 1000, seed: int = 0) -> ActivationMap:
     """The map of ``layer`` over ``points`` of ``images`` drawn at random (a conv layer's channels by
     their peak)."""
     if method not in METHODS:

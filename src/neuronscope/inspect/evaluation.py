@@ -63,7 +63,8 @@ class Mistakes:
     total: int  # how many mistakes there were before ``limit``
 
 
-def misclassified(model: nn.Module | DenseArrays, images: np.ndarray, labels: np.ndarray, limit: int | None = 40) -> Mistakes:
+def misclassified(model: nn.Module | DenseArrays, images: np.ndarray, labels: np.ndarray,
+                  limit: int | None = 40) -> Mistakes:
     predicted, probs = predict(model, images)
     wrong = np.flatnonzero(predicted != labels)
     confidence = probs[wrong, predicted[wrong]]

@@ -71,7 +71,8 @@ class Mosaic(Artist):
 
 def _scaled(rgba: np.ndarray, width: int, height: int, smooth: bool) -> np.ndarray:
     if smooth:
-        return np.asarray(Image.fromarray(rgba).resize((max(width, 1), max(height, 1)), Image.BILINEAR))[:height, :width]
+        smoothed = Image.fromarray(rgba).resize((max(width, 1), max(height, 1)), Image.BILINEAR)
+        return np.asarray(smoothed)[:height, :width]
     rows = np.arange(height) * rgba.shape[0] // max(height, 1)
     columns = np.arange(width) * rgba.shape[1] // max(width, 1)
     return rgba[rows[:, None], columns[None, :]]
