@@ -13,6 +13,7 @@ from matplotlib.patches import Rectangle
 
 from ..inspect.activation_map import METHOD_NAMES, ActivationMap
 from .images import as_picture, picture_style
+from .mosaic import Mosaic, tile_colors
 from .style import new_figure
 
 CLASS_COLORS = tuple(f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
@@ -60,11 +61,14 @@ def plot_activation_maps(maps: Sequence[ActivationMap], images: np.ndarray, clas
         ax.set_autoscale_on(False)
         ax.set_box_aspect(1)  # a square panel keeps the thumbnails square
         half = 0.03 * (high - low + 2 * margin)
+        pictures = Mosaic()
+        pictures.set_zorder(3)  # over the dots, under the frames
+        ax.add_artist(pictures)
         for k in spread_points(coords, thumbnails):
             x, y = coords[k]
             picture = as_picture(images[activation_map.indices[k]])
-            ax.imshow(picture, extent=(x - half[0], x + half[0], y - half[1], y + half[1]), zorder=3,
-                      interpolation="nearest", aspect="auto", **picture_style(picture))
+            pictures.add(tile_colors(picture, **picture_style(picture))[0],
+                         (x - half[0], x + half[0], y - half[1], y + half[1]))
             ax.add_patch(Rectangle((x - half[0], y - half[1]), 2 * half[0], 2 * half[1], fill=False, zorder=4,
                                    linewidth=1.6, edgecolor=colors[k]))
         ax.set_title(map_title(activation_map), fontsize=10)

@@ -1,11 +1,10 @@
-"""The tiles of a sheet drawn as one image. Matplotlib resamples and draws every image on its own;
-a grid of hundreds of small pictures costs as much as hundreds of figures' worth of image passes. Here
-each tile is colored once and scaled (nearest neighbour unless a tile asks to be smoothed) into a
-single picture that the backend draws in one call, at the output's own resolution."""
+"""Many small pictures in one axes (a sheet's tiles, a map's thumbnails) drawn as one image.
+
+Matplotlib resamples and draws every image on its own, so a grid of hundreds of small pictures costs
+hundreds of image passes. Here each tile is colored once and scaled (nearest neighbour unless it asks to
+be smoothed) into a single picture that the backend draws in one call, at the output's own resolution."""
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 from matplotlib import colormaps
@@ -33,15 +32,17 @@ def tile_colors(picture, cmap: str | Colormap | None = None, norm: Normalize | N
 
 
 class Mosaic(Artist):
-    """Tiles placed in inches from the figure's top left corner, drawn together as one image."""
+    """Tiles placed by their corners in the data coordinates of the axes it is added to, drawn together
+    as one image (clipped to the axes)."""
 
     def __init__(self):
         super().__init__()
-        self._tiles: list[tuple[np.ndarray, float, float, float, bool]] = []
+        self._tiles: list[tuple[np.ndarray, tuple[float, float, float, float], bool]] = []
 
-    def add(self, rgba: np.ndarray, x: float, y: float, size: float, smooth: bool = False) -> None:
-        """``smooth`` scales the tile bilinearly instead of showing its pixels as blocks."""
-        self._tiles.append((rgba, x, y, size, smooth))
+    def add(self, rgba: np.ndarray, extent: tuple[float, float, float, float], smooth: bool = False) -> None:
+        """``extent`` is (left, right, bottom, top) as ``imshow`` takes it; ``smooth`` scales the tile
+        bilinearly instead of showing its pixels as blocks."""
+        self._tiles.append((rgba, extent, smooth))
 
     @property
     def tiles(self) -> list[np.ndarray]:
@@ -51,21 +52,19 @@ class Mosaic(Artist):
     def draw(self, renderer) -> None:
         if not self._tiles or not self.get_visible():
             return
-        # display units (pixels for PNG, points for SVG) per inch, and image pixels per display unit
-        display, magnification = self.figure.dpi, renderer.get_image_magnification()
-        per_inch = display * magnification
+        magnification = renderer.get_image_magnification()  # image pixels per display unit
+        corners = np.array([((left, bottom), (right, top)) for _, (left, right, bottom, top), _ in self._tiles])
+        corners = self.axes.transData.transform(corners.reshape(-1, 2)).reshape(-1, 2, 2) * magnification
         # whole pixels that cover each tile (its border is drawn over the edge): no light seam
-        boxes = [(math.floor(x * per_inch), math.floor(y * per_inch), math.ceil((x + size) * per_inch),
-                  math.ceil((y + size) * per_inch)) for _, x, y, size, _ in self._tiles]
-        left, top = min(b[0] for b in boxes), min(b[1] for b in boxes)
-        right, bottom = max(b[2] for b in boxes), max(b[3] for b in boxes)
-        picture = np.zeros((bottom - top, right - left, 4), np.uint8)
-        for (rgba, *_, smooth), (x0, y0, x1, y1) in zip(self._tiles, boxes):
-            picture[y0 - top:y1 - top, x0 - left:x1 - left] = _scaled(rgba, x1 - x0, y1 - y0, smooth)
+        low, high = np.floor(corners.min(1)).astype(int), np.ceil(corners.max(1)).astype(int)
+        (x0, y0), (x1, y1) = low.min(0), high.max(0)
+        picture = np.zeros((y1 - y0, x1 - x0, 4), np.uint8)  # row 0 at the bottom, as backends take it
+        for (rgba, _, smooth), (left, bottom), (right, top) in zip(self._tiles, low, high):
+            scaled = _scaled(rgba, right - left, top - bottom, smooth)
+            picture[bottom - y0:top - y0, left - x0:right - x0] = scaled[::-1]
         gc = renderer.new_gc()
-        # backends place an image by its bottom left corner and take its rows from the bottom up
-        renderer.draw_image(gc, left / magnification, self.figure.bbox.height - bottom / magnification,
-                            picture[::-1])
+        gc.set_clip_rectangle(self.axes.bbox)
+        renderer.draw_image(gc, x0 / magnification, y0 / magnification, picture)
         gc.restore()
 
 

@@ -95,7 +95,7 @@ class TileSheet:
         ``colors`` (cmap, norm, vmin, vmax) and scaled bilinearly if ``smooth``; returns the color mapping
         for a colorbar."""
         rgba, shown = tile_colors(picture, **colors)
-        self.mosaic.add(rgba, x, y, size, smooth)
+        self.mosaic.add(rgba, (x, x + size, y + size, y), smooth)
         self.canvas.add_patch(Rectangle((x, y), size, size, fill=False, linewidth=0.6, edgecolor="#444"))
         if title:
             self.text(x + size / 2, y - 0.04, title, color=color, fontsize=fontsize, ha="center", va="bottom")
