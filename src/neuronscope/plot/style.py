@@ -7,9 +7,9 @@ import math
 from pathlib import Path
 
 import numpy as np
+from matplotlib.collections import PolyCollection
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
 
 from ..files import atomic_write_bytes
 from . import palette
@@ -88,6 +88,8 @@ class TileSheet:
         self.canvas.set_axis_off()
         self.mosaic = Mosaic()
         self.canvas.add_artist(self.mosaic)
+        self.frames = Frames(facecolors="none", edgecolors="#444", linewidths=0.6)
+        self.canvas.add_collection(self.frames, autolim=False)
 
     def image(self, picture, x: float, y: float, size: float, title: str | None = None, color: str = "black",
               fontsize: float = 9, smooth: bool = False, **colors):
@@ -96,7 +98,7 @@ class TileSheet:
         for a colorbar."""
         rgba, shown = tile_colors(picture, **colors)
         self.mosaic.add(rgba, (x, x + size, y + size, y), smooth)
-        self.canvas.add_patch(Rectangle((x, y), size, size, fill=False, linewidth=0.6, edgecolor="#444"))
+        self.frames.boxes.append([(x, y), (x + size, y), (x + size, y + size), (x, y + size)])
         if title:
             self.text(x + size / 2, y - 0.04, title, color=color, fontsize=fontsize, ha="center", va="bottom")
         return shown
@@ -116,6 +118,18 @@ class TileSheet:
         """A vertical colorbar 0.15 in wide with its top left corner at (x, y)."""
         box = (x / self.width, 1 - (y + height) / self.height, 0.15 / self.width, height / self.height)
         self.figure.colorbar(shown, cax=self.figure.add_axes(box)).set_label(label)
+
+
+class Frames(PolyCollection):
+    """The tiles' outlines as one collection: a patch per tile would cost half a millisecond each."""
+
+    def __init__(self, **style):
+        super().__init__([], **style)
+        self.boxes: list[list[tuple[float, float]]] = []
+
+    def draw(self, renderer) -> None:
+        self.set_verts(self.boxes)
+        super().draw(renderer)
 
 
 def sheet_grid(n: int, cols: int, size: float, left: float, top: float, gap: float = 0.12,
