@@ -16,6 +16,7 @@ import numpy as np
 from ..errors import CheckpointError, ConfigError
 from ..files import atomic_write_bytes
 from ..models.dense import DenseArrays
+from .weights import layer_index
 
 if TYPE_CHECKING:
     from torch import nn
@@ -88,10 +89,8 @@ def activation_map(model: nn.Module | DenseArrays, images: np.ndarray, labels: n
 
 def _activations(model: nn.Module | DenseArrays, images: np.ndarray, layer: str) -> np.ndarray:
     if isinstance(model, DenseArrays):
-        found = model.activations(images)
-        if layer not in found:
-            raise ConfigError(f"unknown layer {layer!r}; this model has {', '.join(found)}")
-        return found[layer]
+        layer_index(model, layer)  # refuses a layer the network does not have
+        return model.activations(images)[layer]
     from .activations import layer_activations
 
     return layer_activations(model, images, layer)

@@ -107,21 +107,23 @@ class DenseArrays:
                               f"{', '.join(map(str, self.config.image_shape))}), got {tuple(x.shape)}")
         return x
 
+    def _layers(self, images) -> dict[str, np.ndarray]:
+        """Each layer's value by name: hidden layers after their activation, the output layer's scores."""
+        x, values = self._flatten(images), {}
+        for name, weight, bias in zip(self.config.layer_names, self.weights, self.biases):
+            x = x @ weight.T + bias
+            values[name] = x = x if name == "output" else _HIDDEN[self.config.activation](x)
+        return values
+
     def activations(self, images) -> dict[str, np.ndarray]:
         """Every layer's activations by name, as ``MLP.activations``: output holds the network's answer."""
-        x, result = self._flatten(images), {}
-        for name, weight, bias in zip(self.config.layer_names, self.weights, self.biases):
-            sums = x @ weight.T + bias
-            x = _OUTPUT[self.config.output](sums) if name == "output" else _HIDDEN[self.config.activation](sums)
-            result[name] = x
-        return result
+        values = self._layers(images)
+        values["output"] = _OUTPUT[self.config.output](values["output"])
+        return values
 
     def scores(self, images) -> np.ndarray:
         """The output layer's weighted sums, (n, classes)."""
-        x = self._flatten(images)
-        for weight, bias in zip(self.weights[:-1], self.biases[:-1]):
-            x = _HIDDEN[self.config.activation](x @ weight.T + bias)
-        return x @ self.weights[-1].T + self.biases[-1]
+        return self._layers(images)["output"]
 
     def probabilities(self, images) -> np.ndarray:
         """(n, classes) confidences as ``models.mlp.probabilities``: sigmoid outputs are their own,

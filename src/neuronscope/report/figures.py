@@ -71,23 +71,19 @@ def draw_figures(figures: list[NamedFigure], formats=("png",), *, progress: bool
     inherit a lock some thread held."""
     global _DRAWING
     pending = [i for i, named in enumerate(figures) if not named.drawn(formats)]
-    bar = tqdm(total=len(pending), desc="figures", unit="fig", disable=not progress, leave=False)
     if workers < 2 or len(pending) < 2:
-        for index in pending:
-            figures[index].file_all(formats)
-            bar.update()
-        bar.close()
-        return
-    from ..experiments.parallel import run_tasks
+        drawn = ((index, figures[index].file_all(formats)) for index in pending)
+    else:
+        from ..experiments.parallel import run_tasks
 
-    _DRAWING = (figures, tuple(formats))  # what the forked workers find by index
+        _DRAWING = (figures, tuple(formats))  # what the forked workers find by index
+        drawn = run_tasks(_draw, pending, workers=min(workers, len(pending)))
     try:
-        for index, files in run_tasks(_draw, pending, workers=min(workers, len(pending))):
+        for index, files in tqdm(drawn, total=len(pending), desc="figures", unit="fig", disable=not progress,
+                                 leave=False):
             figures[index].keep(files)
-            bar.update()
     finally:
         _DRAWING = ([], ())
-        bar.close()
 
 
 _DRAWING: tuple[list[NamedFigure], tuple[str, ...]] = ([], ())

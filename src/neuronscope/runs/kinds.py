@@ -32,8 +32,7 @@ class Kind:
     def __getattr__(self, role: str):
         if role not in CODE_ROLES:
             raise AttributeError(role)
-        module, attribute = self.code[role].split(":")
-        return getattr(import_module(module), attribute)
+        return _named(self.code[role])
 
     def build(self, config):
         return self.model(config)
@@ -41,12 +40,17 @@ class Kind:
     def state_shapes(self, config) -> dict[str, tuple[int, ...]]:
         """The weights file's tensor names and shapes for ``config``, with nothing allocated."""
         if "shapes" in self.code:
-            module, attribute = self.code["shapes"].split(":")
-            return getattr(import_module(module), attribute)(config)
+            return _named(self.code["shapes"])(config)
         import torch
 
         with torch.device("meta"):
             return {name: tuple(t.shape) for name, t in self.build(config).state_dict().items()}
+
+
+def _named(where: str):
+    """What ``"module:attribute"`` names, its module loaded now."""
+    module, attribute = where.split(":")
+    return getattr(import_module(module), attribute)
 
 
 def _code(model_config: str, model: str, training: str, loop: str, state: str = "training.state:TrainingState",
